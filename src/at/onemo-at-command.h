@@ -99,7 +99,7 @@ typedef struct {
  * Reads one command line as a module would: `AT` or `at` first, then a basic command (`I`,
  * `E0`, `E1`, `&F` …) or an extended one (`+NAME` with its form and comma-separated arguments,
  * quoted or not). Fails with ONEMO_ERROR_PROTOCOL on anything else: no AT, an unclosed quote,
- * a control byte.
+ * a control byte. Empty arguments are kept as "" (`AT+X=1,,2` has three, `AT+X=` one).
  */
 OnemoAtCommandLine *onemo_at_command_line_parse (const char *line, GError **error);
 void onemo_at_command_line_free (OnemoAtCommandLine *self);
@@ -110,7 +110,8 @@ const OnemoAtArg *onemo_at_command_line_arg (const OnemoAtCommandLine *self, gui
 gboolean onemo_at_command_line_arg_number (const OnemoAtCommandLine *self, guint index, gint64 min,
                                            gint64 max, gint64 *out_value);
 
-/* Decodes hex text (either case) into bytes; FALSE on an odd length or a non-hex digit. */
+/* Decodes hex text (either case) into @out, replacing its contents; FALSE (and @out empty) on
+ * an odd length or a non-hex digit. */
 gboolean onemo_at_hex_decode (const char *hex, GByteArray *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OnemoAtCommandLine, onemo_at_command_line_free)
