@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "sim-faults.h"
+
+#include "onemo-error.h"
+
+#include <string.h>
+
+typedef struct {
+  char *prefix;
+  gint code;
+} SimFaultError;
+
+static void
+fault_error_free (gpointer data)
+{
+  SimFaultError *fault = data;
+
+  g_free (fault->prefix);
+  g_free (fault);
+}
+
+SimFaults *
+sim_faults_new (void)
+{
+  SimFaults *self = g_new0 (SimFaults, 1);
+
+  self->silent = g_ptr_array_new_with_free_func (g_free);
+  self->garbage = g_ptr_array_new_with_free_func (g_free);
+  self->errors = g_ptr_array_new_with_free_func (fault_error_free);
+  return self;
+}
+
+void
+sim_faults_free (SimFaults *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_unref (self->silent);
+  g_ptr_array_unref (self->garbage);
+  g_ptr_array_unref (self->errors);
+  g_free (self);
+}
+
+gboolean
+sim_faults_add_error (SimFaults *self, const char *spec, GError **error)
+{
+  const char *equals = strrchr (spec, '=');
+  guint64 code;
+  SimFaultError *fault;
+
+  if (equals == NULL || equals == spec
+      || !g_ascii_string_to_unsigned (equals + 1, 10, 0, 9999, &code, NULL)) {
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                 "--error wants CMD=CODE, e.g. AT+MFWUPGRADE=854, not “%s”", spec);
+    return FALSE;
+  }
+  fault = g_new0 (SimFaultError, 1);
+  fault->prefix = g_strndup (spec, equals - spec);
+  fault->code = (gint)code;
+  g_ptr_array_add (self->errors, fault);
+  return TRUE;
+}
+
+static gboolean
+line_starts_with (const char *line, const char *prefix)
+{
+  return g_ascii_strncasecmp (line, prefix, strlen (prefix)) == 0;
+}
+
+static gboolean
+any_prefix (GPtrArray *prefixes, const char *line)
+{
+  for (guint i = 0; i < prefixes->len; i++)
+    if (line_starts_with (line, g_ptr_array_index (prefixes, i)))
+      return TRUE;
+  return FALSE;
+}
+
+SimFaultKind
+sim_faults_match (const SimFaults *self, const char *line, gint *out_code)
+{
+  if (any_prefix (self->silent, line))
+    return SIM_FAULT_SILENT;
+  if (any_prefix (self->garbage, line))
+    return SIM_FAULT_GARBAGE;
+  for (guint i = 0; i < self->errors->len; i++) {
+    SimFaultError *fault = g_ptr_array_index (self->errors, i);
+    if (line_starts_with (line, fault->prefix)) {
+      *out_code = fault->code;
+      return SIM_FAULT_ERROR;
+    }
+  }
+  return SIM_FAULT_NONE;
+}
+
+GBytes *
+sim_faults_garbage (void)
+{
+  GByteArray *bytes = g_byte_array_new ();
+  guint32 seed = 0x5eed1234;
+  guint8 zeros[16] = { 0 };
+
+  /* Deterministic noise, so a failing test fails the same way twice. */
+  for (guint i = 0; i < 256; i++) {
+    guint8 byte;
+    seed = seed * 1103515245 + 12345;
+    byte = (guint8)(seed >> 16);
+    g_byte_array_append (bytes, &byte, 1);
+  }
+  g_byte_array_append (bytes, zeros, sizeof zeros);
+  g_byte_array_append (bytes, (const guint8 *)"\r\n", 2);
+  for (guint i = 0; i < 5000; i++)
+    g_byte_array_append (bytes, (const guint8 *)"X", 1);
+  g_byte_array_append (bytes, (const guint8 *)"\r\n", 2);
+  return g_byte_array_free_to_bytes (bytes);
+}

@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* AT+MFWCFG, AT+MFWDLOAD, AT+MFWCHECK and AT+MFWERASE as each sub-model answers them. */
+#include "sim-modem-private.h"
+
+#include "onemo-error.h"
+
+#include <string.h>
+
+#define RAW_SILENCE_SECONDS 10 /* a transparent write aborts when the host stops this long */
+#define HEX_OFFSET_MAX      16777215
+#define RAW_LENGTH_MAX      16777216
+
+/* ---- AT+MFWCFG ---- */
+
+static const struct {
+  const char *key;
+  OnemoFeatures needs; /* any of these */
+} cfg_keys[] = {
+  { "url", ONEMO_F (CFG_URL) },
+  { "auth", ONEMO_F (CFG_AUTH) },
+  { "timeout", ONEMO_F (CFG_TIMEOUT) },
+  { "mode", ONEMO_F (CFG_MODE) },
+  { "progind", ONEMO_F (CFG_PROGIND) },
+  { "ssl", ONEMO_F (CFG_SSL) },
+  { "pkgsize", ONEMO_F (CFG_PKGSIZE) | ONEMO_F (CFG_PKGSIZE_512) },
+};
+
+static gboolean
+cfg_key_supported (SimModem *self, const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cfg_keys); i++)
+    if (g_ascii_strcasecmp (key, cfg_keys[i].key) == 0)
+      return (self->model->features & cfg_keys[i].needs) != 0;
+  return FALSE;
+}
+
+static gint64 *
+cfg_number (SimModem *self, const char *key)
+{
+  if (g_str_equal (key, "timeout"))
+    return &self->timeout;
+  if (g_str_equal (key, "mode"))
+    return &self->mode;
+  if (g_str_equal (key, "progind"))
+    return &self->progind;
+  if (g_str_equal (key, "ssl"))
+    return &self->ssl;
+  if (g_str_equal (key, "pkgsize"))
+    return &self->pkgsize;
+  return NULL;
+}
+
+static void
+cfg_query (SimModem *self, const char *key)
+{
+  if (g_str_equal (key, "url"))
+    sim_modem_reply_line (self, "+MFWCFG: \"url\",\"%s\"", self->url ? self->url : "");
+  else if (g_str_equal (key, "auth"))
+    sim_modem_reply_line (self, "+MFWCFG: \"auth\",\"%s\",\"%s\"", self->user ? self->user : "",
+                          self->password ? self->password : "");
+  else
+    sim_modem_reply_line (self, "+MFWCFG: \"%s\",%" G_GINT64_FORMAT, key, *cfg_number (self, key));
+}
+
+gint
+sim_modem_url_usable (SimModem *self, const char *url)
+{
+  static const struct {
+    const char *scheme;
+    OnemoFeature feature;
+  } schemes[] = {
+    { "http", ONEMO_FEATURE_HTTP }, { "https", ONEMO_FEATURE_HTTPS }, { "ftp", ONEMO_FEATURE_FTP },
+    { "ftps", ONEMO_FEATURE_FTPS }, { "file", ONEMO_FEATURE_FILE },
+  };
+  const char *scheme = onemo_at_url_scheme (url);
+
+  for (guint i = 0; scheme != NULL && i < G_N_ELEMENTS (schemes); i++)
+    if (g_str_equal (scheme, schemes[i].scheme))
+      return onemo_model_supports (self->model, schemes[i].feature) ? 0 : 852;
+  return 852;
+}
+
+/* Sets one key; returns 0 or the CME code. */
+static gint
+cfg_set (SimModem *self, const char *key, const OnemoAtCommandLine *cmd)
+{
+  guint n_args = cmd->args->len;
+  gint64 value;
+
+  if (g_str_equal (key, "url")) {
+    const char *url = onemo_at_command_line_arg (cmd, 1)->text;
+    gint code;
+    if (n_args != 2 || url[0] == '\0' || strlen (url) > ONEMO_AT_URL_MAX)
+      return 851;
+    if ((code = sim_modem_url_usable (self, url)) != 0)
+      return code;
+    g_free (self->url);
+    self->url = g_strdup (url);
+    return 0;
+  }
+  if (g_str_equal (key, "auth")) {
+    const char *user = onemo_at_command_line_arg (cmd, 1)->text;
+    const char *password = n_args == 3 ? onemo_at_command_line_arg (cmd, 2)->text : NULL;
+    if (password == NULL || strlen (user) > ONEMO_AT_AUTH_MAX
+        || strlen (password) > ONEMO_AT_AUTH_MAX)
+      return 851;
+    g_free (self->user);
+    g_free (self->password);
+    self->user = g_strdup (user);
+    self->password = g_strdup (password);
+    return 0;
+  }
+  if (n_args != 2 || !onemo_at_command_line_arg_number (cmd, 1, G_MININT64, G_MAXINT64, &value)
+      || !onemo_at_cfg_number_validate (key, value, NULL))
+    return 851;
+  if (g_str_equal (key, "pkgsize") && !onemo_model_supports (self->model, ONEMO_FEATURE_CFG_PKGSIZE)
+      && value != 512)
+    return 851;
+  *cfg_number (self, key) = value;
+  return 0;
+}
+
+void
+sim_mfw_cfg (SimModem *self, const OnemoAtCommandLine *cmd)
+{
+  g_autofree char *key = NULL;
+  gint code;
+
+  if (cmd->form == ONEMO_AT_FORM_TEST) {
+    g_autoptr (GString) keys = g_string_new (NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (cfg_keys); i++)
+      if (cfg_key_supported (self, cfg_keys[i].key))
+        g_string_append_printf (keys, "%s\"%s\"", keys->len ? "," : "", cfg_keys[i].key);
+    sim_modem_reply_line (self, "+MFWCFG: (%s)", keys->str);
+    sim_modem_reply_ok (self);
+    return;
+  }
+  if (cmd->form == ONEMO_AT_FORM_READ) {
+    for (guint i = 0; i < G_N_ELEMENTS (cfg_keys); i++)
+      if (cfg_key_supported (self, cfg_keys[i].key))
+        cfg_query (self, cfg_keys[i].key);
+    sim_modem_reply_ok (self);
+    return;
+  }
+  if (cmd->form != ONEMO_AT_FORM_SET || cmd->args->len == 0
+      || !cfg_key_supported (self, onemo_at_command_line_arg (cmd, 0)->text)) {
+    sim_modem_reply_cme (self, 851);
+    return;
+  }
+  key = g_ascii_strdown (onemo_at_command_line_arg (cmd, 0)->text, -1);
+  if (cmd->args->len == 1) {
+    cfg_query (self, key);
+    sim_modem_reply_ok (self);
+    return;
+  }
+  code = cfg_set (self, key, cmd);
+  if (code != 0)
+    sim_modem_reply_cme (self, code);
+  else
+    sim_modem_reply_ok (self);
+}
+
+/* ---- AT+MFWDLOAD: the module downloads ---- */
+
+static void
+dload_report (SimModem *self, gint state, guint64 done)
+{
+  if (self->dload_total > 0)
+    sim_modem_urc (self, "+MFWDLOAD: %d,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT, state,
+                   self->dload_total, done);
+  else
+    sim_modem_urc (self, "+MFWDLOAD: %d,%" G_GUINT64_FORMAT, state, done);
+}
+
+static void
+on_dload_progress (guint64 received, guint64 total, gpointer user_data)
+{
+  SimModem *self = user_data;
+
+  if (total > 0)
+    self->dload_total = total;
+  if (self->progind <= 0)
+    return;
+  while (self->dload_next_mark <= received) {
+    dload_report (self, 1, self->dload_next_mark);
+    self->dload_next_mark += self->progind;
+  }
+}
+
+static void
+on_dload_done (GBytes *data, guint64 total, const GError *error, gpointer user_data)
+{
+  SimModem *self = user_data;
+  gboolean stalled;
+  gsize size = 0;
+  const guint8 *bytes = data != NULL ? g_bytes_get_data (data, &size) : NULL;
+
+  self->download = NULL;
+  if (size > 0 && self->package->len + size <= self->options.max_package)
+    g_byte_array_append (self->package, bytes, size);
+  if (error == NULL) {
+    self->dload_state = SIM_DLOAD_SUCCESS;
+    self->dload_total = self->package->len;
+    dload_report (self, 2, self->package->len);
+    return;
+  }
+  self->dload_state = SIM_DLOAD_FAILED;
+  if (total > 0 && self->dload_total == 0)
+    self->dload_total = total;
+  dload_report (self, 3, self->package->len);
+  /* An interruption after some bytes resumes; a stall only when told so. */
+  stalled
+      = self->options.faults->stall_at > 0 && self->package->len >= self->options.faults->stall_at;
+  if (onemo_model_supports (self->model, ONEMO_FEATURE_DLOAD_RESUME)
+      && (stalled ? self->options.faults->stall_resumable : self->package->len > 0)) {
+    self->dload_state = SIM_DLOAD_INTERRUPTED;
+    sim_modem_urc (self, "+MFWDLOAD: 0");
+  } else {
+    self->dload_needs_erase = TRUE;
+  }
+}
+
+gint
+sim_modem_download_request (SimModem *self, SimDownloadRequest *request)
+{
+  gint code;
+
+  if (self->url == NULL)
+    return 851;
+  if ((code = sim_modem_url_usable (self, self->url)) != 0)
+    return code;
+  memset (request, 0, sizeof *request);
+  request->url = self->url;
+  request->user = self->user;
+  request->password = self->password;
+  request->connect_timeout = (guint)self->timeout;
+  request->verify_tls = FALSE;
+  request->max_size = self->options.max_package;
+  if (self->options.faults->stall_at > 0 && !self->stall_used) {
+    request->stall_at = self->options.faults->stall_at;
+    self->stall_used = TRUE;
+  }
+  if (onemo_model_supports (self->model, ONEMO_FEATURE_FILE))
+    request->fs_root = self->fs_root;
+  return 0;
+}
+
+static void
+dload_start (SimModem *self)
+{
+  SimDownloadRequest request;
+  gint code;
+
+  if (self->download != NULL || self->upgrade != NULL) {
+    sim_modem_reply_cme (self, 850);
+    return;
+  }
+  if (self->dload_needs_erase) {
+    sim_modem_reply_cme (self, 855);
+    return;
+  }
+  if ((code = sim_modem_download_request (self, &request)) != 0) {
+    sim_modem_reply_cme (self, code);
+    return;
+  }
+  if (self->dload_state == SIM_DLOAD_INTERRUPTED) {
+    request.resume_from = self->package->len;
+  } else {
+    g_byte_array_set_size (self->package, 0);
+    self->dload_total = 0;
+  }
+  self->dload_next_mark
+      = request.resume_from - request.resume_from % MAX (self->progind, 1) + (guint64)self->progind;
+  self->dload_state = SIM_DLOAD_DOWNLOADING;
+  sim_modem_reply_ok (self);
+  sim_modem_commit (self);
+  self->download = sim_download_start (&request, on_dload_progress, on_dload_done, self);
+}
+
+/* ---- AT+MFWDLOAD: serial writes ---- */
+
+static gboolean
+on_raw_silence (gpointer user_data)
+{
+  SimModem *self = user_data;
+
+  self->raw_timeout = 0;
+  self->transparent = FALSE;
+  g_byte_array_set_size (self->package, self->raw_offset);
+  sim_modem_reply_cme (self, 853);
+  sim_modem_commit (self);
+  return G_SOURCE_REMOVE;
+}
+
+gsize
+sim_mfw_take_raw (SimModem *self, const guint8 *data, gsize length)
+{
+  gsize n = MIN (self->raw_remaining, length);
+
+  g_byte_array_append (self->package, data, n);
+  self->raw_remaining -= n;
+  g_clear_handle_id (&self->raw_timeout, g_source_remove);
+  if (self->raw_remaining > 0) {
+    self->raw_timeout = g_timeout_add_seconds (RAW_SILENCE_SECONDS, on_raw_silence, self);
+    return n;
+  }
+  self->transparent = FALSE;
+  sim_modem_reply_ok (self);
+  sim_modem_commit (self);
+  return n;
+}
+
+/* The checks both write forms share; 0 or the CME code. */
+static gint
+write_check (SimModem *self, guint64 offset, guint64 length)
+{
+  if (self->download != NULL || self->upgrade != NULL)
+    return 850;
+  if (offset > self->package->len)
+    return 853; /* no gaps */
+  if (offset != 0 && !onemo_model_supports (self->model, ONEMO_FEATURE_DLOAD_OFFSET))
+    return 853;
+  if (offset + length > self->options.max_package)
+    return 853;
+  return 0;
+}
+
+static void
+dload_write (SimModem *self, const OnemoAtCommandLine *cmd)
+{
+  gboolean hex = cmd->args->len == 3;
+  gint64 offset, length;
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  gint code;
+
+  if ((cmd->args->len != 2 && !hex)
+      || !onemo_model_supports (self->model,
+                                hex ? ONEMO_FEATURE_DLOAD_HEX : ONEMO_FEATURE_DLOAD_TRANSPARENT)
+      || !onemo_at_command_line_arg_number (cmd, 0, 0, hex ? HEX_OFFSET_MAX : RAW_LENGTH_MAX,
+                                            &offset)
+      || !onemo_at_command_line_arg_number (cmd, 1, 1, hex ? ONEMO_AT_HEX_CHUNK : RAW_LENGTH_MAX,
+                                            &length)
+      || (hex
+          && (!onemo_at_hex_decode (onemo_at_command_line_arg (cmd, 2)->text, bytes)
+              || bytes->len != (guint64)length))) {
+    sim_modem_reply_cme (self, 853);
+    return;
+  }
+  if ((code = write_check (self, offset, length)) != 0) {
+    sim_modem_reply_cme (self, code);
+    return;
+  }
+  g_byte_array_set_size (self->package, offset);
+  if (hex) {
+    g_byte_array_append (self->package, bytes->data, bytes->len);
+    sim_modem_reply_ok (self);
+    return;
+  }
+  self->transparent = TRUE;
+  self->raw_offset = offset;
+  self->raw_remaining = length;
+  self->raw_timeout = g_timeout_add_seconds (RAW_SILENCE_SECONDS, on_raw_silence, self);
+  sim_modem_reply_raw (self, "\r\n>");
+}
+
+void
+sim_mfw_dload (SimModem *self, const OnemoAtCommandLine *cmd)
+{
+  gboolean hex = onemo_model_supports (self->model, ONEMO_FEATURE_DLOAD_HEX);
+  gboolean raw = onemo_model_supports (self->model, ONEMO_FEATURE_DLOAD_TRANSPARENT);
+
+  switch (cmd->form) {
+    case ONEMO_AT_FORM_TEST:
+      if (hex || !raw)
+        sim_modem_reply_line (self, "+MFWDLOAD: (0-%d),(1-%d)", HEX_OFFSET_MAX, ONEMO_AT_HEX_CHUNK);
+      else
+        sim_modem_reply_line (self, "+MFWDLOAD: (0),(1-%d)", RAW_LENGTH_MAX);
+      sim_modem_reply_ok (self);
+      break;
+    case ONEMO_AT_FORM_READ:
+      sim_modem_reply_line (self, "+MFWDLOAD: %d,%" G_GUINT64_FORMAT ",%u",
+                            MAX (self->dload_state, 0), self->dload_total, self->package->len);
+      sim_modem_reply_ok (self);
+      break;
+    case ONEMO_AT_FORM_EXECUTE:
+      if (onemo_model_supports (self->model, ONEMO_FEATURE_DLOAD_URL))
+        dload_start (self);
+      else
+        sim_modem_reply_cme (self, 851);
+      break;
+    case ONEMO_AT_FORM_SET:
+      dload_write (self, cmd);
+      break;
+  }
+}
+
+/* ---- AT+MFWCHECK, AT+MFWERASE ---- */
+
+void
+sim_mfw_check (SimModem *self, const OnemoAtCommandLine *cmd)
+{
+  static const GChecksumType types[] = { G_CHECKSUM_MD5, G_CHECKSUM_SHA1, G_CHECKSUM_SHA256 };
+  g_autoptr (GChecksum) checksum = NULL;
+  g_autofree char *digest = NULL;
+  gint64 algorithm;
+
+  if (cmd->form == ONEMO_AT_FORM_TEST) {
+    sim_modem_reply_line (self, "+MFWCHECK: (0-2)");
+    sim_modem_reply_ok (self);
+    return;
+  }
+  if (cmd->form != ONEMO_AT_FORM_SET || cmd->args->len != 1
+      || !onemo_at_command_line_arg_number (cmd, 0, 0, 2, &algorithm)) {
+    sim_modem_reply_cme (self, 851);
+    return;
+  }
+  if (self->package->len == 0 || self->download != NULL) {
+    sim_modem_reply_cme (self, 853);
+    return;
+  }
+  checksum = g_checksum_new (types[algorithm]);
+  g_checksum_update (checksum, self->package->data, self->package->len);
+  digest = g_ascii_strup (g_checksum_get_string (checksum), -1);
+  sim_modem_reply_line (self, "+MFWCHECK: %s", digest);
+  sim_modem_reply_ok (self);
+}
+
+void
+sim_mfw_erase (SimModem *self, const OnemoAtCommandLine *cmd)
+{
+  if (cmd->form == ONEMO_AT_FORM_EXECUTE) {
+    sim_modem_erase (self);
+    sim_modem_reply_ok (self);
+  } else if (cmd->form == ONEMO_AT_FORM_TEST) {
+    sim_modem_reply_ok (self);
+  } else {
+    sim_modem_reply_cme (self, 851);
+  }
+}

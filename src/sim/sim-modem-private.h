@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* What the parts of the simulated module (sim-modem.c, sim-mfw.c, sim-upgrade.c) share. */
+
+#include "onemo-at-command.h"
+#include "sim-download.h"
+#include "sim-modem.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SIM_DLOAD_IDLE = -1, /* nothing downloaded since the last erase */
+  SIM_DLOAD_INTERRUPTED = 0,
+  SIM_DLOAD_DOWNLOADING = 1,
+  SIM_DLOAD_SUCCESS = 2,
+  SIM_DLOAD_FAILED = 3,
+} SimDloadState;
+
+typedef struct _SimUpgrade SimUpgrade;
+
+struct _SimModem {
+  SimModemOptions options;
+  const OnemoModel *model;
+  SimLink *link;
+  char *revision;
+  char *imei;
+  char *fs_root;
+  gboolean echo;
+  gint cmee;
+
+  /* AT+MFWCFG */
+  char *url;
+  char *user;
+  char *password;
+  gint64 timeout;
+  gint64 mode;
+  gint64 progind;
+  gint64 ssl;
+  gint64 pkgsize;
+
+  /* The package store (serial writes and AT+MFWDLOAD) and the download state. */
+  GByteArray *package;
+  SimDownload *download;
+  SimDloadState dload_state;
+  guint64 dload_total;
+  guint64 dload_next_mark;
+  gboolean dload_needs_erase; /* "+MFWDLOAD: 3" alone: only AT+MFWERASE helps */
+  gboolean stall_used;        /* --stall-at hits the first download only */
+
+  /* Reading command lines. */
+  GString *line;
+  gboolean after_cr;
+  gboolean line_too_long;
+
+  /* Transparent write: raw bytes go into the package until raw_remaining is 0. */
+  gboolean transparent;
+  guint64 raw_remaining;
+  guint64 raw_offset;
+  guint raw_timeout;
+
+  /* The answer being built, sent after --latency-ms; input waits meanwhile. */
+  GString *response;
+  guint latency_timer;
+  GByteArray *held_input;
+
+  SimUpgrade *upgrade;
+};
+
+/* Answers: an information line framed CRLF…CRLF, the final results, raw text. */
+void sim_modem_reply_line (SimModem *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+void sim_modem_reply_ok (SimModem *self);
+void sim_modem_reply_error (SimModem *self);
+void sim_modem_reply_cme (SimModem *self, gint code);
+void sim_modem_reply_raw (SimModem *self, const char *text);
+/* Sends the answer built for one command, now or after --latency-ms. */
+void sim_modem_commit (SimModem *self);
+/* An unsolicited line: after the pending answer if there is one. */
+void sim_modem_urc (SimModem *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Stops any download and forgets the package (AT+MFWERASE). */
+void sim_modem_erase (SimModem *self);
+
+/* Checks @url's scheme against the sub-model: 0 when usable, else the CME code (852). */
+gint sim_modem_url_usable (SimModem *self, const char *url);
+/* A download request from the configuration, for the store or the upgrade: 0, or the CME code
+ * when the URL is missing (851) or of a scheme the sub-model cannot use (852). */
+gint sim_modem_download_request (SimModem *self, SimDownloadRequest *request);
+
+/* The AT+MFW* commands; each answers through the sim_modem_reply_*() calls. */
+void sim_mfw_cfg (SimModem *self, const OnemoAtCommandLine *cmd);
+void sim_mfw_dload (SimModem *self, const OnemoAtCommandLine *cmd);
+void sim_mfw_check (SimModem *self, const OnemoAtCommandLine *cmd);
+void sim_mfw_erase (SimModem *self, const OnemoAtCommandLine *cmd);
+void sim_mfw_upgrade (SimModem *self, const OnemoAtCommandLine *cmd);
+
+/* Transparent payload bytes; returns how many it took. */
+gsize sim_mfw_take_raw (SimModem *self, const guint8 *data, gsize length);
+
+void sim_upgrade_free (SimUpgrade *upgrade);
+
+G_END_DECLS

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "sim-modem-private.h"
+
+#include "onemo-error.h"
+
+#include <string.h>
+
+/* A command line longer than this is refused; the longest real one is a 512-byte hex write. */
+#define LINE_MAX_BYTES 4096
+
+static void modem_take (SimModem *self, const guint8 *data, gsize length);
+
+/* ---- answers ---- */
+
+void
+sim_modem_reply_raw (SimModem *self, const char *text)
+{
+  g_string_append (self->response, text);
+}
+
+void
+sim_modem_reply_line (SimModem *self, const char *format, ...)
+{
+  va_list args;
+
+  g_string_append (self->response, "\r\n");
+  va_start (args, format);
+  g_string_append_vprintf (self->response, format, args);
+  va_end (args);
+  g_string_append (self->response, "\r\n");
+}
+
+void
+sim_modem_reply_ok (SimModem *self)
+{
+  sim_modem_reply_raw (self, "\r\nOK\r\n");
+}
+
+void
+sim_modem_reply_error (SimModem *self)
+{
+  sim_modem_reply_raw (self, "\r\nERROR\r\n");
+}
+
+void
+sim_modem_reply_cme (SimModem *self, gint code)
+{
+  const char *text = onemo_error_cme_text (code);
+
+  if (self->cmee == 0)
+    sim_modem_reply_error (self);
+  else if (self->cmee == 2 && text != NULL)
+    sim_modem_reply_line (self, "+CME ERROR: %s", text);
+  else
+    sim_modem_reply_line (self, "+CME ERROR: %d", code);
+}
+
+void
+sim_modem_urc (SimModem *self, const char *format, ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  /* While an answer waits for its latency, a URC must not overtake it. */
+  if (self->latency_timer != 0) {
+    g_string_append_printf (self->response, "\r\n%s\r\n", text);
+    return;
+  }
+  sim_link_write_string (self->link, "\r\n");
+  sim_link_write_string (self->link, text);
+  sim_link_write_string (self->link, "\r\n");
+}
+
+static gboolean
+on_latency_elapsed (gpointer user_data)
+{
+  SimModem *self = user_data;
+  g_autoptr (GByteArray) held = g_steal_pointer (&self->held_input);
+
+  self->latency_timer = 0;
+  self->held_input = g_byte_array_new ();
+  sim_link_write (self->link, self->response->str, self->response->len);
+  g_string_truncate (self->response, 0);
+  modem_take (self, held->data, held->len);
+  return G_SOURCE_REMOVE;
+}
+
+void
+sim_modem_commit (SimModem *self)
+{
+  if (self->response->len == 0 || self->latency_timer != 0)
+    return;
+  if (self->options.latency_ms > 0) {
+    self->latency_timer = g_timeout_add (self->options.latency_ms, on_latency_elapsed, self);
+    return;
+  }
+  sim_link_write (self->link, self->response->str, self->response->len);
+  g_string_truncate (self->response, 0);
+}
+
+/* ---- the basic commands ---- */
+
+static gboolean
+modem_identity (SimModem *self, const OnemoAtCommandLine *cmd)
+{
+  const char *name = cmd->name;
+  gboolean revision_prefix
+      = g_str_equal (self->model->series, "ML302S") || g_str_equal (self->model->series, "ML307S");
+
+  if (g_str_equal (name, "I")) {
+    sim_modem_reply_raw (self, "\r\n");
+    g_string_append_printf (self->response, "CMCC\r\n%s\r\n%s\r\n", self->model->series,
+                            self->revision);
+  } else if (g_str_equal (name, "+CGMI")) {
+    sim_modem_reply_line (self, "CMCC");
+  } else if (g_str_equal (name, "+CGMM")) {
+    sim_modem_reply_line (self, "%s", self->model->series);
+  } else if (g_str_equal (name, "+CGMR")) {
+    sim_modem_reply_line (self, "%s%s", revision_prefix ? "Revision: " : "", self->revision);
+  } else if (g_str_equal (name, "+CGSN")) {
+    sim_modem_reply_line (self, "%s", self->imei);
+  } else {
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+modem_cmee (SimModem *self, const OnemoAtCommandLine *cmd)
+{
+  gint64 value;
+
+  switch (cmd->form) {
+    case ONEMO_AT_FORM_TEST:
+      sim_modem_reply_line (self, "+CMEE: (0-2)");
+      break;
+    case ONEMO_AT_FORM_READ:
+      sim_modem_reply_line (self, "+CMEE: %d", self->cmee);
+      break;
+    case ONEMO_AT_FORM_SET:
+      if (cmd->args->len != 1 || !onemo_at_command_line_arg_number (cmd, 0, 0, 2, &value)) {
+        sim_modem_reply_error (self);
+        return;
+      }
+      self->cmee = (gint)value;
+      break;
+    case ONEMO_AT_FORM_EXECUTE:
+      self->cmee = 0;
+      break;
+  }
+  sim_modem_reply_ok (self);
+}
+
+typedef void (*MfwHandler) (SimModem *self, const OnemoAtCommandLine *cmd);
+
+/* The AT+MFW* commands and what a sub-model needs to have each at all. */
+static const struct {
+  const char *name;
+  MfwHandler handler;
+  OnemoFeatures needs; /* any of these */
+} mfw_commands[] = {
+  { "+MFWCFG", sim_mfw_cfg, ONEMO_F (CFG_URL) | ONEMO_F (CFG_AUTH) },
+  { "+MFWDLOAD", sim_mfw_dload,
+    ONEMO_F (DLOAD_URL) | ONEMO_F (DLOAD_HEX) | ONEMO_F (DLOAD_TRANSPARENT) },
+  { "+MFWCHECK", sim_mfw_check, ONEMO_F (CHECK) },
+  { "+MFWERASE", sim_mfw_erase, ONEMO_F (ERASE) },
+  { "+MFWUPGRADE", sim_mfw_upgrade, ONEMO_F (UPGRADE) | ONEMO_F (UPGRADE_URL) },
+};
+
+static void
+modem_dispatch (SimModem *self, const OnemoAtCommandLine *cmd)
+{
+  const char *name = cmd->name;
+
+  if (name[0] == '\0') {
+    sim_modem_reply_ok (self);
+    return;
+  }
+  if (g_str_equal (name, "E0") || g_str_equal (name, "E1") || g_str_equal (name, "E")) {
+    self->echo = g_str_equal (name, "E1");
+    sim_modem_reply_ok (self);
+    return;
+  }
+  if (g_str_equal (name, "+CMEE")) {
+    modem_cmee (self, cmd);
+    return;
+  }
+  if (name[0] == '+' && g_str_has_prefix (name, "+CG") && cmd->form == ONEMO_AT_FORM_TEST) {
+    if (g_str_equal (name, "+CGMI") || g_str_equal (name, "+CGMM") || g_str_equal (name, "+CGMR")
+        || g_str_equal (name, "+CGSN")) {
+      sim_modem_reply_ok (self);
+      return;
+    }
+  }
+  if (cmd->form == ONEMO_AT_FORM_EXECUTE && modem_identity (self, cmd)) {
+    sim_modem_reply_ok (self);
+    return;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (mfw_commands); i++) {
+    if (!g_str_equal (name, mfw_commands[i].name))
+      continue;
+    /* A command the sub-model lacks is unknown to it: plain ERROR, as a real module says. */
+    if ((self->model->features & mfw_commands[i].needs) == 0)
+      sim_modem_reply_error (self);
+    else
+      mfw_commands[i].handler (self, cmd);
+    return;
+  }
+  sim_modem_reply_error (self);
+}
+
+static void
+modem_execute_line (SimModem *self, const char *line)
+{
+  g_autoptr (OnemoAtCommandLine) cmd = NULL;
+  g_autoptr (GError) error = NULL;
+  gint code = 0;
+
+  switch (sim_faults_match (self->options.faults, line, &code)) {
+    case SIM_FAULT_SILENT:
+      return;
+    case SIM_FAULT_GARBAGE: {
+      g_autoptr (GBytes) garbage = sim_faults_garbage ();
+      gsize size;
+      const char *data = g_bytes_get_data (garbage, &size);
+      g_string_append_len (self->response, data, size);
+      sim_modem_commit (self);
+      return;
+    }
+    case SIM_FAULT_ERROR:
+      sim_modem_reply_cme (self, code);
+      sim_modem_commit (self);
+      return;
+    case SIM_FAULT_NONE:
+      break;
+  }
+  cmd = onemo_at_command_line_parse (line, &error);
+  if (cmd == NULL)
+    sim_modem_reply_error (self);
+  else
+    modem_dispatch (self, cmd);
+  sim_modem_commit (self);
+}
+
+/* ---- reading the host's bytes ---- */
+
+static void
+modem_end_of_line (SimModem *self)
+{
+  g_autofree char *line = NULL;
+
+  if (self->echo) {
+    sim_link_write (self->link, self->line->str, self->line->len);
+    sim_link_write_string (self->link, "\r");
+  }
+  line = g_strndup (self->line->str, self->line->len);
+  g_string_truncate (self->line, 0);
+  if (self->line_too_long) {
+    self->line_too_long = FALSE;
+    sim_modem_reply_error (self);
+    sim_modem_commit (self);
+    return;
+  }
+  if (line[0] == '\0')
+    return; /* an empty line: modules say nothing */
+  modem_execute_line (self, line);
+}
+
+static void
+modem_take (SimModem *self, const guint8 *data, gsize length)
+{
+  for (gsize i = 0; i < length; i++) {
+    if (self->latency_timer != 0) {
+      g_byte_array_append (self->held_input, data + i, length - i);
+      return;
+    }
+    if (self->transparent) {
+      i += sim_mfw_take_raw (self, data + i, length - i) - 1;
+      continue;
+    }
+    if (data[i] == '\n' && self->after_cr) {
+      self->after_cr = FALSE;
+      continue;
+    }
+    self->after_cr = data[i] == '\r';
+    if (data[i] == '\r') {
+      modem_end_of_line (self);
+    } else if (self->line->len < LINE_MAX_BYTES) {
+      g_string_append_c (self->line, (char)data[i]);
+    } else {
+      self->line_too_long = TRUE;
+    }
+  }
+}
+
+static void
+on_link_receive (const guint8 *data, gsize length, gpointer user_data)
+{
+  modem_take (user_data, data, length);
+}
+
+/* ---- life ---- */
+
+void
+sim_modem_erase (SimModem *self)
+{
+  g_clear_pointer (&self->download, sim_download_cancel);
+  g_byte_array_set_size (self->package, 0);
+  self->dload_state = SIM_DLOAD_IDLE;
+  self->dload_total = 0;
+  self->dload_needs_erase = FALSE;
+}
+
+SimModem *
+sim_modem_new (const SimModemOptions *options, const SimLinkOptions *link_options, GError **error)
+{
+  g_autoptr (SimModem) self = g_new0 (SimModem, 1);
+
+  self->options = *options;
+  self->model = options->model;
+  self->revision = g_strdup (options->revision);
+  self->imei = g_strdup (options->imei);
+  self->fs_root = g_strdup (options->fs_root);
+  self->options.revision = self->options.imei = self->options.fs_root = NULL;
+  self->echo = TRUE;
+  self->cmee = 1;
+  self->timeout = 60;
+  self->pkgsize = 512;
+  self->package = g_byte_array_new ();
+  self->dload_state = SIM_DLOAD_IDLE;
+  self->line = g_string_new (NULL);
+  self->response = g_string_new (NULL);
+  self->held_input = g_byte_array_new ();
+  self->link = sim_link_new (link_options, on_link_receive, self, error);
+  if (self->link == NULL)
+    return NULL;
+  sim_link_write_string (self->link, "\r\n+MATREADY\r\n");
+  return g_steal_pointer (&self);
+}
+
+void
+sim_modem_free (SimModem *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->upgrade, sim_upgrade_free);
+  g_clear_pointer (&self->download, sim_download_cancel);
+  g_clear_handle_id (&self->latency_timer, g_source_remove);
+  g_clear_handle_id (&self->raw_timeout, g_source_remove);
+  g_clear_pointer (&self->link, sim_link_free);
+  g_free (self->revision);
+  g_free (self->imei);
+  g_free (self->fs_root);
+  g_free (self->url);
+  g_free (self->user);
+  g_free (self->password);
+  g_byte_array_unref (self->package);
+  g_string_free (self->line, TRUE);
+  g_string_free (self->response, TRUE);
+  g_byte_array_unref (self->held_input);
+  g_free (self);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "onemo-model.h"
+#include "sim-faults.h"
+#include "sim-link.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The simulated module: reads command lines from its link, answers them as the sub-model of
+ * the model table would (identity, echo, CMEE, every AT+MFW* form), keeps its configuration,
+ * package and revision across its own reboots, and applies the fault knobs.
+ */
+
+typedef struct _SimModem SimModem;
+
+typedef struct {
+  const OnemoModel *model;
+  const char *revision; /* the firmware it runs at start */
+  const char *imei;
+  const char *fs_root;     /* the module's file system for file:// URLs; NULL: none */
+  guint latency_ms;        /* delay before each answer */
+  guint reboot_ms;         /* how long the port is gone per reboot */
+  guint64 max_package;     /* the largest package the module stores */
+  const SimFaults *faults; /* not copied: must outlive the modem */
+} SimModemOptions;
+
+/* Creates the link and prints +MATREADY on it. */
+SimModem *sim_modem_new (const SimModemOptions *options, const SimLinkOptions *link_options,
+                         GError **error);
+void sim_modem_free (SimModem *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimModem, sim_modem_free)
+
+G_END_DECLS
