@@ -1,2 +1,1033 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "onemo-at"
+
 #include "onemo-at-port.h"
+
+#include "onemo-at-line-buffer.h"
+#include "onemo-at-result.h"
+#include "onemo-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define SETTLE_MS       300         /* quiet time after an abandoned command before the next */
+#define READ_SIZE       16384       /* bytes taken from the fd per read() */
+#define PAYLOAD_CHUNK   (64 * 1024) /* bytes read from a payload stream at a time */
+#define PROGRESS_STRIDE (64 * 1024) /* progress at least this often (or every 1 %) */
+
+typedef enum {
+  PAYLOAD_NONE,      /* a plain command */
+  PAYLOAD_PROMPT,    /* the command is out; waiting for `>` */
+  PAYLOAD_STREAMING, /* raw bytes going out */
+  PAYLOAD_SENT,      /* every byte is out; waiting for the final result */
+} PayloadStage;
+
+typedef struct {
+  gint ref_count;    /* the port's, and a pending payload read's */
+  OnemoAtPort *port; /* NULL once the port let go of it */
+  GTask *task; /* NULL once the caller has its answer (the command may still be on the wire) */
+  char *text;
+  GString *wire; /* text + CR */
+  char *prefix;  /* "+MFWCFG:" or NULL */
+  gboolean prefix_is_response;
+  OnemoAtCommandFlags flags;
+  guint timeout_ms;
+  GCancellable *cancellable;
+  GSource *cancel_source;
+  GPtrArray *response; /* of char * */
+  gboolean echo_seen;
+
+  /* Transparent writes. */
+  PayloadStage stage;
+  GInputStream *payload;
+  guint64 length;
+  guint64 committed; /* bytes handed to the writer, payload or padding */
+  guint64 written;   /* bytes on the wire */
+  guint64 last_progress;
+  gboolean padding; /* the rest is 0xFF: the caller gave up or the stream failed */
+  GBytes *next_chunk;
+  gboolean reading;
+  GCancellable *read_cancellable;
+  OnemoAtPayloadProgress progress;
+  gpointer progress_data;
+} Command;
+
+typedef struct {
+  guint id;
+  gint ref_count;
+  GRegex *regex;
+  OnemoAtUrcHandler handler;
+  gpointer user_data;
+  GDestroyNotify destroy;
+} UrcHandler;
+
+/* One source per port watches the fd and carries the one deadline that matters at a time. */
+typedef struct {
+  GSource source;
+  OnemoAtPort *port;
+  gpointer fd_tag;
+} PortSource;
+
+struct _OnemoAtPort {
+  GObject parent_instance;
+  char *name;
+  int fd;
+  GMainContext *context;
+  PortSource *source;
+  GIOCondition watched;
+  gint64 deadline; /* monotonic µs, or -1 */
+  OnemoAtLineBuffer *lines;
+  guint8 read_buffer[READ_SIZE];
+
+  GQueue queue;     /* of Command: not yet written */
+  Command *current; /* the command on the wire, answered or not */
+
+  /* What is being written: the command text, a payload chunk or padding. */
+  const guint8 *out_data;
+  gsize out_len;
+  gsize out_pos;
+  GBytes *out_bytes;
+
+  GPtrArray *handlers; /* of UrcHandler, oldest first */
+  guint next_handler_id;
+  gboolean hangup_emitted;
+};
+
+enum { SIGNAL_HANGUP, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (OnemoAtPort, onemo_at_port, G_TYPE_OBJECT)
+
+static const guint8 padding_bytes[4096] = { [0 ... 4095] = 0xFF };
+
+static void port_start_next (OnemoAtPort *self);
+static void port_flush (OnemoAtPort *self);
+static void port_hangup (OnemoAtPort *self, const char *why);
+static void payload_request_chunk (OnemoAtPort *self, Command *cmd);
+
+#define port_debug(...)                                                                            \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))                        \
+      g_debug (__VA_ARGS__);                                                                       \
+  }                                                                                                \
+  G_STMT_END
+
+/* ---- Commands ---- */
+
+/* The extended command's name as its response lines start ("+MFWCFG:"), and whether such lines
+ * answer it (set/read/test) or are URCs that merely share its name (execute). */
+static void
+command_parse_prefix (Command *cmd)
+{
+  const char *name = cmd->text + 2;
+  gsize name_len;
+
+  if (g_ascii_strncasecmp (cmd->text, "AT", 2) != 0 || strchr ("+^$%", name[0]) == NULL
+      || name[0] == '\0')
+    return;
+  name_len = strcspn (name, "=?;");
+  cmd->prefix = g_strdup_printf ("%.*s:", (int)name_len, name);
+  cmd->prefix_is_response = name[name_len] == '=' || name[name_len] == '?';
+}
+
+static Command *
+command_new (OnemoAtPort *self, const char *text, OnemoAtCommandFlags flags, guint timeout_ms,
+             GTask *task)
+{
+  Command *cmd = g_new0 (Command, 1);
+
+  cmd->ref_count = 1;
+  cmd->port = self;
+  cmd->task = task;
+  cmd->text = g_strdup (text);
+  cmd->wire = g_string_new (text);
+  g_string_append_c (cmd->wire, '\r');
+  cmd->flags = flags;
+  cmd->timeout_ms = timeout_ms;
+  cmd->response = g_ptr_array_new_with_free_func (g_free);
+  command_parse_prefix (cmd);
+  return cmd;
+}
+
+static const char *
+command_log_text (Command *cmd)
+{
+  return (cmd->flags & ONEMO_AT_COMMAND_FLAG_SECRET) ? "(secret command)" : cmd->text;
+}
+
+static void
+command_unref (Command *cmd)
+{
+  if (!g_atomic_int_dec_and_test (&cmd->ref_count))
+    return;
+  g_assert (cmd->task == NULL);
+  g_clear_object (&cmd->cancellable);
+  g_clear_object (&cmd->read_cancellable);
+  g_clear_object (&cmd->payload);
+  g_clear_pointer (&cmd->next_chunk, g_bytes_unref);
+  g_ptr_array_unref (cmd->response);
+  g_string_free (cmd->wire, TRUE);
+  g_free (cmd->prefix);
+  g_free (cmd->text);
+  g_free (cmd);
+}
+
+/* The port lets go: no callback of a pending read may reach the port through it any more. */
+static void
+command_free (Command *cmd)
+{
+  g_assert (cmd->task == NULL);
+  cmd->port = NULL;
+  if (cmd->cancel_source != NULL) {
+    g_source_destroy (cmd->cancel_source);
+    g_clear_pointer (&cmd->cancel_source, g_source_unref);
+  }
+  if (cmd->read_cancellable != NULL)
+    g_cancellable_cancel (cmd->read_cancellable);
+  command_unref (cmd);
+}
+
+/* Gives the caller its answer; the command itself may stay on the wire (see port_retire). */
+static void
+command_return (Command *cmd, GError *error)
+{
+  g_autoptr (GTask) task = g_steal_pointer (&cmd->task);
+
+  if (task == NULL) {
+    g_clear_error (&error);
+    return;
+  }
+  if (cmd->cancel_source != NULL)
+    g_source_destroy (cmd->cancel_source);
+  if (error != NULL) {
+    g_task_return_error (task, error);
+  } else if (cmd->payload != NULL) {
+    g_task_return_boolean (task, TRUE);
+  } else {
+    g_ptr_array_add (cmd->response, NULL);
+    g_task_return_pointer (task, g_ptr_array_steal (cmd->response, NULL),
+                           (GDestroyNotify)g_strfreev);
+  }
+}
+
+/* ---- The source: fd readiness and the deadline ---- */
+
+static void
+port_set_deadline_ms (OnemoAtPort *self, guint ms)
+{
+  self->deadline = ms > 0 ? g_get_monotonic_time () + (gint64)ms * 1000 : -1;
+  if (self->source != NULL)
+    g_source_set_ready_time ((GSource *)self->source, self->deadline);
+}
+
+static void
+port_watch (OnemoAtPort *self, GIOCondition condition)
+{
+  if (self->source == NULL || self->watched == condition)
+    return;
+  self->watched = condition;
+  g_source_modify_unix_fd ((GSource *)self->source, self->source->fd_tag, condition);
+}
+
+static void
+port_clear_output (OnemoAtPort *self)
+{
+  self->out_data = NULL;
+  self->out_len = self->out_pos = 0;
+  g_clear_pointer (&self->out_bytes, g_bytes_unref);
+}
+
+/* The current command leaves the wire: the next one may go. */
+static void
+port_retire (OnemoAtPort *self)
+{
+  Command *cmd = g_steal_pointer (&self->current);
+
+  if (cmd == NULL)
+    return;
+  port_clear_output (self);
+  port_set_deadline_ms (self, 0);
+  onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
+  command_return (cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_FAILED, "Command abandoned"));
+  command_free (cmd);
+}
+
+/* The caller gave up on the command on the wire (timeout, cancellation, unreadable answer):
+ * answer it now; the port keeps it until its late final result or a settle time has passed. */
+static void
+port_abandon_current (OnemoAtPort *self, GError *error)
+{
+  Command *cmd = self->current;
+
+  command_return (cmd, error);
+  if (cmd->stage == PAYLOAD_STREAMING && !cmd->padding) {
+    cmd->padding = TRUE;
+    g_clear_pointer (&cmd->next_chunk, g_bytes_unref);
+    if (cmd->read_cancellable != NULL)
+      g_cancellable_cancel (cmd->read_cancellable);
+    cmd->reading = FALSE;
+    if (self->out_data == NULL)
+      payload_request_chunk (self, cmd);
+  }
+  port_set_deadline_ms (self,
+                        self->out_data != NULL ? MAX (cmd->timeout_ms, SETTLE_MS) : SETTLE_MS);
+}
+
+static void
+port_deadline_reached (OnemoAtPort *self)
+{
+  Command *cmd = self->current;
+
+  self->deadline = -1;
+  g_source_set_ready_time ((GSource *)self->source, -1);
+  if (cmd == NULL)
+    return;
+  if (cmd->task == NULL) {
+    port_debug ("%s: settled after %s", self->name, command_log_text (cmd));
+    port_retire (self);
+    port_start_next (self);
+    return;
+  }
+  port_abandon_current (self, g_error_new (ONEMO_ERROR, ONEMO_ERROR_TIMEOUT,
+                                           "%s: %s got no answer within %u ms", self->name,
+                                           command_log_text (cmd), cmd->timeout_ms));
+}
+
+static gboolean port_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data);
+
+static GSourceFuncs port_source_funcs = {
+  .dispatch = port_source_dispatch,
+};
+
+/* ---- Closing ---- */
+
+static void
+port_fail_all (OnemoAtPort *self, const char *why)
+{
+  Command *cmd;
+
+  if (self->current != NULL) {
+    cmd = g_steal_pointer (&self->current);
+    port_clear_output (self);
+    command_return (cmd,
+                    g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "%s: %s", self->name, why));
+    command_free (cmd);
+  }
+  while ((cmd = g_queue_pop_head (&self->queue)) != NULL) {
+    command_return (cmd,
+                    g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "%s: %s", self->name, why));
+    command_free (cmd);
+  }
+}
+
+static void
+port_close_fd (OnemoAtPort *self)
+{
+  if (self->source != NULL) {
+    g_source_destroy ((GSource *)self->source);
+    g_source_unref ((GSource *)self->source);
+    self->source = NULL;
+  }
+  if (self->fd >= 0) {
+    close (self->fd);
+    self->fd = -1;
+  }
+}
+
+void
+onemo_at_port_close (OnemoAtPort *self)
+{
+  g_return_if_fail (ONEMO_IS_AT_PORT (self));
+  if (self->fd < 0 && self->current == NULL && g_queue_is_empty (&self->queue))
+    return;
+  g_object_ref (self);
+  port_close_fd (self);
+  port_fail_all (self, "the port was closed");
+  g_object_unref (self);
+}
+
+static void
+port_hangup (OnemoAtPort *self, const char *why)
+{
+  if (self->fd < 0)
+    return;
+  g_debug ("%s: hung up (%s)", self->name, why);
+  port_close_fd (self);
+  port_fail_all (self, why);
+  if (!self->hangup_emitted) {
+    self->hangup_emitted = TRUE;
+    g_signal_emit (self, signals[SIGNAL_HANGUP], 0);
+  }
+}
+
+/* ---- Writing ---- */
+
+static void
+payload_report_progress (OnemoAtPort *self, Command *cmd)
+{
+  guint64 stride = MIN (MAX (cmd->length / 100, 1), PROGRESS_STRIDE);
+
+  if (cmd->progress == NULL || cmd->task == NULL)
+    return;
+  if (cmd->written - cmd->last_progress < stride && cmd->written != cmd->length)
+    return;
+  cmd->last_progress = cmd->written;
+  cmd->progress (self, cmd->written, cmd->length, cmd->progress_data);
+}
+
+static void
+port_set_output (OnemoAtPort *self, const guint8 *data, gsize len, GBytes *owner)
+{
+  port_clear_output (self);
+  self->out_data = data;
+  self->out_len = len;
+  self->out_bytes = owner;
+  port_flush (self);
+}
+
+/* The writer finished a piece: decide what goes out next. */
+static void
+port_output_done (OnemoAtPort *self)
+{
+  Command *cmd = self->current;
+
+  port_clear_output (self);
+  if (cmd == NULL || (cmd->stage != PAYLOAD_STREAMING))
+    return;
+  if (cmd->committed < cmd->length) {
+    payload_request_chunk (self, cmd);
+    return;
+  }
+  cmd->stage = PAYLOAD_SENT;
+  port_set_deadline_ms (self, cmd->task != NULL ? cmd->timeout_ms : SETTLE_MS);
+}
+
+/* Writes as much as the fd takes; waits for G_IO_OUT for the rest. */
+static void
+port_flush (OnemoAtPort *self)
+{
+  while (self->out_data != NULL && self->fd >= 0) {
+    gssize n = write (self->fd, self->out_data + self->out_pos, self->out_len - self->out_pos);
+    Command *cmd = self->current;
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && errno == EAGAIN) {
+      port_watch (self, G_IO_IN | G_IO_OUT);
+      return;
+    }
+    if (n < 0) {
+      port_hangup (self, g_strerror (errno));
+      return;
+    }
+    self->out_pos += (gsize)n;
+    if (cmd != NULL && cmd->stage == PAYLOAD_STREAMING) {
+      cmd->written += (guint64)n;
+      port_set_deadline_ms (self, cmd->timeout_ms);
+      payload_report_progress (self, cmd);
+      if (self->current != cmd)
+        return;
+    }
+    if (self->out_pos == self->out_len)
+      port_output_done (self);
+  }
+  port_watch (self, G_IO_IN);
+}
+
+static void
+payload_chunk_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Command *cmd = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) chunk
+      = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  OnemoAtPort *self = cmd->port;
+
+  if (self == NULL || g_cancellable_is_cancelled (cmd->read_cancellable)) {
+    command_unref (cmd); /* the port let go, or it pads instead */
+    return;
+  }
+  command_unref (cmd);
+  cmd->reading = FALSE;
+  if (chunk != NULL && g_bytes_get_size (chunk) == 0)
+    error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                         "The payload ended %" G_GUINT64_FORMAT " bytes early",
+                         cmd->length - cmd->committed);
+  if (error != NULL) {
+    onemo_error_normalize (&error);
+    g_object_ref (self);
+    port_abandon_current (self, g_steal_pointer (&error));
+    g_object_unref (self);
+    return;
+  }
+  cmd->next_chunk = g_steal_pointer (&chunk);
+  if (self->out_data == NULL)
+    payload_request_chunk (self, cmd);
+}
+
+/* Feeds the writer the next chunk (read ahead by one) or the next run of padding. */
+static void
+payload_request_chunk (OnemoAtPort *self, Command *cmd)
+{
+  guint64 remaining = cmd->length - cmd->committed;
+
+  if (remaining == 0)
+    return;
+  if (cmd->padding) {
+    gsize len = (gsize)MIN (remaining, sizeof padding_bytes);
+    cmd->committed += len;
+    port_set_output (self, padding_bytes, len, NULL);
+    return;
+  }
+  if (cmd->next_chunk != NULL && self->out_data == NULL) {
+    GBytes *chunk = g_steal_pointer (&cmd->next_chunk);
+    gsize len = MIN (g_bytes_get_size (chunk), remaining);
+    cmd->committed += len;
+    remaining -= len;
+    if (remaining > 0 && !cmd->reading)
+      payload_request_chunk (self, cmd); /* read ahead while this chunk goes out */
+    port_set_output (self, g_bytes_get_data (chunk, NULL), len, chunk);
+    return;
+  }
+  if (!cmd->reading && cmd->next_chunk == NULL) {
+    cmd->reading = TRUE;
+    g_atomic_int_inc (&cmd->ref_count);
+    g_input_stream_read_bytes_async (cmd->payload, (gsize)MIN (remaining, PAYLOAD_CHUNK),
+                                     G_PRIORITY_DEFAULT, cmd->read_cancellable, payload_chunk_read,
+                                     cmd);
+  }
+}
+
+/* ---- Reading: routing each line ---- */
+
+static void
+urc_handler_unref (UrcHandler *handler)
+{
+  if (!g_atomic_int_dec_and_test (&handler->ref_count))
+    return;
+  if (handler->destroy != NULL)
+    handler->destroy (handler->user_data);
+  g_regex_unref (handler->regex);
+  g_free (handler);
+}
+
+/* Latest handler first; the first match takes the line. */
+static gboolean
+port_dispatch_urc (OnemoAtPort *self, const char *line)
+{
+  for (guint i = self->handlers->len; i > 0; i--) {
+    UrcHandler *handler = g_ptr_array_index (self->handlers, i - 1);
+    g_autoptr (GMatchInfo) match = NULL;
+
+    if (!g_regex_match (handler->regex, line, 0, &match))
+      continue;
+    port_debug ("%s: <-- %s (URC)", self->name, line);
+    g_atomic_int_inc (&handler->ref_count);
+    handler->handler (self, line, match, handler->user_data);
+    urc_handler_unref (handler);
+    return TRUE;
+  }
+  return FALSE;
+}
+
+/* A final result for the command on the wire. */
+static void
+port_final_result (OnemoAtPort *self, const char *line, OnemoAtResult result, GError *error)
+{
+  Command *cmd = self->current;
+
+  port_debug ("%s: <-- %s", self->name, line);
+  if (cmd->task != NULL && result == ONEMO_AT_RESULT_OK && cmd->stage == PAYLOAD_PROMPT)
+    error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
+                         "%s: %s answered OK without a `>` prompt: the module took nothing",
+                         self->name, command_log_text (cmd));
+  else if (cmd->task != NULL && result == ONEMO_AT_RESULT_OK && cmd->stage == PAYLOAD_STREAMING)
+    error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
+                         "%s: the module answered OK after %" G_GUINT64_FORMAT
+                         " of %" G_GUINT64_FORMAT " bytes",
+                         self->name, cmd->written, cmd->length);
+  else if (cmd->task == NULL)
+    port_debug ("%s: dropped the late result of %s", self->name, command_log_text (cmd));
+
+  /* Leave the wire before answering, so a command queued by the callback goes out at once. */
+  self->current = NULL;
+  port_clear_output (self);
+  port_set_deadline_ms (self, 0);
+  onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
+  command_return (cmd, error);
+  command_free (cmd);
+  port_start_next (self);
+}
+
+static void
+port_route_line (OnemoAtPort *self, char *line)
+{
+  Command *cmd = self->current;
+  GError *error = NULL;
+  OnemoAtResult result;
+  gboolean secret;
+
+  if (cmd == NULL) {
+    if (!port_dispatch_urc (self, line))
+      port_debug ("%s: <-- %s (unsolicited, dropped)", self->name, line);
+    g_free (line);
+    return;
+  }
+  secret = (cmd->flags & ONEMO_AT_COMMAND_FLAG_SECRET) != 0;
+  if (!cmd->echo_seen && strcmp (line, cmd->text) == 0) {
+    cmd->echo_seen = TRUE;
+    g_free (line);
+    return;
+  }
+  result = onemo_at_result_classify (line, &error);
+  if (result != ONEMO_AT_RESULT_NOT_FINAL) {
+    port_final_result (self, line, result, error);
+    g_free (line);
+    return;
+  }
+  if (cmd->prefix != NULL && cmd->prefix_is_response
+      && g_ascii_strncasecmp (line, cmd->prefix, strlen (cmd->prefix)) == 0) {
+    /* its own response, not a URC */
+  } else if (port_dispatch_urc (self, line)) {
+    g_free (line);
+    return;
+  }
+  port_debug ("%s: <-- %s", self->name, secret ? "(response to a secret command)" : line);
+  if (cmd->task != NULL)
+    g_ptr_array_add (cmd->response, line);
+  else
+    g_free (line);
+}
+
+static void
+port_prompt (OnemoAtPort *self)
+{
+  Command *cmd = self->current;
+
+  onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
+  if (cmd == NULL || cmd->stage != PAYLOAD_PROMPT) {
+    port_debug ("%s: <-- > (unexpected prompt, dropped)", self->name);
+    return;
+  }
+  port_debug ("%s: <-- > (writing %" G_GUINT64_FORMAT " bytes)", self->name, cmd->length);
+  cmd->stage = PAYLOAD_STREAMING;
+  cmd->padding = cmd->task == NULL; /* abandoned before the prompt: let the module out again */
+  port_set_deadline_ms (self,
+                        cmd->task != NULL ? cmd->timeout_ms : MAX (cmd->timeout_ms, SETTLE_MS));
+  if (cmd->length == 0) {
+    port_output_done (self);
+    return;
+  }
+  payload_request_chunk (self, cmd);
+}
+
+static void
+port_overflow (OnemoAtPort *self)
+{
+  g_debug ("%s: <-- a line longer than %u bytes, discarded", self->name, ONEMO_AT_LINE_MAX_DEFAULT);
+  if (self->current == NULL || self->current->task == NULL)
+    return;
+  port_abandon_current (self, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
+                                           "%s: the module sent a line longer than %u bytes",
+                                           self->name, ONEMO_AT_LINE_MAX_DEFAULT));
+}
+
+/* Handles what the line buffer holds, stopping if a callback closed the port. */
+static void
+port_drain_lines (OnemoAtPort *self)
+{
+  OnemoAtLineKind kind;
+  char *line;
+
+  while (self->fd >= 0
+         && (kind = onemo_at_line_buffer_next (self->lines, &line)) != ONEMO_AT_LINE_NONE) {
+    if (kind == ONEMO_AT_LINE_LINE)
+      port_route_line (self, line);
+    else if (kind == ONEMO_AT_LINE_PROMPT)
+      port_prompt (self);
+    else
+      port_overflow (self);
+  }
+}
+
+static void
+port_read (OnemoAtPort *self, GIOCondition condition)
+{
+  for (;;) {
+    gssize n = read (self->fd, self->read_buffer, sizeof self->read_buffer);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && errno == EAGAIN)
+      break;
+    if (n <= 0) {
+      port_drain_lines (self);
+      port_hangup (self, n == 0 ? "end of file" : g_strerror (errno));
+      return;
+    }
+    onemo_at_line_buffer_feed (self->lines, self->read_buffer, (gsize)n);
+    port_drain_lines (self);
+    if (self->fd < 0 || (gsize)n < sizeof self->read_buffer)
+      break;
+  }
+  if (self->fd >= 0 && (condition & (G_IO_HUP | G_IO_ERR)) && !(condition & G_IO_IN))
+    port_hangup (self, "the device hung up");
+}
+
+static gboolean
+port_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  PortSource *port_source = (PortSource *)source;
+  g_autoptr (OnemoAtPort) self = g_object_ref (port_source->port);
+  GIOCondition condition = g_source_query_unix_fd (source, port_source->fd_tag);
+
+  if (condition & G_IO_OUT)
+    port_flush (self);
+  if (self->fd >= 0 && (condition & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
+    port_read (self, condition);
+  if (self->fd >= 0 && self->deadline >= 0 && g_source_get_time (source) >= self->deadline)
+    port_deadline_reached (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- The queue ---- */
+
+static void
+port_start_next (OnemoAtPort *self)
+{
+  Command *cmd;
+
+  if (self->current != NULL || self->fd < 0)
+    return;
+  /* A command cancelled while its cancellation is still on its way never reaches the wire. */
+  while ((cmd = g_queue_pop_head (&self->queue)) != NULL
+         && g_cancellable_is_cancelled (cmd->cancellable)) {
+    command_return (cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_CANCELLED, "%s: %s was cancelled",
+                                      self->name, command_log_text (cmd)));
+    command_free (cmd);
+  }
+  if (cmd == NULL)
+    return;
+  self->current = cmd;
+  port_debug ("%s: --> %s", self->name, command_log_text (cmd));
+  if (cmd->payload != NULL) {
+    cmd->stage = PAYLOAD_PROMPT;
+    onemo_at_line_buffer_set_prompt_detection (self->lines, TRUE);
+  }
+  port_set_deadline_ms (self, cmd->timeout_ms);
+  port_set_output (self, (const guint8 *)cmd->wire->str, cmd->wire->len, NULL);
+}
+
+static gboolean
+command_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  Command *cmd = user_data;
+  OnemoAtPort *self = cmd->port;
+  g_autoptr (OnemoAtPort) hold = g_object_ref (self);
+  GError *error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_CANCELLED, "%s: %s was cancelled",
+                               self->name, command_log_text (cmd));
+
+  if (self->current == cmd) {
+    port_abandon_current (self, error);
+    return G_SOURCE_REMOVE;
+  }
+  g_queue_remove (&self->queue, cmd);
+  command_return (cmd, error);
+  command_free (cmd);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+port_enqueue (OnemoAtPort *self, Command *cmd, GCancellable *cancellable)
+{
+  if (self->fd < 0) {
+    command_return (cmd,
+                    g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "%s is closed", self->name));
+    command_free (cmd);
+    return;
+  }
+  if (cancellable != NULL) {
+    cmd->cancellable = g_object_ref (cancellable);
+    cmd->cancel_source = g_cancellable_source_new (cancellable);
+    g_source_set_callback (cmd->cancel_source, (GSourceFunc)(GCallback)command_cancelled, cmd,
+                           NULL);
+    g_source_attach (cmd->cancel_source, self->context);
+  }
+  g_queue_push_tail (&self->queue, cmd);
+  port_start_next (self);
+}
+
+void
+onemo_at_port_command_async (OnemoAtPort *self, const char *command, OnemoAtCommandFlags flags,
+                             guint timeout_ms, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ONEMO_IS_AT_PORT (self));
+  g_return_if_fail (command != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, onemo_at_port_command_async);
+  g_task_set_check_cancellable (task, FALSE);
+  port_enqueue (self, command_new (self, command, flags, timeout_ms, task), cancellable);
+}
+
+GStrv
+onemo_at_port_command_finish (OnemoAtPort *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+onemo_at_port_command_with_payload_async (OnemoAtPort *self, const char *command,
+                                          GInputStream *payload, guint64 length, guint timeout_ms,
+                                          OnemoAtPayloadProgress progress, gpointer progress_data,
+                                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                                          gpointer user_data)
+{
+  GTask *task;
+  Command *cmd;
+
+  g_return_if_fail (ONEMO_IS_AT_PORT (self));
+  g_return_if_fail (command != NULL);
+  g_return_if_fail (G_IS_INPUT_STREAM (payload));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, onemo_at_port_command_with_payload_async);
+  g_task_set_check_cancellable (task, FALSE);
+  cmd = command_new (self, command, ONEMO_AT_COMMAND_FLAG_NONE, timeout_ms, task);
+  cmd->payload = g_object_ref (payload);
+  cmd->length = length;
+  cmd->progress = progress;
+  cmd->progress_data = progress_data;
+  cmd->read_cancellable = g_cancellable_new ();
+  port_enqueue (self, cmd, cancellable);
+}
+
+gboolean
+onemo_at_port_command_with_payload_finish (OnemoAtPort *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- URC handlers ---- */
+
+guint
+onemo_at_port_add_urc_handler (OnemoAtPort *self, const char *pattern, OnemoAtUrcHandler handler,
+                               gpointer user_data, GDestroyNotify destroy)
+{
+  g_autoptr (GError) error = NULL;
+  UrcHandler *entry;
+  GRegex *regex;
+
+  g_return_val_if_fail (ONEMO_IS_AT_PORT (self), 0);
+  g_return_val_if_fail (pattern != NULL && handler != NULL, 0);
+
+  regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, &error);
+  if (regex == NULL) {
+    g_critical ("%s: invalid URC pattern %s: %s", self->name, pattern, error->message);
+    return 0;
+  }
+  entry = g_new0 (UrcHandler, 1);
+  entry->id = ++self->next_handler_id;
+  entry->ref_count = 1;
+  entry->regex = regex;
+  entry->handler = handler;
+  entry->user_data = user_data;
+  entry->destroy = destroy;
+  g_ptr_array_add (self->handlers, entry);
+  return entry->id;
+}
+
+void
+onemo_at_port_remove_urc_handler (OnemoAtPort *self, guint handler_id)
+{
+  g_return_if_fail (ONEMO_IS_AT_PORT (self));
+
+  for (guint i = 0; i < self->handlers->len; i++) {
+    UrcHandler *entry = g_ptr_array_index (self->handlers, i);
+    if (entry->id == handler_id) {
+      g_ptr_array_remove_index (self->handlers, i); /* unrefs it */
+      return;
+    }
+  }
+}
+
+/* ---- Opening ---- */
+
+static const struct {
+  guint baud;
+  speed_t speed;
+} baud_rates[] = {
+  { 1200, B1200 },       { 2400, B2400 },       { 4800, B4800 },       { 9600, B9600 },
+  { 19200, B19200 },     { 38400, B38400 },     { 57600, B57600 },     { 115200, B115200 },
+  { 230400, B230400 },   { 460800, B460800 },   { 500000, B500000 },   { 576000, B576000 },
+  { 921600, B921600 },   { 1000000, B1000000 }, { 1152000, B1152000 }, { 1500000, B1500000 },
+  { 2000000, B2000000 }, { 2500000, B2500000 }, { 3000000, B3000000 }, { 3500000, B3500000 },
+  { 4000000, B4000000 },
+};
+
+static gboolean
+baud_to_speed (guint baud, speed_t *out_speed)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (baud_rates); i++) {
+    if (baud_rates[i].baud == baud) {
+      *out_speed = baud_rates[i].speed;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* Raw 8N1 at @speed; no flush, so a +MATREADY already waiting is kept. */
+static gboolean
+configure_tty (int fd, speed_t speed, gboolean rts_cts, GError **error)
+{
+  struct termios tio;
+
+  if (tcgetattr (fd, &tio) < 0) {
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, "Not a tty: %s",
+                 g_strerror (errno));
+    return FALSE;
+  }
+  cfmakeraw (&tio);
+  tio.c_cflag &= ~(CSIZE | PARENB | CSTOPB | CRTSCTS | HUPCL);
+  tio.c_cflag |= CS8 | CLOCAL | CREAD | (rts_cts ? CRTSCTS : 0);
+  tio.c_iflag &= ~(IXON | IXOFF | IXANY);
+  tio.c_cc[VMIN] = 1;
+  tio.c_cc[VTIME] = 0;
+  cfsetispeed (&tio, speed);
+  cfsetospeed (&tio, speed);
+  if (tcsetattr (fd, TCSANOW, &tio) < 0) {
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "Cannot configure the tty: %s",
+                 g_strerror (errno));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+OnemoAtPort *
+onemo_at_port_open (const char *path, guint baud, gboolean rts_cts, GError **error)
+{
+  speed_t speed;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!baud_to_speed (baud, &speed)) {
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                 "%u is not a baud rate of termios", baud);
+    return NULL;
+  }
+  fd = open (path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    int saved = errno;
+    g_set_error (error, ONEMO_ERROR,
+                 saved == EACCES ? ONEMO_ERROR_PERMISSION_DENIED : ONEMO_ERROR_PORT_GONE,
+                 "Cannot open %s: %s", path, g_strerror (saved));
+    return NULL;
+  }
+  if (!isatty (fd)) {
+    close (fd);
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, "%s is not a tty", path);
+    return NULL;
+  }
+  if (!configure_tty (fd, speed, rts_cts, error)) {
+    close (fd);
+    g_prefix_error (error, "%s: ", path);
+    return NULL;
+  }
+  return onemo_at_port_new_for_fd (fd, path);
+}
+
+OnemoAtPort *
+onemo_at_port_new_for_fd (int fd, const char *name)
+{
+  OnemoAtPort *self;
+  g_autoptr (GError) error = NULL;
+
+  g_return_val_if_fail (fd >= 0, NULL);
+
+  self = g_object_new (ONEMO_TYPE_AT_PORT, NULL);
+  self->name = g_strdup (name != NULL ? name : "port");
+  self->fd = fd;
+  if (!g_unix_set_fd_nonblocking (fd, TRUE, &error))
+    g_warning ("%s: %s", self->name, error->message);
+  self->source = (PortSource *)g_source_new (&port_source_funcs, sizeof (PortSource));
+  self->source->port = self;
+  self->watched = G_IO_IN;
+  self->source->fd_tag = g_source_add_unix_fd ((GSource *)self->source, fd, G_IO_IN);
+  g_source_set_name ((GSource *)self->source, "OnemoAtPort");
+  g_source_attach ((GSource *)self->source, self->context);
+  return self;
+}
+
+const char *
+onemo_at_port_get_name (OnemoAtPort *self)
+{
+  g_return_val_if_fail (ONEMO_IS_AT_PORT (self), NULL);
+  return self->name;
+}
+
+gboolean
+onemo_at_port_is_open (OnemoAtPort *self)
+{
+  g_return_val_if_fail (ONEMO_IS_AT_PORT (self), FALSE);
+  return self->fd >= 0;
+}
+
+/* ---- GObject ---- */
+
+static void
+onemo_at_port_dispose (GObject *object)
+{
+  OnemoAtPort *self = ONEMO_AT_PORT (object);
+
+  onemo_at_port_close (self);
+  G_OBJECT_CLASS (onemo_at_port_parent_class)->dispose (object);
+}
+
+static void
+onemo_at_port_finalize (GObject *object)
+{
+  OnemoAtPort *self = ONEMO_AT_PORT (object);
+
+  g_ptr_array_unref (self->handlers);
+  onemo_at_line_buffer_free (self->lines);
+  g_main_context_unref (self->context);
+  g_free (self->name);
+  G_OBJECT_CLASS (onemo_at_port_parent_class)->finalize (object);
+}
+
+static void
+onemo_at_port_class_init (OnemoAtPortClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = onemo_at_port_dispose;
+  object_class->finalize = onemo_at_port_finalize;
+
+  /* The device went away: every command failed with ONEMO_ERROR_PORT_GONE. Emitted once. */
+  signals[SIGNAL_HANGUP] = g_signal_new ("hangup", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+onemo_at_port_init (OnemoAtPort *self)
+{
+  self->fd = -1;
+  self->deadline = -1;
+  self->context = g_main_context_ref_thread_default ();
+  self->lines = onemo_at_line_buffer_new (ONEMO_AT_LINE_MAX_DEFAULT);
+  self->handlers = g_ptr_array_new_with_free_func ((GDestroyNotify)urc_handler_unref);
+  g_queue_init (&self->queue);
+}
