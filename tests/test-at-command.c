@@ -296,6 +296,29 @@ test_build_dload_hex (void)
   g_assert_cmpstr (command->str, ==, "AT+MFWDLOAD=512,1,\"01\"");
 }
 
+/* A 1 MiB package is 2048 chunks: once the GString has grown to a full command, writing the
+ * rest allocates nothing. */
+static void
+test_build_dload_hex_reuses_buffer (void)
+{
+  static const guint64 package_size = 1024 * 1024;
+  guint8 chunk[ONEMO_AT_HEX_CHUNK];
+  g_autoptr (GString) command = g_string_new (NULL);
+  const char *storage;
+  gsize allocated;
+
+  memset (chunk, 0xa5, sizeof chunk);
+  onemo_at_build_dload_hex (command, package_size - ONEMO_AT_HEX_CHUNK, chunk, sizeof chunk);
+  storage = command->str;
+  allocated = command->allocated_len;
+  for (guint64 offset = 0; offset < package_size; offset += ONEMO_AT_HEX_CHUNK) {
+    onemo_at_build_dload_hex (command, offset, chunk, sizeof chunk);
+    g_assert_true (command->str == storage);
+    g_assert_cmpuint (command->allocated_len, ==, allocated);
+  }
+  g_assert_true (g_str_has_prefix (command->str, "AT+MFWDLOAD=1048064,512,\"A5A5"));
+}
+
 /* Lengths outside 1..512 are programming errors: a critical, and the GString untouched. */
 static void
 test_build_dload_hex_bad_length (void)
@@ -538,6 +561,7 @@ main (int argc, char **argv)
   g_test_add_func ("/at-command/url-scheme", test_url_scheme);
   g_test_add_func ("/at-command/builders", test_builders);
   g_test_add_func ("/at-command/build-dload-hex", test_build_dload_hex);
+  g_test_add_func ("/at-command/build-dload-hex/reuses-buffer", test_build_dload_hex_reuses_buffer);
   g_test_add_func ("/at-command/build-dload-hex/bad-length", test_build_dload_hex_bad_length);
   g_test_add_func ("/at-command/build-dload-hex/zero-length", test_build_dload_hex_zero_length);
   g_test_add_func ("/at-command/hex-ceiling", test_hex_ceiling);
