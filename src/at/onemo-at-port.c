@@ -118,6 +118,18 @@ static void payload_request_chunk (OnemoAtPort *self, Command *cmd);
   }                                                                                                \
   G_STMT_END
 
+/* Lines from the module may hold any byte: escape them, and only when debug output is on. */
+static void
+port_log_received (OnemoAtPort *self, const char *line, const char *note)
+{
+  g_autofree char *printable = NULL;
+
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    return;
+  printable = g_strescape (line, "\"");
+  g_debug ("%s: <-- %s%s", self->name, printable, note);
+}
+
 /* ---- Commands ---- */
 
 /* The extended command's name as its response lines start ("+MFWCFG:"), and whether such lines
@@ -527,7 +539,7 @@ port_dispatch_urc (OnemoAtPort *self, const char *line)
 
     if (!g_regex_match (handler->regex, line, 0, &match))
       continue;
-    port_debug ("%s: <-- %s (URC)", self->name, line);
+    port_log_received (self, line, " (URC)");
     g_atomic_int_inc (&handler->ref_count);
     handler->handler (self, line, match, handler->user_data);
     urc_handler_unref (handler);
@@ -542,7 +554,7 @@ port_final_result (OnemoAtPort *self, const char *line, OnemoAtResult result, GE
 {
   Command *cmd = self->current;
 
-  port_debug ("%s: <-- %s", self->name, line);
+  port_log_received (self, line, "");
   if (cmd->task != NULL && result == ONEMO_AT_RESULT_OK && cmd->stage == PAYLOAD_PROMPT)
     error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
                          "%s: %s answered OK without a `>` prompt: the module took nothing",
@@ -575,7 +587,7 @@ port_route_line (OnemoAtPort *self, char *line)
 
   if (cmd == NULL) {
     if (!port_dispatch_urc (self, line))
-      port_debug ("%s: <-- %s (unsolicited, dropped)", self->name, line);
+      port_log_received (self, line, " (unsolicited, dropped)");
     g_free (line);
     return;
   }
@@ -598,7 +610,10 @@ port_route_line (OnemoAtPort *self, char *line)
     g_free (line);
     return;
   }
-  port_debug ("%s: <-- %s", self->name, secret ? "(response to a secret command)" : line);
+  if (secret)
+    port_debug ("%s: <-- (response to a secret command)", self->name);
+  else
+    port_log_received (self, line, "");
   if (cmd->task != NULL)
     g_ptr_array_add (cmd->response, line);
   else
@@ -931,9 +946,8 @@ onemo_at_port_open (const char *path, guint baud, gboolean rts_cts, GError **err
   fd = open (path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     int saved = errno;
-    g_set_error (error, ONEMO_ERROR,
-                 saved == EACCES ? ONEMO_ERROR_PERMISSION_DENIED : ONEMO_ERROR_PORT_GONE,
-                 "Cannot open %s: %s", path, g_strerror (saved));
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "Cannot open %s: %s", path,
+                 g_strerror (saved));
     return NULL;
   }
   if (!isatty (fd)) {
