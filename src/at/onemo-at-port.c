@@ -1,122 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #define G_LOG_DOMAIN "onemo-at"
 
-#include "onemo-at-port.h"
+#include "onemo-at-port-private.h"
 
-#include "onemo-at-line-buffer.h"
 #include "onemo-at-result.h"
+#include "onemo-at-tty.h"
 #include "onemo-error.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glib-unix.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
-
-#define SETTLE_MS       300         /* quiet time after an abandoned command before the next */
-#define READ_SIZE       16384       /* bytes taken from the fd per read() */
-#define PAYLOAD_CHUNK   (64 * 1024) /* bytes read from a payload stream at a time */
-#define PROGRESS_STRIDE (64 * 1024) /* progress at least this often (or every 1 %) */
-
-typedef enum {
-  PAYLOAD_NONE,      /* a plain command */
-  PAYLOAD_PROMPT,    /* the command is out; waiting for `>` */
-  PAYLOAD_STREAMING, /* raw bytes going out */
-  PAYLOAD_SENT,      /* every byte is out; waiting for the final result */
-} PayloadStage;
-
-typedef struct {
-  gint ref_count;    /* the port's, and a pending payload read's */
-  OnemoAtPort *port; /* NULL once the port let go of it */
-  GTask *task; /* NULL once the caller has its answer (the command may still be on the wire) */
-  char *text;
-  GString *wire; /* text + CR */
-  char *prefix;  /* "+MFWCFG:" or NULL */
-  gboolean prefix_is_response;
-  OnemoAtCommandFlags flags;
-  guint timeout_ms;
-  GCancellable *cancellable;
-  GSource *cancel_source;
-  GPtrArray *response; /* of char * */
-  gboolean echo_seen;
-
-  /* Transparent writes. */
-  PayloadStage stage;
-  GInputStream *payload;
-  guint64 length;
-  guint64 committed; /* bytes handed to the writer, payload or padding */
-  guint64 written;   /* bytes on the wire */
-  guint64 last_progress;
-  gboolean padding; /* the rest is 0xFF: the caller gave up or the stream failed */
-  GBytes *next_chunk;
-  gboolean reading;
-  GCancellable *read_cancellable;
-  OnemoAtPayloadProgress progress;
-  gpointer progress_data;
-} Command;
-
-typedef struct {
-  guint id;
-  gint ref_count;
-  GRegex *regex;
-  OnemoAtUrcHandler handler;
-  gpointer user_data;
-  GDestroyNotify destroy;
-} UrcHandler;
-
-/* One source per port watches the fd and carries the one deadline that matters at a time. */
-typedef struct {
-  GSource source;
-  OnemoAtPort *port;
-  gpointer fd_tag;
-} PortSource;
-
-struct _OnemoAtPort {
-  GObject parent_instance;
-  char *name;
-  int fd;
-  GMainContext *context;
-  PortSource *source;
-  GIOCondition watched;
-  gint64 deadline; /* monotonic µs, or -1 */
-  OnemoAtLineBuffer *lines;
-  guint8 read_buffer[READ_SIZE];
-
-  GQueue queue;     /* of Command: not yet written */
-  Command *current; /* the command on the wire, answered or not */
-
-  /* What is being written: the command text, a payload chunk or padding. */
-  const guint8 *out_data;
-  gsize out_len;
-  gsize out_pos;
-  GBytes *out_bytes;
-
-  GPtrArray *handlers; /* of UrcHandler, oldest first */
-  guint next_handler_id;
-  gboolean hangup_emitted;
-};
 
 enum { SIGNAL_HANGUP, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (OnemoAtPort, onemo_at_port, G_TYPE_OBJECT)
 
-static const guint8 padding_bytes[4096] = { [0 ... 4095] = 0xFF };
-
 static void port_start_next (OnemoAtPort *self);
 static void port_flush (OnemoAtPort *self);
 static void port_hangup (OnemoAtPort *self, const char *why);
-static void payload_request_chunk (OnemoAtPort *self, Command *cmd);
-
-#define port_debug(...)                                                                            \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))                        \
-      g_debug (__VA_ARGS__);                                                                       \
-  }                                                                                                \
-  G_STMT_END
 
 /* Lines from the module may hold any byte: escape them, and only when debug output is on. */
 static void
@@ -148,9 +51,9 @@ command_parse_prefix (Command *cmd)
   cmd->prefix_is_response = name[name_len] == '=' || name[name_len] == '?';
 }
 
-static Command *
-command_new (OnemoAtPort *self, const char *text, OnemoAtCommandFlags flags, guint timeout_ms,
-             GTask *task)
+Command *
+onemo_port_command_new (OnemoAtPort *self, const char *text, OnemoAtCommandFlags flags,
+                        guint timeout_ms, GTask *task)
 {
   Command *cmd = g_new0 (Command, 1);
 
@@ -173,8 +76,8 @@ command_log_text (Command *cmd)
   return (cmd->flags & ONEMO_AT_COMMAND_FLAG_SECRET) ? "(secret command)" : cmd->text;
 }
 
-static void
-command_unref (Command *cmd)
+void
+onemo_port_command_unref (Command *cmd)
 {
   if (!g_atomic_int_dec_and_test (&cmd->ref_count))
     return;
@@ -202,7 +105,7 @@ command_free (Command *cmd)
   }
   if (cmd->read_cancellable != NULL)
     g_cancellable_cancel (cmd->read_cancellable);
-  command_unref (cmd);
+  onemo_port_command_unref (cmd);
 }
 
 /* Gives the caller its answer; the command itself may stay on the wire (see port_retire). */
@@ -230,8 +133,8 @@ command_return (Command *cmd, GError *error)
 
 /* ---- The source: fd readiness and the deadline ---- */
 
-static void
-port_set_deadline_ms (OnemoAtPort *self, guint ms)
+void
+onemo_port_set_deadline_ms (OnemoAtPort *self, guint ms)
 {
   self->deadline = ms > 0 ? g_get_monotonic_time () + (gint64)ms * 1000 : -1;
   if (self->source != NULL)
@@ -264,7 +167,7 @@ port_retire (OnemoAtPort *self)
   if (cmd == NULL)
     return;
   port_clear_output (self);
-  port_set_deadline_ms (self, 0);
+  onemo_port_set_deadline_ms (self, 0);
   onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
   command_return (cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_FAILED, "Command abandoned"));
   command_free (cmd);
@@ -272,23 +175,16 @@ port_retire (OnemoAtPort *self)
 
 /* The caller gave up on the command on the wire (timeout, cancellation, unreadable answer):
  * answer it now; the port keeps it until its late final result or a settle time has passed. */
-static void
-port_abandon_current (OnemoAtPort *self, GError *error)
+void
+onemo_port_abandon_current (OnemoAtPort *self, GError *error)
 {
   Command *cmd = self->current;
 
   command_return (cmd, error);
-  if (cmd->stage == PAYLOAD_STREAMING && !cmd->padding) {
-    cmd->padding = TRUE;
-    g_clear_pointer (&cmd->next_chunk, g_bytes_unref);
-    if (cmd->read_cancellable != NULL)
-      g_cancellable_cancel (cmd->read_cancellable);
-    cmd->reading = FALSE;
-    if (self->out_data == NULL)
-      payload_request_chunk (self, cmd);
-  }
-  port_set_deadline_ms (self,
-                        self->out_data != NULL ? MAX (cmd->timeout_ms, SETTLE_MS) : SETTLE_MS);
+  if (cmd->stage == PAYLOAD_STREAMING)
+    onemo_payload_start_padding (self, cmd);
+  onemo_port_set_deadline_ms (self, self->out_data != NULL ? MAX (cmd->timeout_ms, SETTLE_MS)
+                                                           : SETTLE_MS);
 }
 
 static void
@@ -306,9 +202,9 @@ port_deadline_reached (OnemoAtPort *self)
     port_start_next (self);
     return;
   }
-  port_abandon_current (self, g_error_new (ONEMO_ERROR, ONEMO_ERROR_TIMEOUT,
-                                           "%s: %s got no answer within %u ms", self->name,
-                                           command_log_text (cmd), cmd->timeout_ms));
+  onemo_port_abandon_current (self, g_error_new (ONEMO_ERROR, ONEMO_ERROR_TIMEOUT,
+                                                 "%s: %s got no answer within %u ms", self->name,
+                                                 command_log_text (cmd), cmd->timeout_ms));
 }
 
 static gboolean port_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data);
@@ -380,44 +276,14 @@ port_hangup (OnemoAtPort *self, const char *why)
 
 /* ---- Writing ---- */
 
-static void
-payload_report_progress (OnemoAtPort *self, Command *cmd)
-{
-  guint64 stride = MIN (MAX (cmd->length / 100, 1), PROGRESS_STRIDE);
-
-  if (cmd->progress == NULL || cmd->task == NULL)
-    return;
-  if (cmd->written - cmd->last_progress < stride && cmd->written != cmd->length)
-    return;
-  cmd->last_progress = cmd->written;
-  cmd->progress (self, cmd->written, cmd->length, cmd->progress_data);
-}
-
-static void
-port_set_output (OnemoAtPort *self, const guint8 *data, gsize len, GBytes *owner)
+void
+onemo_port_set_output (OnemoAtPort *self, const guint8 *data, gsize len, GBytes *owner)
 {
   port_clear_output (self);
   self->out_data = data;
   self->out_len = len;
   self->out_bytes = owner;
   port_flush (self);
-}
-
-/* The writer finished a piece: decide what goes out next. */
-static void
-port_output_done (OnemoAtPort *self)
-{
-  Command *cmd = self->current;
-
-  port_clear_output (self);
-  if (cmd == NULL || (cmd->stage != PAYLOAD_STREAMING))
-    return;
-  if (cmd->committed < cmd->length) {
-    payload_request_chunk (self, cmd);
-    return;
-  }
-  cmd->stage = PAYLOAD_SENT;
-  port_set_deadline_ms (self, cmd->task != NULL ? cmd->timeout_ms : SETTLE_MS);
 }
 
 /* Writes as much as the fd takes; waits for G_IO_OUT for the rest. */
@@ -440,80 +306,17 @@ port_flush (OnemoAtPort *self)
     }
     self->out_pos += (gsize)n;
     if (cmd != NULL && cmd->stage == PAYLOAD_STREAMING) {
-      cmd->written += (guint64)n;
-      port_set_deadline_ms (self, cmd->timeout_ms);
-      payload_report_progress (self, cmd);
+      onemo_payload_wrote (self, cmd, (gsize)n);
       if (self->current != cmd)
-        return;
+        return; /* the progress callback closed the port */
     }
-    if (self->out_pos == self->out_len)
-      port_output_done (self);
+    if (self->out_pos == self->out_len) {
+      port_clear_output (self);
+      if (cmd != NULL && cmd->stage == PAYLOAD_STREAMING)
+        onemo_payload_piece_done (self, cmd);
+    }
   }
   port_watch (self, G_IO_IN);
-}
-
-static void
-payload_chunk_read (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Command *cmd = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) chunk
-      = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  OnemoAtPort *self = cmd->port;
-
-  if (self == NULL || g_cancellable_is_cancelled (cmd->read_cancellable)) {
-    command_unref (cmd); /* the port let go, or it pads instead */
-    return;
-  }
-  command_unref (cmd);
-  cmd->reading = FALSE;
-  if (chunk != NULL && g_bytes_get_size (chunk) == 0)
-    error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
-                         "The payload ended %" G_GUINT64_FORMAT " bytes early",
-                         cmd->length - cmd->committed);
-  if (error != NULL) {
-    onemo_error_normalize (&error);
-    g_object_ref (self);
-    port_abandon_current (self, g_steal_pointer (&error));
-    g_object_unref (self);
-    return;
-  }
-  cmd->next_chunk = g_steal_pointer (&chunk);
-  if (self->out_data == NULL)
-    payload_request_chunk (self, cmd);
-}
-
-/* Feeds the writer the next chunk (read ahead by one) or the next run of padding. */
-static void
-payload_request_chunk (OnemoAtPort *self, Command *cmd)
-{
-  guint64 remaining = cmd->length - cmd->committed;
-
-  if (remaining == 0)
-    return;
-  if (cmd->padding) {
-    gsize len = (gsize)MIN (remaining, sizeof padding_bytes);
-    cmd->committed += len;
-    port_set_output (self, padding_bytes, len, NULL);
-    return;
-  }
-  if (cmd->next_chunk != NULL && self->out_data == NULL) {
-    GBytes *chunk = g_steal_pointer (&cmd->next_chunk);
-    gsize len = MIN (g_bytes_get_size (chunk), remaining);
-    cmd->committed += len;
-    remaining -= len;
-    if (remaining > 0 && !cmd->reading)
-      payload_request_chunk (self, cmd); /* read ahead while this chunk goes out */
-    port_set_output (self, g_bytes_get_data (chunk, NULL), len, chunk);
-    return;
-  }
-  if (!cmd->reading && cmd->next_chunk == NULL) {
-    cmd->reading = TRUE;
-    g_atomic_int_inc (&cmd->ref_count);
-    g_input_stream_read_bytes_async (cmd->payload, (gsize)MIN (remaining, PAYLOAD_CHUNK),
-                                     G_PRIORITY_DEFAULT, cmd->read_cancellable, payload_chunk_read,
-                                     cmd);
-  }
 }
 
 /* ---- Reading: routing each line ---- */
@@ -570,7 +373,7 @@ port_final_result (OnemoAtPort *self, const char *line, OnemoAtResult result, GE
   /* Leave the wire before answering, so a command queued by the callback goes out at once. */
   self->current = NULL;
   port_clear_output (self);
-  port_set_deadline_ms (self, 0);
+  onemo_port_set_deadline_ms (self, 0);
   onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
   command_return (cmd, error);
   command_free (cmd);
@@ -621,36 +424,14 @@ port_route_line (OnemoAtPort *self, char *line)
 }
 
 static void
-port_prompt (OnemoAtPort *self)
-{
-  Command *cmd = self->current;
-
-  onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
-  if (cmd == NULL || cmd->stage != PAYLOAD_PROMPT) {
-    port_debug ("%s: <-- > (unexpected prompt, dropped)", self->name);
-    return;
-  }
-  port_debug ("%s: <-- > (writing %" G_GUINT64_FORMAT " bytes)", self->name, cmd->length);
-  cmd->stage = PAYLOAD_STREAMING;
-  cmd->padding = cmd->task == NULL; /* abandoned before the prompt: let the module out again */
-  port_set_deadline_ms (self,
-                        cmd->task != NULL ? cmd->timeout_ms : MAX (cmd->timeout_ms, SETTLE_MS));
-  if (cmd->length == 0) {
-    port_output_done (self);
-    return;
-  }
-  payload_request_chunk (self, cmd);
-}
-
-static void
 port_overflow (OnemoAtPort *self)
 {
   g_debug ("%s: <-- a line longer than %u bytes, discarded", self->name, ONEMO_AT_LINE_MAX_DEFAULT);
   if (self->current == NULL || self->current->task == NULL)
     return;
-  port_abandon_current (self, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
-                                           "%s: the module sent a line longer than %u bytes",
-                                           self->name, ONEMO_AT_LINE_MAX_DEFAULT));
+  onemo_port_abandon_current (self, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
+                                                 "%s: the module sent a line longer than %u bytes",
+                                                 self->name, ONEMO_AT_LINE_MAX_DEFAULT));
 }
 
 /* Handles what the line buffer holds, stopping if a callback closed the port. */
@@ -665,7 +446,7 @@ port_drain_lines (OnemoAtPort *self)
     if (kind == ONEMO_AT_LINE_LINE)
       port_route_line (self, line);
     else if (kind == ONEMO_AT_LINE_PROMPT)
-      port_prompt (self);
+      onemo_payload_prompt (self);
     else
       port_overflow (self);
   }
@@ -735,8 +516,8 @@ port_start_next (OnemoAtPort *self)
     cmd->stage = PAYLOAD_PROMPT;
     onemo_at_line_buffer_set_prompt_detection (self->lines, TRUE);
   }
-  port_set_deadline_ms (self, cmd->timeout_ms);
-  port_set_output (self, (const guint8 *)cmd->wire->str, cmd->wire->len, NULL);
+  onemo_port_set_deadline_ms (self, cmd->timeout_ms);
+  onemo_port_set_output (self, (const guint8 *)cmd->wire->str, cmd->wire->len, NULL);
 }
 
 static gboolean
@@ -749,7 +530,7 @@ command_cancelled (GCancellable *cancellable, gpointer user_data)
                                self->name, command_log_text (cmd));
 
   if (self->current == cmd) {
-    port_abandon_current (self, error);
+    onemo_port_abandon_current (self, error);
     return G_SOURCE_REMOVE;
   }
   g_queue_remove (&self->queue, cmd);
@@ -758,8 +539,8 @@ command_cancelled (GCancellable *cancellable, gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-port_enqueue (OnemoAtPort *self, Command *cmd, GCancellable *cancellable)
+void
+onemo_port_enqueue (OnemoAtPort *self, Command *cmd, GCancellable *cancellable)
 {
   if (self->fd < 0) {
     command_return (cmd,
@@ -791,7 +572,8 @@ onemo_at_port_command_async (OnemoAtPort *self, const char *command, OnemoAtComm
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, onemo_at_port_command_async);
   g_task_set_check_cancellable (task, FALSE);
-  port_enqueue (self, command_new (self, command, flags, timeout_ms, task), cancellable);
+  onemo_port_enqueue (self, onemo_port_command_new (self, command, flags, timeout_ms, task),
+                      cancellable);
 }
 
 GStrv
@@ -799,39 +581,6 @@ onemo_at_port_command_finish (OnemoAtPort *self, GAsyncResult *result, GError **
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-void
-onemo_at_port_command_with_payload_async (OnemoAtPort *self, const char *command,
-                                          GInputStream *payload, guint64 length, guint timeout_ms,
-                                          OnemoAtPayloadProgress progress, gpointer progress_data,
-                                          GCancellable *cancellable, GAsyncReadyCallback callback,
-                                          gpointer user_data)
-{
-  GTask *task;
-  Command *cmd;
-
-  g_return_if_fail (ONEMO_IS_AT_PORT (self));
-  g_return_if_fail (command != NULL);
-  g_return_if_fail (G_IS_INPUT_STREAM (payload));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, onemo_at_port_command_with_payload_async);
-  g_task_set_check_cancellable (task, FALSE);
-  cmd = command_new (self, command, ONEMO_AT_COMMAND_FLAG_NONE, timeout_ms, task);
-  cmd->payload = g_object_ref (payload);
-  cmd->length = length;
-  cmd->progress = progress;
-  cmd->progress_data = progress_data;
-  cmd->read_cancellable = g_cancellable_new ();
-  port_enqueue (self, cmd, cancellable);
-}
-
-gboolean
-onemo_at_port_command_with_payload_finish (OnemoAtPort *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- URC handlers ---- */
@@ -877,90 +626,12 @@ onemo_at_port_remove_urc_handler (OnemoAtPort *self, guint handler_id)
   }
 }
 
-/* ---- Opening ---- */
-
-static const struct {
-  guint baud;
-  speed_t speed;
-} baud_rates[] = {
-  { 1200, B1200 },       { 2400, B2400 },       { 4800, B4800 },       { 9600, B9600 },
-  { 19200, B19200 },     { 38400, B38400 },     { 57600, B57600 },     { 115200, B115200 },
-  { 230400, B230400 },   { 460800, B460800 },   { 500000, B500000 },   { 576000, B576000 },
-  { 921600, B921600 },   { 1000000, B1000000 }, { 1152000, B1152000 }, { 1500000, B1500000 },
-  { 2000000, B2000000 }, { 2500000, B2500000 }, { 3000000, B3000000 }, { 3500000, B3500000 },
-  { 4000000, B4000000 },
-};
-
-static gboolean
-baud_to_speed (guint baud, speed_t *out_speed)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (baud_rates); i++) {
-    if (baud_rates[i].baud == baud) {
-      *out_speed = baud_rates[i].speed;
-      return TRUE;
-    }
-  }
-  return FALSE;
-}
-
-/* Raw 8N1 at @speed; no flush, so a +MATREADY already waiting is kept. */
-static gboolean
-configure_tty (int fd, speed_t speed, gboolean rts_cts, GError **error)
-{
-  struct termios tio;
-
-  if (tcgetattr (fd, &tio) < 0) {
-    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, "Not a tty: %s",
-                 g_strerror (errno));
-    return FALSE;
-  }
-  cfmakeraw (&tio);
-  tio.c_cflag &= ~(CSIZE | PARENB | CSTOPB | CRTSCTS | HUPCL);
-  tio.c_cflag |= CS8 | CLOCAL | CREAD | (rts_cts ? CRTSCTS : 0);
-  tio.c_iflag &= ~(IXON | IXOFF | IXANY);
-  tio.c_cc[VMIN] = 1;
-  tio.c_cc[VTIME] = 0;
-  cfsetispeed (&tio, speed);
-  cfsetospeed (&tio, speed);
-  if (tcsetattr (fd, TCSANOW, &tio) < 0) {
-    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "Cannot configure the tty: %s",
-                 g_strerror (errno));
-    return FALSE;
-  }
-  return TRUE;
-}
-
 OnemoAtPort *
 onemo_at_port_open (const char *path, guint baud, gboolean rts_cts, GError **error)
 {
-  speed_t speed;
-  int fd;
+  int fd = onemo_at_tty_open (path, baud, rts_cts, error);
 
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if (!baud_to_speed (baud, &speed)) {
-    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
-                 "%u is not a baud rate of termios", baud);
-    return NULL;
-  }
-  fd = open (path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    int saved = errno;
-    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "Cannot open %s: %s", path,
-                 g_strerror (saved));
-    return NULL;
-  }
-  if (!isatty (fd)) {
-    close (fd);
-    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, "%s is not a tty", path);
-    return NULL;
-  }
-  if (!configure_tty (fd, speed, rts_cts, error)) {
-    close (fd);
-    g_prefix_error (error, "%s: ", path);
-    return NULL;
-  }
-  return onemo_at_port_new_for_fd (fd, path);
+  return fd >= 0 ? onemo_at_port_new_for_fd (fd, path) : NULL;
 }
 
 OnemoAtPort *

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The AT port's insides, shared by its two files: onemo-at-port.c (the queue, reading and
+ * routing lines, the fd and the deadline) and onemo-at-port-payload.c (transparent writes).
+ * Not for any other file.
+ */
+
+#include "onemo-at-port.h"
+
+#include "onemo-at-line-buffer.h"
+
+#define SETTLE_MS       300         /* quiet time after an abandoned command before the next */
+#define READ_SIZE       16384       /* bytes taken from the fd per read() */
+#define PAYLOAD_CHUNK   (64 * 1024) /* bytes read from a payload stream at a time */
+#define PROGRESS_STRIDE (64 * 1024) /* progress at least this often (or every 1 %) */
+
+typedef enum {
+  PAYLOAD_NONE,      /* a plain command */
+  PAYLOAD_PROMPT,    /* the command is out; waiting for `>` */
+  PAYLOAD_STREAMING, /* raw bytes going out */
+  PAYLOAD_SENT,      /* every byte is out; waiting for the final result */
+} PayloadStage;
+
+typedef struct {
+  gint ref_count;    /* the port's, and a pending payload read's */
+  OnemoAtPort *port; /* NULL once the port let go of it */
+  GTask *task; /* NULL once the caller has its answer (the command may still be on the wire) */
+  char *text;
+  GString *wire; /* text + CR */
+  char *prefix;  /* "+MFWCFG:" or NULL */
+  gboolean prefix_is_response;
+  OnemoAtCommandFlags flags;
+  guint timeout_ms;
+  GCancellable *cancellable;
+  GSource *cancel_source;
+  GPtrArray *response; /* of char * */
+  gboolean echo_seen;
+
+  /* Transparent writes. */
+  PayloadStage stage;
+  GInputStream *payload;
+  guint64 length;
+  guint64 committed; /* bytes handed to the writer, payload or padding */
+  guint64 written;   /* bytes on the wire */
+  guint64 last_progress;
+  gboolean padding; /* the rest is 0xFF: the caller gave up or the stream failed */
+  GBytes *next_chunk;
+  gboolean reading;
+  GCancellable *read_cancellable;
+  OnemoAtPayloadProgress progress;
+  gpointer progress_data;
+} Command;
+
+typedef struct {
+  guint id;
+  gint ref_count;
+  GRegex *regex;
+  OnemoAtUrcHandler handler;
+  gpointer user_data;
+  GDestroyNotify destroy;
+} UrcHandler;
+
+/* One source per port watches the fd and carries the one deadline that matters at a time. */
+typedef struct {
+  GSource source;
+  OnemoAtPort *port;
+  gpointer fd_tag;
+} PortSource;
+
+struct _OnemoAtPort {
+  GObject parent_instance;
+  char *name;
+  int fd;
+  GMainContext *context;
+  PortSource *source;
+  GIOCondition watched;
+  gint64 deadline; /* monotonic µs, or -1 */
+  OnemoAtLineBuffer *lines;
+  guint8 read_buffer[READ_SIZE];
+
+  GQueue queue;     /* of Command: not yet written */
+  Command *current; /* the command on the wire, answered or not */
+
+  /* What is being written: the command text, a payload chunk or padding. */
+  const guint8 *out_data;
+  gsize out_len;
+  gsize out_pos;
+  GBytes *out_bytes;
+
+  GPtrArray *handlers; /* of UrcHandler, oldest first */
+  guint next_handler_id;
+  gboolean hangup_emitted;
+};
+
+#define port_debug(...)                                                                            \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))                        \
+      g_debug (__VA_ARGS__);                                                                       \
+  }                                                                                                \
+  G_STMT_END
+
+/* ---- onemo-at-port.c ---- */
+
+Command *onemo_port_command_new (OnemoAtPort *self, const char *text, OnemoAtCommandFlags flags,
+                                 guint timeout_ms, GTask *task);
+void onemo_port_command_unref (Command *cmd);
+/* Queues @cmd (the port takes it) and starts it if the wire is free. */
+void onemo_port_enqueue (OnemoAtPort *self, Command *cmd, GCancellable *cancellable);
+/* Hands @len bytes at @data (kept alive by @owner, which the port takes) to the writer. */
+void onemo_port_set_output (OnemoAtPort *self, const guint8 *data, gsize len, GBytes *owner);
+/* Arms the port's one deadline @ms from now; 0 disarms it. */
+void onemo_port_set_deadline_ms (OnemoAtPort *self, guint ms);
+/* Answers the command on the wire with @error (taken) and keeps it there until it settles. */
+void onemo_port_abandon_current (OnemoAtPort *self, GError *error);
+
+/* ---- onemo-at-port-payload.c ---- */
+
+/* The `>` prompt arrived. */
+void onemo_payload_prompt (OnemoAtPort *self);
+/* @n more bytes of @cmd's payload or padding went out. */
+void onemo_payload_wrote (OnemoAtPort *self, Command *cmd, gsize n);
+/* The writer finished a piece of @cmd's payload: the next one, or wait for the result. */
+void onemo_payload_piece_done (OnemoAtPort *self, Command *cmd);
+/* The caller gave up mid-payload: the rest of @cmd's bytes become 0xFF. */
+void onemo_payload_start_padding (OnemoAtPort *self, Command *cmd);
