@@ -1,104 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The AT port over a pty against scripted peers: framing, routing, errors, timing, payloads. */
-#include "engine-peer.h"
-#include "onemo-at-port.h"
+/* The AT port over a pty against scripted peers: framing, routing, final results, URCs,
+ * timeouts, cancellation, hang-ups, queueing, opening, secrets. Transparent writes have their
+ * own program, test-at-port-payload.c. */
+#include "engine-harness.h"
 #include "onemo-error.h"
 
-#include <fcntl.h>
 #include <glib/gstdio.h>
-#include <stdio.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
-
-#define SAFETY_SECONDS 5
-
-/* ---- Waiting on the main loop ---- */
-
-static gboolean
-safety_expired (gpointer user_data)
-{
-  g_error ("%s: nothing happened within %d s", (const char *)user_data, SAFETY_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (const gboolean *flag, const char *what)
-{
-  guint safety = g_timeout_add_seconds (SAFETY_SECONDS, safety_expired, (gpointer)what);
-
-  while (!*flag)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (safety);
-}
-
-/* Runs the loop until nothing is pending, so that what should not happen had its chance. */
-static void
-settle_loop (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-typedef struct {
-  gboolean done;
-  GStrv lines;
-  GError *error;
-  gint64 finished_at;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->lines, g_strfreev);
-  g_clear_error (&result->error);
-  result->done = FALSE;
-}
-
-static void
-on_command (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  Result *result = user_data;
-
-  g_assert_false (result->done);
-  result->lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), res, &result->error);
-  g_assert_true ((result->lines == NULL) != (result->error == NULL));
-  result->finished_at = g_get_monotonic_time ();
-  result->done = TRUE;
-}
-
-static void
-on_payload (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  Result *result = user_data;
-
-  g_assert_false (result->done);
-  if (onemo_at_port_command_with_payload_finish (ONEMO_AT_PORT (source), res, &result->error))
-    g_assert_no_error (result->error);
-  else
-    g_assert_nonnull (result->error);
-  result->finished_at = g_get_monotonic_time ();
-  result->done = TRUE;
-}
-
-/* Sends @command and waits for its result. */
-static void
-run_command (OnemoAtPort *port, const char *command, guint timeout_ms, Result *result)
-{
-  result_clear (result);
-  onemo_at_port_command_async (port, command, ONEMO_AT_COMMAND_FLAG_NONE, timeout_ms, NULL,
-                               on_command, result);
-  wait_until (&result->done, command);
-}
-
-static void
-assert_lines (GStrv lines, const char *const *expected)
-{
-  g_assert_nonnull (lines);
-  g_assert_cmpuint (g_strv_length (lines), ==, g_strv_length ((GStrv)expected));
-  for (guint i = 0; expected[i] != NULL; i++)
-    g_assert_cmpstr (lines[i], ==, expected[i]);
-}
 
 /* ---- A scripted module: a table of command → answer ---- */
 
@@ -150,92 +60,73 @@ script_handler (EnginePeer *peer, const char *command, gpointer user_data)
   engine_peer_send (peer, "\r\nERROR\r\n");
 }
 
-/* The tests' common ground: a peer, a port on its slave, the basic script. */
-typedef struct {
-  EnginePeer *peer;
-  OnemoAtPort *port;
-} Fixture;
-
 static void
-fixture_set_up (Fixture *f, gconstpointer data)
+fixture_set_up (EngineFixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->peer = engine_peer_new ();
+  engine_fixture_set_up (f, data);
   engine_peer_set_handler (f->peer, script_handler, (gpointer)basic_script);
-  f->port = onemo_at_port_open (engine_peer_slave_path (f->peer), 115200, FALSE, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (f->port);
-}
-
-static void
-fixture_tear_down (Fixture *f, gconstpointer data)
-{
-  g_clear_object (&f->port);
-  g_clear_pointer (&f->peer, engine_peer_free);
-  settle_loop ();
 }
 
 /* ---- Framing ---- */
 
 static void
-test_echo_on_and_off (Fixture *f, gconstpointer data)
+test_echo_on_and_off (EngineFixture *f, gconstpointer data)
 {
   static const char *const ati[] = { "CMCC", "MN316", "MN316-DBRS-MBRH0C00", NULL };
-  Result r = { 0 };
+  EngineResult r = { 0 };
 
-  run_command (f->port, "ATI", 1000, &r);
+  engine_run_command (f->port, "ATI", 1000, &r);
   g_assert_no_error (r.error);
-  assert_lines (r.lines, ati);
+  engine_assert_lines (r.lines, ati);
 
   engine_peer_set_echo (f->peer, FALSE);
-  run_command (f->port, "ATI", 1000, &r);
+  engine_run_command (f->port, "ATI", 1000, &r);
   g_assert_no_error (r.error);
-  assert_lines (r.lines, ati);
-  result_clear (&r);
+  engine_assert_lines (r.lines, ati);
+  engine_result_clear (&r);
 }
 
 static void
-test_split_reads (Fixture *f, gconstpointer data)
+test_split_reads (EngineFixture *f, gconstpointer data)
 {
   static const char *const ati[] = { "CMCC", "MN316", "MN316-DBRS-MBRH0C00", NULL };
   static const char *const two[] = { "CMCC", "MN316", NULL };
-  Result r = { 0 };
+  EngineResult r = { 0 };
 
   engine_peer_set_drip (f->peer, TRUE);
-  run_command (f->port, "ATI", 2000, &r);
+  engine_run_command (f->port, "ATI", 2000, &r);
   g_assert_no_error (r.error);
-  assert_lines (r.lines, ati);
-  run_command (f->port, "AT+CRONLY", 2000, &r);
+  engine_assert_lines (r.lines, ati);
+  engine_run_command (f->port, "AT+CRONLY", 2000, &r);
   g_assert_no_error (r.error);
-  assert_lines (r.lines, two);
-  run_command (f->port, "AT+LFONLY", 2000, &r);
+  engine_assert_lines (r.lines, two);
+  engine_run_command (f->port, "AT+LFONLY", 2000, &r);
   g_assert_no_error (r.error);
-  assert_lines (r.lines, two);
-  result_clear (&r);
+  engine_assert_lines (r.lines, two);
+  engine_result_clear (&r);
 }
 
 static void
-test_garbage (Fixture *f, gconstpointer data)
+test_garbage (EngineFixture *f, gconstpointer data)
 {
   static const char *const noise[] = { "\xff\xfe\x01 noise", NULL };
-  Result r = { 0 };
+  EngineResult r = { 0 };
 
   /* Noise while idle is dropped; noise inside a response is a response line; NULs vanish. */
   engine_peer_send_bytes (f->peer, "\0\x13\x11junk\r\n\0", sizeof "\0\x13\x11junk\r\n\0" - 1);
-  settle_loop ();
-  run_command (f->port, "AT+GARBAGE", 1000, &r);
+  engine_settle_loop ();
+  engine_run_command (f->port, "AT+GARBAGE", 1000, &r);
   g_assert_no_error (r.error);
-  assert_lines (r.lines, noise);
-  run_command (f->port, "AT", 1000, &r);
+  engine_assert_lines (r.lines, noise);
+  engine_run_command (f->port, "AT", 1000, &r);
   g_assert_no_error (r.error);
-  result_clear (&r);
+  engine_result_clear (&r);
 }
 
 /* ---- Final results ---- */
 
 static void
-test_final_results (Fixture *f, gconstpointer data)
+test_final_results (EngineFixture *f, gconstpointer data)
 {
   static const struct {
     const char *command;
@@ -246,16 +137,16 @@ test_final_results (Fixture *f, gconstpointer data)
     { "AT+VERBOSE", ONEMO_ERROR_UPGRADE }, { "AT+CIS", ONEMO_ERROR_NO_NETWORK },
     { "AT+OTHERCME", ONEMO_ERROR_MODULE },
   };
-  Result r = { 0 };
+  EngineResult r = { 0 };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    run_command (f->port, cases[i].command, 1000, &r);
+    engine_run_command (f->port, cases[i].command, 1000, &r);
     if (cases[i].code == ONEMO_ERROR_FAILED)
       g_assert_no_error (r.error);
     else
       g_assert_error (r.error, ONEMO_ERROR, (gint)cases[i].code);
   }
-  result_clear (&r);
+  engine_result_clear (&r);
 }
 
 /* ---- URCs ---- */
@@ -275,16 +166,6 @@ on_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpointer user_da
 }
 
 static void
-wait_for_lines (GPtrArray *lines, guint n, const char *what)
-{
-  guint safety = g_timeout_add_seconds (SAFETY_SECONDS, safety_expired, (gpointer)what);
-
-  while (lines->len < n)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (safety);
-}
-
-static void
 test_urcs (void)
 {
   g_autoptr (EnginePeer) peer = engine_peer_new ();
@@ -294,7 +175,7 @@ test_urcs (void)
   UrcLog dload = { lines, "dload" }, any = { lines, "any" }, ready = { lines, "ready" };
   static const char *const check[] = { "+MFWCHECK: 5156E9D92129AA04B3488A991AED40C4", NULL };
   static const char *const read_form[] = { "+MFWDLOAD: 1,100,50", NULL };
-  Result r = { 0 };
+  EngineResult r = { 0 };
   guint any_id;
 
   engine_peer_set_handler (peer, script_handler, (gpointer)basic_script);
@@ -304,39 +185,39 @@ test_urcs (void)
   g_assert_no_error (error);
   onemo_at_port_add_urc_handler (port, "^\\+MATREADY$", on_urc, &ready, NULL);
   onemo_at_port_add_urc_handler (port, "^\\+MFWDLOAD: (\\d),", on_urc, &dload, NULL);
-  wait_for_lines (lines, 1, "+MATREADY");
+  engine_wait_for_lines (lines, 1, "+MATREADY");
   g_assert_cmpstr (lines->pdata[0], ==, "ready:+MATREADY");
 
   /* Execute form: its +MFWDLOAD lines are URCs, before and after OK. */
-  run_command (port, "AT+MFWDLOAD", 1000, &r);
+  engine_run_command (port, "AT+MFWDLOAD", 1000, &r);
   g_assert_no_error (r.error);
   g_assert_cmpuint (g_strv_length (r.lines), ==, 0);
-  wait_for_lines (lines, 3, "+MFWDLOAD URCs");
+  engine_wait_for_lines (lines, 3, "+MFWDLOAD URCs");
   g_assert_cmpstr (lines->pdata[1], ==, "dload:+MFWDLOAD: 1,100,50");
   g_assert_cmpstr (lines->pdata[2], ==, "dload:+MFWDLOAD: 2,100,100");
 
   /* Read form: the same line is the command's own response. */
-  run_command (port, "AT+MFWDLOAD?", 1000, &r);
+  engine_run_command (port, "AT+MFWDLOAD?", 1000, &r);
   g_assert_no_error (r.error);
-  assert_lines (r.lines, read_form);
+  engine_assert_lines (r.lines, read_form);
   g_assert_cmpuint (lines->len, ==, 3);
 
   /* Other URCs between the echo and the final result go to their handlers; the latest
    * handler is tried first. */
   any_id = onemo_at_port_add_urc_handler (port, "^\\+M", on_urc, &any, NULL);
-  run_command (port, "AT+MFWCHECK=0", 1000, &r);
+  engine_run_command (port, "AT+MFWCHECK=0", 1000, &r);
   g_assert_no_error (r.error);
-  assert_lines (r.lines, check);
+  engine_assert_lines (r.lines, check);
   g_assert_cmpuint (lines->len, ==, 5);
   g_assert_cmpstr (lines->pdata[3], ==, "any:+MFWUPGRADE: 1,10");
   g_assert_cmpstr (lines->pdata[4], ==, "any:+MATREADY");
 
   onemo_at_port_remove_urc_handler (port, any_id);
   engine_peer_send (peer, "\r\n+MATREADY\r\n+UNKNOWN: 1\r\n");
-  run_command (port, "AT", 1000, &r);
+  engine_run_command (port, "AT", 1000, &r);
   g_assert_cmpuint (lines->len, ==, 6);
   g_assert_cmpstr (lines->pdata[5], ==, "ready:+MATREADY");
-  result_clear (&r);
+  engine_result_clear (&r);
   g_clear_object (&port);
 }
 
@@ -365,101 +246,104 @@ on_urc_remove_self (OnemoAtPort *port, const char *line, GMatchInfo *match, gpoi
 }
 
 static void
-test_urc_handler_removes_itself (Fixture *f, gconstpointer data)
+test_urc_handler_removes_itself (EngineFixture *f, gconstpointer data)
 {
   SelfRemoving s = { 0 };
-  Result r = { 0 };
+  EngineResult r = { 0 };
 
   destroyed = 0;
   s.id = onemo_at_port_add_urc_handler (f->port, "^\\+MATREADY", on_urc_remove_self, &s,
                                         count_destroy);
   engine_peer_send (f->peer, "\r\n+MATREADY\r\n\r\n+MATREADY\r\n");
-  run_command (f->port, "AT", 1000, &r);
+  engine_run_command (f->port, "AT", 1000, &r);
   g_assert_cmpuint (s.calls, ==, 1);
   g_assert_cmpuint (destroyed, ==, 1);
-  result_clear (&r);
+  engine_result_clear (&r);
 }
 
 /* ---- Timeouts, settling, cancellation ---- */
 
 static void
-test_timeout_late_result (Fixture *f, gconstpointer data)
+test_timeout_late_result (EngineFixture *f, gconstpointer data)
 {
-  Result slow = { 0 }, next = { 0 };
+  EngineResult slow = { 0 }, next = { 0 };
   GPtrArray *commands = engine_peer_commands (f->peer);
   gint64 start = g_get_monotonic_time ();
 
-  onemo_at_port_command_async (f->port, "AT+SLOW", 0, 100, NULL, on_command, &slow);
-  onemo_at_port_command_async (f->port, "AT", 0, 1000, NULL, on_command, &next);
-  wait_until (&slow.done, "AT+SLOW");
+  onemo_at_port_command_async (f->port, "AT+SLOW", 0, 100, NULL, engine_on_command, &slow);
+  onemo_at_port_command_async (f->port, "AT", 0, 1000, NULL, engine_on_command, &next);
+  engine_wait_until (&slow.done, "AT+SLOW");
   g_assert_error (slow.error, ONEMO_ERROR, ONEMO_ERROR_TIMEOUT);
   g_assert_cmpint (slow.finished_at - start, >=, 100 * 1000);
   /* The next command waits for the late answer, which must not become its own. */
-  settle_loop ();
+  engine_settle_loop ();
   g_assert_cmpuint (commands->len, ==, 1);
   engine_peer_send (f->peer, "\r\nERROR\r\n");
-  wait_until (&next.done, "AT");
+  engine_wait_until (&next.done, "AT");
   g_assert_no_error (next.error);
   g_assert_cmpuint (commands->len, ==, 2);
   /* ... and did not wait the whole settle time once that answer came. */
   g_assert_cmpint (next.finished_at - slow.finished_at, <, 250 * 1000);
-  result_clear (&slow);
-  result_clear (&next);
+  engine_result_clear (&slow);
+  engine_result_clear (&next);
 }
 
 static void
-test_timeout_settle (Fixture *f, gconstpointer data)
+test_timeout_settle (EngineFixture *f, gconstpointer data)
 {
-  Result slow = { 0 }, next = { 0 };
+  EngineResult slow = { 0 }, next = { 0 };
 
-  onemo_at_port_command_async (f->port, "AT+SLOW", 0, 50, NULL, on_command, &slow);
-  onemo_at_port_command_async (f->port, "AT", 0, 1000, NULL, on_command, &next);
-  wait_until (&next.done, "AT after a silent timeout");
+  onemo_at_port_command_async (f->port, "AT+SLOW", 0, 50, NULL, engine_on_command, &slow);
+  onemo_at_port_command_async (f->port, "AT", 0, 1000, NULL, engine_on_command, &next);
+  engine_wait_until (&next.done, "AT after a silent timeout");
   g_assert_error (slow.error, ONEMO_ERROR, ONEMO_ERROR_TIMEOUT);
   g_assert_no_error (next.error);
   /* No late answer came: the port kept quiet for the settle time before writing again. */
   g_assert_cmpint (engine_peer_command_time (f->peer, 1) - slow.finished_at, >=, 250 * 1000);
-  result_clear (&slow);
-  result_clear (&next);
+  engine_result_clear (&slow);
+  engine_result_clear (&next);
 }
 
 static void
-test_cancel (Fixture *f, gconstpointer data)
+test_cancel (EngineFixture *f, gconstpointer data)
 {
   g_autoptr (GCancellable) queued_cancel = g_cancellable_new ();
   g_autoptr (GCancellable) running_cancel = g_cancellable_new ();
   g_autoptr (GCancellable) early_cancel = g_cancellable_new ();
-  Result slow = { 0 }, queued = { 0 }, early = { 0 }, after = { 0 };
+  EngineResult slow = { 0 }, queued = { 0 }, early = { 0 }, after = { 0 };
   GPtrArray *commands = engine_peer_commands (f->peer);
 
   /* Cancelled before it is sent: it never reaches the wire. */
   g_cancellable_cancel (early_cancel);
-  onemo_at_port_command_async (f->port, "AT+EARLY", 0, 1000, early_cancel, on_command, &early);
-  wait_until (&early.done, "AT+EARLY");
+  onemo_at_port_command_async (f->port, "AT+EARLY", 0, 1000, early_cancel, engine_on_command,
+                               &early);
+  engine_wait_until (&early.done, "AT+EARLY");
   g_assert_error (early.error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED);
 
-  onemo_at_port_command_async (f->port, "AT+SLOW", 0, 5000, running_cancel, on_command, &slow);
-  onemo_at_port_command_async (f->port, "AT+QUEUED", 0, 1000, queued_cancel, on_command, &queued);
+  onemo_at_port_command_async (f->port, "AT+SLOW", 0, 5000, running_cancel, engine_on_command,
+                               &slow);
+  onemo_at_port_command_async (f->port, "AT+QUEUED", 0, 1000, queued_cancel, engine_on_command,
+                               &queued);
   g_cancellable_cancel (queued_cancel);
-  wait_until (&queued.done, "AT+QUEUED");
+  engine_wait_until (&queued.done, "AT+QUEUED");
   g_assert_error (queued.error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED);
   g_assert_false (slow.done);
 
   /* Cancelled on the wire: answered at once; its late OK is dropped. */
   g_cancellable_cancel (running_cancel);
-  wait_until (&slow.done, "AT+SLOW");
+  engine_wait_until (&slow.done, "AT+SLOW");
   g_assert_error (slow.error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED);
-  onemo_at_port_command_async (f->port, "AT+ERR", 0, 1000, NULL, on_command, &after);
+  onemo_at_port_command_async (f->port, "AT+ERR", 0, 1000, NULL, engine_on_command, &after);
   engine_peer_send (f->peer, "\r\nOK\r\n");
-  wait_until (&after.done, "AT+ERR");
+  engine_wait_until (&after.done, "AT+ERR");
   g_assert_error (after.error, ONEMO_ERROR, ONEMO_ERROR_MODULE);
   g_assert_cmpuint (commands->len, ==, 2);
   g_assert_cmpstr (commands->pdata[0], ==, "AT+SLOW");
   g_assert_cmpstr (commands->pdata[1], ==, "AT+ERR");
-  result_clear (&slow);
-  result_clear (&queued);
-  result_clear (&early);
-  result_clear (&after);
+  engine_result_clear (&slow);
+  engine_result_clear (&queued);
+  engine_result_clear (&early);
+  engine_result_clear (&after);
 }
 
 /* ---- Hang-ups and overflows ---- */
@@ -472,48 +356,48 @@ on_hangup (OnemoAtPort *port, gpointer user_data)
 }
 
 static void
-test_hangup (Fixture *f, gconstpointer data)
+test_hangup (EngineFixture *f, gconstpointer data)
 {
-  Result running = { 0 }, queued = { 0 }, later = { 0 };
+  EngineResult running = { 0 }, queued = { 0 }, later = { 0 };
   guint hangups = 0;
 
   g_signal_connect (f->port, "hangup", G_CALLBACK (on_hangup), &hangups);
-  onemo_at_port_command_async (f->port, "AT+SLOW", 0, 5000, NULL, on_command, &running);
-  onemo_at_port_command_async (f->port, "AT", 0, 5000, NULL, on_command, &queued);
-  settle_loop ();
+  onemo_at_port_command_async (f->port, "AT+SLOW", 0, 5000, NULL, engine_on_command, &running);
+  onemo_at_port_command_async (f->port, "AT", 0, 5000, NULL, engine_on_command, &queued);
+  engine_settle_loop ();
   engine_peer_hangup (f->peer);
-  wait_until (&queued.done, "the hang-up");
+  engine_wait_until (&queued.done, "the hang-up");
   g_assert_error (running.error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE);
   g_assert_error (queued.error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE);
   g_assert_false (onemo_at_port_is_open (f->port));
   g_assert_cmpuint (hangups, ==, 1);
 
-  run_command (f->port, "AT", 1000, &later);
+  engine_run_command (f->port, "AT", 1000, &later);
   g_assert_error (later.error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE);
   onemo_at_port_close (f->port);
-  settle_loop ();
+  engine_settle_loop ();
   g_assert_cmpuint (hangups, ==, 1);
-  result_clear (&running);
-  result_clear (&queued);
-  result_clear (&later);
+  engine_result_clear (&running);
+  engine_result_clear (&queued);
+  engine_result_clear (&later);
 }
 
 static void
-test_hangup_idle_and_close (Fixture *f, gconstpointer data)
+test_hangup_idle_and_close (EngineFixture *f, gconstpointer data)
 {
-  Result pending = { 0 };
+  EngineResult pending = { 0 };
   guint hangups = 0;
   gboolean seen;
 
   g_signal_connect (f->port, "hangup", G_CALLBACK (on_hangup), &hangups);
   /* close() fails what waits, with no hangup signal: the caller asked for it. */
-  onemo_at_port_command_async (f->port, "AT+SLOW", 0, 5000, NULL, on_command, &pending);
+  onemo_at_port_command_async (f->port, "AT+SLOW", 0, 5000, NULL, engine_on_command, &pending);
   onemo_at_port_close (f->port);
-  wait_until (&pending.done, "close");
+  engine_wait_until (&pending.done, "close");
   g_assert_error (pending.error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE);
   onemo_at_port_close (f->port);
   g_assert_cmpuint (hangups, ==, 0);
-  result_clear (&pending);
+  engine_result_clear (&pending);
 
   /* A fresh port on the same pty, idle, hears the hang-up by itself. */
   g_clear_object (&f->port);
@@ -522,7 +406,7 @@ test_hangup_idle_and_close (Fixture *f, gconstpointer data)
   engine_peer_hangup (f->peer);
   seen = FALSE;
   {
-    guint safety = g_timeout_add_seconds (SAFETY_SECONDS, safety_expired, "idle hang-up");
+    guint safety = g_timeout_add_seconds (SAFETY_SECONDS, engine_safety_expired, "idle hang-up");
     while (!(seen = hangups > 0))
       g_main_context_iteration (NULL, TRUE);
     g_source_remove (safety);
@@ -532,25 +416,25 @@ test_hangup_idle_and_close (Fixture *f, gconstpointer data)
 }
 
 static void
-test_overlong_line (Fixture *f, gconstpointer data)
+test_overlong_line (EngineFixture *f, gconstpointer data)
 {
   g_autofree char *long_line = g_strnfill (3 * 4096, 'x');
-  Result r = { 0 }, next = { 0 };
+  EngineResult r = { 0 }, next = { 0 };
 
-  onemo_at_port_command_async (f->port, "AT+LONG", 0, 1000, NULL, on_command, &r);
-  settle_loop ();
+  onemo_at_port_command_async (f->port, "AT+LONG", 0, 1000, NULL, engine_on_command, &r);
+  engine_settle_loop ();
   engine_peer_send (f->peer, "\r\n");
   engine_peer_send (f->peer, long_line);
   engine_peer_send (f->peer, "\r\nOK\r\n");
-  wait_until (&r.done, "AT+LONG");
+  engine_wait_until (&r.done, "AT+LONG");
   g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_PROTOCOL);
   /* The late OK belongs to AT+LONG, not to the next command. */
-  onemo_at_port_command_async (f->port, "AT+ERR", 0, 1000, NULL, on_command, &next);
-  wait_until (&next.done, "AT+ERR");
+  onemo_at_port_command_async (f->port, "AT+ERR", 0, 1000, NULL, engine_on_command, &next);
+  engine_wait_until (&next.done, "AT+ERR");
   g_assert_error (next.error, ONEMO_ERROR, ONEMO_ERROR_MODULE);
   g_assert_true (onemo_at_port_is_open (f->port));
-  result_clear (&r);
-  result_clear (&next);
+  engine_result_clear (&r);
+  engine_result_clear (&next);
 }
 
 /* ---- Many commands ---- */
@@ -589,286 +473,29 @@ queue_handler (EnginePeer *peer, const char *command, gpointer user_data)
 #define N_QUEUED 300
 
 static void
-test_many_queued (Fixture *f, gconstpointer data)
+test_many_queued (EngineFixture *f, gconstpointer data)
 {
   QueuePeer q = { 0 };
-  Result *results = g_new0 (Result, N_QUEUED);
+  EngineResult *results = g_new0 (EngineResult, N_QUEUED);
 
   engine_peer_set_handler (f->peer, queue_handler, &q);
   for (guint i = 0; i < N_QUEUED; i++) {
     g_autofree char *command = g_strdup_printf ("AT+N=%u", i);
-    onemo_at_port_command_async (f->port, command, 0, 2000, NULL, on_command, &results[i]);
+    onemo_at_port_command_async (f->port, command, 0, 2000, NULL, engine_on_command, &results[i]);
   }
-  wait_until (&results[N_QUEUED - 1].done, "the last queued command");
+  engine_wait_until (&results[N_QUEUED - 1].done, "the last queued command");
   for (guint i = 0; i < N_QUEUED; i++) {
     g_autofree char *line = g_strdup_printf ("+N: %u", i);
     const char *const expected[] = { line, NULL };
     g_assert_true (results[i].done);
     g_assert_no_error (results[i].error);
-    assert_lines (results[i].lines, expected);
+    engine_assert_lines (results[i].lines, expected);
     if (i > 0)
       g_assert_cmpint (results[i].finished_at, >=, results[i - 1].finished_at);
-    result_clear (&results[i]);
+    engine_result_clear (&results[i]);
   }
   g_assert_cmpuint (q.received, ==, N_QUEUED);
   g_free (results);
-}
-
-/* ---- Transparent writes ---- */
-
-#define PAYLOAD_SIZE (200 * 1024)
-
-typedef struct {
-  GBytes *expected;   /* what the peer should receive */
-  const char *answer; /* after the raw bytes; NULL: none */
-  const char *prompt; /* instead of "\r\n> "; NULL: the default */
-  GByteArray *received;
-  guint64 last_progress;
-  guint n_progress;
-  GCancellable *cancel_at; /* cancelled once this many bytes are out... */
-  guint64 cancel_after;
-} PayloadPeer;
-
-static void
-payload_raw_done (EnginePeer *peer, GByteArray *raw, gpointer user_data)
-{
-  PayloadPeer *p = user_data;
-
-  p->received = g_byte_array_ref (raw);
-  if (p->answer != NULL)
-    engine_peer_send (peer, p->answer);
-}
-
-static void
-payload_handler (EnginePeer *peer, const char *command, gpointer user_data)
-{
-  PayloadPeer *p = user_data;
-  guint64 offset, length;
-
-  if (strcmp (command, "AT") == 0) {
-    engine_peer_send (peer, "\r\nOK\r\n");
-    return;
-  }
-  g_assert_cmpint (
-      sscanf (command, "AT+MFWDLOAD=%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT, &offset, &length),
-      ==, 2);
-  if (p->prompt != NULL) {
-    engine_peer_send (peer, p->prompt);
-    return;
-  }
-  engine_peer_expect_raw (peer, length, payload_raw_done, p);
-  engine_peer_send (peer, "\r\n> ");
-}
-
-static void
-on_progress (OnemoAtPort *port, guint64 written, guint64 total, gpointer user_data)
-{
-  PayloadPeer *p = user_data;
-
-  g_assert_cmpuint (written, >, p->last_progress);
-  g_assert_cmpuint (written, <=, total);
-  p->last_progress = written;
-  p->n_progress++;
-  if (p->cancel_at != NULL && written >= p->cancel_after)
-    g_cancellable_cancel (p->cancel_at);
-}
-
-static GBytes *
-make_pattern (gsize size)
-{
-  guint8 *data = g_malloc (size);
-  guint32 x = 12345;
-
-  for (gsize i = 0; i < size; i++) {
-    x = x * 1103515245 + 12345;
-    data[i] = (guint8)(x >> 16);
-  }
-  return g_bytes_new_take (data, size);
-}
-
-static void
-payload_fixture (Fixture *f, PayloadPeer *p, gsize size)
-{
-  memset (p, 0, sizeof *p);
-  p->expected = make_pattern (size);
-  p->answer = "\r\nOK\r\n";
-  engine_peer_set_handler (f->peer, payload_handler, p);
-}
-
-static void
-payload_clear (PayloadPeer *p)
-{
-  g_clear_pointer (&p->expected, g_bytes_unref);
-  g_clear_pointer (&p->received, g_byte_array_unref);
-}
-
-static void
-start_payload (Fixture *f, PayloadPeer *p, GBytes *source, guint64 length, GCancellable *cancel,
-               Result *r)
-{
-  g_autoptr (GInputStream) stream = g_memory_input_stream_new_from_bytes (source);
-  g_autofree char *command = g_strdup_printf ("AT+MFWDLOAD=0,%" G_GUINT64_FORMAT, length);
-
-  onemo_at_port_command_with_payload_async (f->port, command, stream, length, 1000, on_progress, p,
-                                            cancel, on_payload, r);
-}
-
-static void
-test_payload (Fixture *f, gconstpointer data)
-{
-  PayloadPeer p;
-  Result r = { 0 }, next = { 0 };
-
-  payload_fixture (f, &p, PAYLOAD_SIZE);
-  start_payload (f, &p, p.expected, PAYLOAD_SIZE, NULL, &r);
-  wait_until (&r.done, "the transparent write");
-  g_assert_no_error (r.error);
-  g_assert_nonnull (p.received);
-  g_assert_cmpmem (p.received->data, p.received->len, g_bytes_get_data (p.expected, NULL),
-                   PAYLOAD_SIZE);
-  g_assert_cmpuint (p.last_progress, ==, PAYLOAD_SIZE);
-  g_assert_cmpuint (p.n_progress, >=, PAYLOAD_SIZE / (64 * 1024));
-  run_command (f->port, "AT", 1000, &next);
-  g_assert_no_error (next.error);
-  payload_clear (&p);
-  result_clear (&r);
-  result_clear (&next);
-}
-
-/* The first index where @got leaves @want; every byte from there on must be padding. */
-static gsize
-assert_padded (GByteArray *got, GBytes *want)
-{
-  const guint8 *w = g_bytes_get_data (want, NULL);
-  gsize k = 0;
-
-  g_assert_cmpuint (got->len, ==, g_bytes_get_size (want));
-  while (k < got->len && got->data[k] == w[k])
-    k++;
-  for (gsize i = k; i < got->len; i++)
-    if (got->data[i] != 0xFF)
-      g_error ("byte %" G_GSIZE_FORMAT " is 0x%02x, neither payload nor padding", i, got->data[i]);
-  return k;
-}
-
-static void
-test_payload_cancel (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GCancellable) cancel = g_cancellable_new ();
-  GPtrArray *commands = engine_peer_commands (f->peer);
-  PayloadPeer p;
-  Result r = { 0 }, next = { 0 };
-  gsize sent;
-
-  payload_fixture (f, &p, PAYLOAD_SIZE);
-  p.cancel_at = cancel;
-  p.cancel_after = 64 * 1024;
-  start_payload (f, &p, p.expected, PAYLOAD_SIZE, cancel, &r);
-  onemo_at_port_command_async (f->port, "AT", 0, 2000, NULL, on_command, &next);
-  wait_until (&r.done, "the cancelled write");
-  g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED);
-  /* The port pads, the module leaves raw mode and answers; that answer is not AT's. */
-  wait_until (&next.done, "AT after the cancelled write");
-  g_assert_no_error (next.error);
-  g_assert_nonnull (p.received);
-  sent = assert_padded (p.received, p.expected);
-  g_assert_cmpuint (sent, >=, 64 * 1024);
-  g_assert_cmpuint (sent, <, PAYLOAD_SIZE);
-  g_assert_cmpuint (commands->len, ==, 2);
-  g_assert_cmpstr (commands->pdata[1], ==, "AT");
-  payload_clear (&p);
-  result_clear (&r);
-  result_clear (&next);
-}
-
-static void
-test_payload_short_stream (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GBytes) part = NULL;
-  PayloadPeer p;
-  Result r = { 0 }, next = { 0 };
-
-  payload_fixture (f, &p, 5000);
-  part = g_bytes_new_from_bytes (p.expected, 0, 1000);
-  start_payload (f, &p, part, 5000, NULL, &r);
-  wait_until (&r.done, "the short write");
-  g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT);
-  run_command (f->port, "AT", 2000, &next);
-  g_assert_no_error (next.error);
-  g_assert_nonnull (p.received);
-  g_assert_cmpuint (assert_padded (p.received, p.expected), ==, 1000);
-  payload_clear (&p);
-  result_clear (&r);
-  result_clear (&next);
-}
-
-static void
-test_payload_without_prompt (Fixture *f, gconstpointer data)
-{
-  static const struct {
-    const char *answer;
-    OnemoError code;
-  } cases[] = {
-    { "\r\nOK\r\n", ONEMO_ERROR_PROTOCOL },
-    { "\r\n+CME ERROR: 853\r\n", ONEMO_ERROR_WRITE },
-    { "\r\nERROR\r\n", ONEMO_ERROR_MODULE },
-  };
-  PayloadPeer p;
-  Result r = { 0 };
-
-  payload_fixture (f, &p, 100);
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    p.prompt = cases[i].answer;
-    result_clear (&r);
-    start_payload (f, &p, p.expected, 100, NULL, &r);
-    wait_until (&r.done, cases[i].answer);
-    g_assert_error (r.error, ONEMO_ERROR, (gint)cases[i].code);
-    g_assert_cmpuint (p.last_progress, ==, 0);
-  }
-  p.prompt = NULL;
-  result_clear (&r);
-  run_command (f->port, "AT", 1000, &r);
-  g_assert_no_error (r.error);
-  payload_clear (&p);
-  result_clear (&r);
-}
-
-/* The module fails the write mid-way and leaves raw mode: the rest must not be sent. */
-static void
-test_payload_module_error (Fixture *f, gconstpointer data)
-{
-  PayloadPeer p;
-  Result r = { 0 };
-
-  payload_fixture (f, &p, PAYLOAD_SIZE);
-  p.prompt = "\r\n> \r\n+CME ERROR: 853\r\n";
-  start_payload (f, &p, p.expected, PAYLOAD_SIZE, NULL, &r);
-  wait_until (&r.done, "the failed write");
-  g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_WRITE);
-  p.prompt = NULL;
-  result_clear (&r);
-  run_command (f->port, "AT", 1000, &r);
-  g_assert_no_error (r.error);
-  payload_clear (&p);
-  result_clear (&r);
-}
-
-static void
-test_payload_hangup (Fixture *f, gconstpointer data)
-{
-  PayloadPeer p;
-  Result r = { 0 };
-
-  payload_fixture (f, &p, PAYLOAD_SIZE);
-  p.prompt = "\r\n> ";
-  start_payload (f, &p, p.expected, PAYLOAD_SIZE, NULL, &r);
-  while (p.last_progress == 0 && !r.done)
-    g_main_context_iteration (NULL, TRUE);
-  engine_peer_hangup (f->peer);
-  wait_until (&r.done, "the write on a vanished port");
-  g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE);
-  payload_clear (&p);
-  result_clear (&r);
 }
 
 /* ---- Opening ---- */
@@ -883,7 +510,7 @@ test_open (void)
   g_autofree char *file = g_build_filename (dir, "not-a-tty", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing", NULL);
   struct termios tio;
-  Result r = { 0 };
+  EngineResult r = { 0 };
 
   g_assert_true (g_file_set_contents (file, "", 0, NULL));
   g_assert_null (onemo_at_port_open (file, 115200, FALSE, &error));
@@ -925,12 +552,12 @@ test_open (void)
   engine_peer_set_echo (peer, FALSE);
   port = onemo_at_port_new_for_fd (engine_peer_dup_slave (peer), "wrapped");
   g_assert_cmpstr (onemo_at_port_get_name (port), ==, "wrapped");
-  onemo_at_port_command_async (port, "AT", 0, 1000, NULL, on_command, &r);
-  settle_loop ();
+  onemo_at_port_command_async (port, "AT", 0, 1000, NULL, engine_on_command, &r);
+  engine_settle_loop ();
   engine_peer_send (peer, "\r\nOK\r\n");
-  wait_until (&r.done, "AT on a wrapped fd");
+  engine_wait_until (&r.done, "AT on a wrapped fd");
   g_assert_no_error (r.error);
-  result_clear (&r);
+  engine_result_clear (&r);
 }
 
 /* ---- Secrets stay out of the log ---- */
@@ -963,26 +590,26 @@ secret_handler (EnginePeer *peer, const char *command, gpointer user_data)
 }
 
 static void
-test_secret (Fixture *f, gconstpointer data)
+test_secret (EngineFixture *f, gconstpointer data)
 {
-  Result r = { 0 };
+  EngineResult r = { 0 };
 
   engine_peer_set_handler (f->peer, secret_handler, NULL);
   captured_log = g_string_new (NULL);
   g_log_set_debug_enabled (TRUE);
   onemo_at_port_command_async (f->port, "AT+MFWCFG=\"auth\",\"user\",\"hunter2\"",
-                               ONEMO_AT_COMMAND_FLAG_SECRET, 1000, NULL, on_command, &r);
-  wait_until (&r.done, "the secret command");
+                               ONEMO_AT_COMMAND_FLAG_SECRET, 1000, NULL, engine_on_command, &r);
+  engine_wait_until (&r.done, "the secret command");
   g_assert_no_error (r.error);
   g_assert_cmpstr (r.lines[0], ==, "+MFWCFG: \"auth\",\"user\",\"hunter2\"");
-  run_command (f->port, "AT+MFWCFG=\"url\"", 1000, &r);
+  engine_run_command (f->port, "AT+MFWCFG=\"url\"", 1000, &r);
   g_log_set_debug_enabled (FALSE);
   g_assert_null (strstr (captured_log->str, "hunter2"));
   /* The log does work: the plain command and its answer are there. */
   g_assert_nonnull (strstr (captured_log->str, "--> AT+MFWCFG=\"url\""));
   g_assert_nonnull (strstr (captured_log->str, "<-- +MFWCFG: \"url\",\"http://example.org/pkg\""));
   g_string_free (g_steal_pointer (&captured_log), TRUE);
-  result_clear (&r);
+  engine_result_clear (&r);
 }
 
 int
@@ -991,7 +618,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_log_set_writer_func (capture_writer, NULL, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func)                                                                            \
+  g_test_add (path, EngineFixture, NULL, fixture_set_up, func, engine_fixture_tear_down)
   ADD ("/at/port/echo-on-and-off", test_echo_on_and_off);
   ADD ("/at/port/split-reads", test_split_reads);
   ADD ("/at/port/garbage", test_garbage);
@@ -1005,12 +633,6 @@ main (int argc, char **argv)
   ADD ("/at/port/hangup-idle-and-close", test_hangup_idle_and_close);
   ADD ("/at/port/overlong-line", test_overlong_line);
   ADD ("/at/port/many-queued", test_many_queued);
-  ADD ("/at/port/payload", test_payload);
-  ADD ("/at/port/payload-cancel", test_payload_cancel);
-  ADD ("/at/port/payload-short-stream", test_payload_short_stream);
-  ADD ("/at/port/payload-without-prompt", test_payload_without_prompt);
-  ADD ("/at/port/payload-module-error", test_payload_module_error);
-  ADD ("/at/port/payload-hangup", test_payload_hangup);
   g_test_add_func ("/at/port/open", test_open);
   ADD ("/at/port/secret", test_secret);
 #undef ADD

@@ -24,7 +24,8 @@ G_BEGIN_DECLS
  * - After a command timed out or was cancelled once its bytes were on the wire, the port
  *   discards the late final result (or waits a short settle time) before sending the next one.
  * - A hang-up (EOF, EIO, POLLHUP, POLLERR) fails every queued command with
- *   ONEMO_ERROR_PORT_GONE, closes the fd and emits "hangup" once.
+ *   ONEMO_ERROR_PORT_GONE, closes the fd and emits "hangup" once (a signal without arguments;
+ *   onemo_at_port_close() does not emit it).
  * - An over-long line (ONEMO_AT_LINE_MAX_DEFAULT) fails the running command with
  *   ONEMO_ERROR_PROTOCOL; the port stays usable.
  */
@@ -76,7 +77,7 @@ void onemo_at_port_close (OnemoAtPort *self);
 /**
  * onemo_at_port_command_async:
  * @command: the command without its line ending ("AT+MFWCHECK=0"); the port appends CR
- * @timeout_ms: from the moment the command is written until its final result
+ * @timeout_ms: from the moment the command is written until its final result; 0 waits for ever
  */
 void onemo_at_port_command_async (OnemoAtPort *self, const char *command, OnemoAtCommandFlags flags,
                                   guint timeout_ms, GCancellable *cancellable,
