@@ -88,6 +88,7 @@ struct _OnemoAtPort {
   gsize out_len;
   gsize out_pos;
   GBytes *out_bytes;
+  gboolean flushing; /* inside port_flush(): new pieces wait for its loop */
 
   GPtrArray *handlers; /* of UrcHandler, oldest first */
   guint next_handler_id;

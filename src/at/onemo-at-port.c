@@ -286,9 +286,9 @@ onemo_port_set_output (OnemoAtPort *self, const guint8 *data, gsize len, GBytes 
   port_flush (self);
 }
 
-/* Writes as much as the fd takes; waits for G_IO_OUT for the rest. */
-static void
-port_flush (OnemoAtPort *self)
+/* Writes as much as the fd takes; TRUE when the fd wants G_IO_OUT before taking more. */
+static gboolean
+port_write_pieces (OnemoAtPort *self)
 {
   while (self->out_data != NULL && self->fd >= 0) {
     gssize n = write (self->fd, self->out_data + self->out_pos, self->out_len - self->out_pos);
@@ -296,27 +296,39 @@ port_flush (OnemoAtPort *self)
 
     if (n < 0 && errno == EINTR)
       continue;
-    if (n < 0 && errno == EAGAIN) {
-      port_watch (self, G_IO_IN | G_IO_OUT);
-      return;
-    }
+    if (n < 0 && errno == EAGAIN)
+      return TRUE;
     if (n < 0) {
       port_hangup (self, g_strerror (errno));
-      return;
+      return FALSE;
     }
     self->out_pos += (gsize)n;
     if (cmd != NULL && cmd->stage == PAYLOAD_STREAMING) {
       onemo_payload_wrote (self, cmd, (gsize)n);
       if (self->current != cmd)
-        return; /* the progress callback closed the port */
+        return FALSE; /* the progress callback closed the port */
     }
     if (self->out_pos == self->out_len) {
       port_clear_output (self);
       if (cmd != NULL && cmd->stage == PAYLOAD_STREAMING)
-        onemo_payload_piece_done (self, cmd);
+        onemo_payload_piece_done (self, cmd); /* may hand over the next piece */
     }
   }
-  port_watch (self, G_IO_IN);
+  return FALSE;
+}
+
+static void
+port_flush (OnemoAtPort *self)
+{
+  gboolean blocked;
+
+  /* A piece handed over while writing is taken by this loop, not by a nested one. */
+  if (self->flushing)
+    return;
+  self->flushing = TRUE;
+  blocked = port_write_pieces (self);
+  self->flushing = FALSE;
+  port_watch (self, blocked ? G_IO_IN | G_IO_OUT : G_IO_IN);
 }
 
 /* ---- Reading: routing each line ---- */
@@ -455,16 +467,21 @@ port_drain_lines (OnemoAtPort *self)
 static void
 port_read (OnemoAtPort *self, GIOCondition condition)
 {
+  gboolean drained = !(condition & G_IO_IN);
+
   for (;;) {
     gssize n = read (self->fd, self->read_buffer, sizeof self->read_buffer);
+    int saved_errno = errno;
 
-    if (n < 0 && errno == EINTR)
+    if (n < 0 && saved_errno == EINTR)
       continue;
-    if (n < 0 && errno == EAGAIN)
+    if (n < 0 && saved_errno == EAGAIN) {
+      drained = TRUE;
       break;
+    }
     if (n <= 0) {
       port_drain_lines (self);
-      port_hangup (self, n == 0 ? "end of file" : g_strerror (errno));
+      port_hangup (self, n == 0 ? "end of file" : g_strerror (saved_errno));
       return;
     }
     onemo_at_line_buffer_feed (self->lines, self->read_buffer, (gsize)n);
@@ -472,7 +489,8 @@ port_read (OnemoAtPort *self, GIOCondition condition)
     if (self->fd < 0 || (gsize)n < sizeof self->read_buffer)
       break;
   }
-  if (self->fd >= 0 && (condition & (G_IO_HUP | G_IO_ERR)) && !(condition & G_IO_IN))
+  /* A hang-up with nothing left to read; with data left, the next read tells (EOF or EIO). */
+  if (self->fd >= 0 && drained && (condition & (G_IO_HUP | G_IO_ERR)))
     port_hangup (self, "the device hung up");
 }
 
