@@ -42,7 +42,9 @@ typedef void (*SimDownloadDone) (GBytes *data, guint64 total, const GError *erro
 SimDownload *sim_download_start (const SimDownloadRequest *request, SimDownloadProgress progress,
                                  SimDownloadDone done, gpointer user_data);
 
-/* Stops the transfer; @done is not called after this returns. Frees @download. */
+/* Stops the transfer; @done is not called after this returns. Frees @download. Once @done has
+ * been called the download is over and freed: do not cancel it then. @done always comes from
+ * the main context, never from inside sim_download_start(). */
 void sim_download_cancel (SimDownload *download);
 
 G_END_DECLS
