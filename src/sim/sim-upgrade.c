@@ -76,26 +76,25 @@ static gboolean
 on_drain_check (gpointer user_data)
 {
   SimModem *self = user_data;
-  self->upgrade->timer = 0;
-  upgrade_reboot (self);
+  SimUpgrade *upgrade = self->upgrade;
+  gboolean forever = self->options.faults->reboot_never && upgrade->reboots_done == 0;
+
+  upgrade->drain_waited_ms += DRAIN_CHECK_MS;
+  if (sim_link_unread (self->link) > 0 && upgrade->drain_waited_ms < DRAIN_MAX_MS)
+    return G_SOURCE_CONTINUE;
+  upgrade->timer = 0;
+  upgrade->drain_waited_ms = 0;
+  sim_link_reboot (self->link, self->options.reboot_ms, forever, on_rebooted, self);
   return G_SOURCE_REMOVE;
 }
 
 /* Reboots once the host has read what is in the pty (or DRAIN_MAX_MS passed): a real module's
- * USB host driver already holds those bytes when the port goes. */
+ * USB host driver already holds those bytes when the port goes. The first check waits too,
+ * since the pty hands bytes to the host's side asynchronously. */
 static void
 upgrade_reboot (SimModem *self)
 {
-  SimUpgrade *upgrade = self->upgrade;
-  gboolean forever = self->options.faults->reboot_never && upgrade->reboots_done == 0;
-
-  if (sim_link_unread (self->link) > 0 && upgrade->drain_waited_ms < DRAIN_MAX_MS) {
-    upgrade->drain_waited_ms += DRAIN_CHECK_MS;
-    upgrade->timer = g_timeout_add (DRAIN_CHECK_MS, on_drain_check, self);
-    return;
-  }
-  upgrade->drain_waited_ms = 0;
-  sim_link_reboot (self->link, self->options.reboot_ms, forever, on_rebooted, self);
+  self->upgrade->timer = g_timeout_add (DRAIN_CHECK_MS, on_drain_check, self);
 }
 
 /* Validates @data; on success starts the reboots, else reports the failure. */
