@@ -9,13 +9,25 @@ engine_safety_expired (gpointer user_data)
 }
 
 void
-engine_wait_until (const gboolean *flag, const char *what)
+engine_wait_for (EngineCondition done, gconstpointer data, const char *what)
 {
   guint safety = g_timeout_add_seconds (SAFETY_SECONDS, engine_safety_expired, (gpointer)what);
 
-  while (!*flag)
+  while (!done (data))
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (safety);
+}
+
+static gboolean
+flag_is_set (gconstpointer data)
+{
+  return *(const gboolean *)data;
+}
+
+void
+engine_wait_until (const gboolean *flag, const char *what)
+{
+  engine_wait_for (flag_is_set, flag, what);
 }
 
 /* Runs the loop until nothing is pending, so that what should not happen had its chance. */

@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 
 /* A timeout callback that fails the test, naming @user_data (a string) as what never came. */
 gboolean engine_safety_expired (gpointer user_data);
+/* Iterates the thread-default main context until @done (@data) holds. */
+typedef gboolean (*EngineCondition) (gconstpointer data);
+void engine_wait_for (EngineCondition done, gconstpointer data, const char *what);
 /* Iterates the thread-default main context until *@flag is set. */
 void engine_wait_until (const gboolean *flag, const char *what);
 /* Until @lines holds at least @n lines. */

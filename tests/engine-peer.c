@@ -18,6 +18,7 @@ struct _EnginePeer {
   guint drip_id;
   gboolean echo;
   gboolean drip;
+  gboolean paused;
   EnginePeerCommandFunc handler;
   gpointer handler_data;
   GString *line;   /* the command line being received */
@@ -36,11 +37,13 @@ static gboolean peer_on_master (int fd, GIOCondition condition, gpointer user_da
 static void
 peer_watch (EnginePeer *peer, GIOCondition condition)
 {
+  if (peer->paused)
+    condition &= ~G_IO_IN;
   if (peer->watch_id != 0 && peer->watched == condition)
     return;
   g_clear_handle_id (&peer->watch_id, g_source_remove);
   peer->watched = condition;
-  if (peer->master >= 0)
+  if (peer->master >= 0 && condition != 0)
     peer->watch_id = g_unix_fd_add (peer->master, condition, peer_on_master, peer);
 }
 
@@ -150,7 +153,7 @@ peer_on_master (int fd, GIOCondition condition, gpointer user_data)
 
   if (condition & G_IO_OUT)
     peer_flush (peer);
-  if (condition & (G_IO_IN | G_IO_HUP | G_IO_ERR)) {
+  if ((condition & (G_IO_IN | G_IO_HUP | G_IO_ERR)) && !peer->paused) {
     gssize n = read (fd, buffer, sizeof buffer);
     if (n > 0) {
       peer_take (peer, buffer, (gsize)n);
@@ -233,6 +236,13 @@ void
 engine_peer_set_echo (EnginePeer *peer, gboolean echo)
 {
   peer->echo = echo;
+}
+
+void
+engine_peer_set_reading (EnginePeer *peer, gboolean reading)
+{
+  peer->paused = !reading;
+  peer_watch (peer, peer->out->len > 0 && !peer->drip ? G_IO_IN | G_IO_OUT : G_IO_IN);
 }
 
 void

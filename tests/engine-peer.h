@@ -33,6 +33,9 @@ void engine_peer_set_echo (EnginePeer *peer, gboolean echo);
 /* Send one byte per main-loop iteration, so the port sees many short reads. */
 void engine_peer_set_drip (EnginePeer *peer, gboolean drip);
 
+/* Stop or resume reading the master: the port's writes then block once the pty is full. */
+void engine_peer_set_reading (EnginePeer *peer, gboolean reading);
+
 void engine_peer_send (EnginePeer *peer, const char *text);
 void engine_peer_send_bytes (EnginePeer *peer, const void *data, gsize len);
 

@@ -5,8 +5,10 @@
 #include "engine-harness.h"
 #include "onemo-error.h"
 
+#include <gio/gunixinputstream.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PAYLOAD_SIZE (200 * 1024)
 
@@ -63,6 +65,13 @@ on_progress (OnemoAtPort *port, guint64 written, guint64 total, gpointer user_da
   p->n_progress++;
   if (p->cancel_at != NULL && written >= p->cancel_after)
     g_cancellable_cancel (p->cancel_at);
+}
+
+static gboolean
+progress_started (gconstpointer data)
+{
+  const PayloadPeer *p = data;
+  return p->last_progress > 0;
 }
 
 static GBytes *
@@ -254,13 +263,74 @@ test_payload_hangup (EngineFixture *f, gconstpointer data)
   payload_fixture (f, &p, PAYLOAD_SIZE);
   p.prompt = "\r\n> ";
   start_payload (f, &p, p.expected, PAYLOAD_SIZE, NULL, &r);
-  while (p.last_progress == 0 && !r.done)
-    g_main_context_iteration (NULL, TRUE);
+  engine_wait_for (progress_started, &p, "the first payload bytes");
   engine_peer_hangup (f->peer);
   engine_wait_until (&r.done, "the write on a vanished port");
   g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE);
   payload_clear (&p);
   engine_result_clear (&r);
+}
+
+/* The module stops taking bytes: the write times out after one stall, the port pads the rest
+ * once the module reads again, drops its late answer, and the next command gets its own. */
+static void
+test_payload_stall (EngineFixture *f, gconstpointer data)
+{
+  g_autoptr (GInputStream) stream = NULL;
+  PayloadPeer p;
+  EngineResult r = { 0 }, next = { 0 };
+  gint64 start;
+
+  payload_fixture (f, &p, PAYLOAD_SIZE);
+  stream = g_memory_input_stream_new_from_bytes (p.expected);
+  onemo_at_port_command_with_payload_async (f->port, "AT+MFWDLOAD=0,204800", stream, PAYLOAD_SIZE,
+                                            200, on_progress, &p, NULL, engine_on_payload, &r);
+  /* Stop reading once the first bytes came: the pty fills up and the writer stalls. */
+  engine_wait_for (progress_started, &p, "the first payload bytes");
+  engine_peer_set_reading (f->peer, FALSE);
+  start = g_get_monotonic_time ();
+  engine_wait_until (&r.done, "the stalled write");
+  g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_TIMEOUT);
+  g_assert_cmpint (r.finished_at - start, >=, 150 * 1000);
+  g_assert_cmpuint (p.last_progress, <, PAYLOAD_SIZE);
+
+  onemo_at_port_command_async (f->port, "AT", 0, 2000, NULL, engine_on_command, &next);
+  engine_peer_set_reading (f->peer, TRUE);
+  engine_wait_until (&next.done, "AT after the stalled write");
+  g_assert_no_error (next.error);
+  g_assert_nonnull (p.received);
+  g_assert_cmpuint (assert_padded (p.received, p.expected), >=, p.last_progress);
+  payload_clear (&p);
+  engine_result_clear (&r);
+  engine_result_clear (&next);
+}
+
+/* The stream fails to read: its error comes back in the project's domain, and the module
+ * gets padding for every byte it was promised. */
+static void
+test_payload_stream_error (EngineFixture *f, gconstpointer data)
+{
+  g_autoptr (GInputStream) stream = NULL;
+  PayloadPeer p;
+  EngineResult r = { 0 }, next = { 0 };
+  int fds[2];
+
+  payload_fixture (f, &p, 3000);
+  g_assert_cmpint (pipe (fds), ==, 0);
+  close (fds[0]);
+  /* The write end of a pipe cannot be read: every read fails with EBADF. */
+  stream = g_unix_input_stream_new (fds[1], TRUE);
+  onemo_at_port_command_with_payload_async (f->port, "AT+MFWDLOAD=0,3000", stream, 3000, 1000,
+                                            on_progress, &p, NULL, engine_on_payload, &r);
+  engine_wait_until (&r.done, "the write from a broken stream");
+  g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_FAILED);
+  engine_run_command (f->port, "AT", 1000, &next);
+  g_assert_no_error (next.error);
+  g_assert_nonnull (p.received);
+  g_assert_cmpuint (assert_padded (p.received, p.expected), ==, 0);
+  payload_clear (&p);
+  engine_result_clear (&r);
+  engine_result_clear (&next);
 }
 
 int
@@ -276,6 +346,8 @@ main (int argc, char **argv)
   ADD ("/at/port/payload-without-prompt", test_payload_without_prompt);
   ADD ("/at/port/payload-module-error", test_payload_module_error);
   ADD ("/at/port/payload-hangup", test_payload_hangup);
+  ADD ("/at/port/payload-stall", test_payload_stall);
+  ADD ("/at/port/payload-stream-error", test_payload_stream_error);
 #undef ADD
   return g_test_run ();
 }

@@ -382,12 +382,17 @@ test_hangup (EngineFixture *f, gconstpointer data)
   engine_result_clear (&later);
 }
 
+static gboolean
+count_is_positive (gconstpointer data)
+{
+  return *(const guint *)data > 0;
+}
+
 static void
 test_hangup_idle_and_close (EngineFixture *f, gconstpointer data)
 {
   EngineResult pending = { 0 };
   guint hangups = 0;
-  gboolean seen;
 
   g_signal_connect (f->port, "hangup", G_CALLBACK (on_hangup), &hangups);
   /* close() fails what waits, with no hangup signal: the caller asked for it. */
@@ -404,14 +409,8 @@ test_hangup_idle_and_close (EngineFixture *f, gconstpointer data)
   f->port = onemo_at_port_new_for_fd (engine_peer_dup_slave (f->peer), "pty");
   g_signal_connect (f->port, "hangup", G_CALLBACK (on_hangup), &hangups);
   engine_peer_hangup (f->peer);
-  seen = FALSE;
-  {
-    guint safety = g_timeout_add_seconds (SAFETY_SECONDS, engine_safety_expired, "idle hang-up");
-    while (!(seen = hangups > 0))
-      g_main_context_iteration (NULL, TRUE);
-    g_source_remove (safety);
-  }
-  g_assert_true (seen);
+  engine_wait_for (count_is_positive, &hangups, "the idle hang-up");
+  g_assert_cmpuint (hangups, ==, 1);
   g_assert_false (onemo_at_port_is_open (f->port));
 }
 

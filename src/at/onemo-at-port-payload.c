@@ -93,6 +93,12 @@ payload_chunk_read (GObject *source, GAsyncResult *result, gpointer user_data)
                          cmd->length - cmd->committed);
   if (error != NULL) {
     onemo_error_normalize (&error);
+    if (error->domain != ONEMO_ERROR) {
+      GError *wrapped = g_error_new (ONEMO_ERROR, ONEMO_ERROR_FAILED,
+                                     "Reading the payload failed: %s", error->message);
+      g_clear_error (&error);
+      error = wrapped;
+    }
     g_object_ref (self);
     onemo_port_abandon_current (self, g_steal_pointer (&error));
     g_object_unref (self);
