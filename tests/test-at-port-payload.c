@@ -104,21 +104,40 @@ payload_clear (PayloadPeer *p)
 }
 
 static void
+start_payload_stream (EngineFixture *f, PayloadPeer *p, GInputStream *stream, guint64 length,
+                      guint timeout_ms, GCancellable *cancel, EngineResult *r)
+{
+  g_autofree char *command = g_strdup_printf ("AT+MFWDLOAD=0,%" G_GUINT64_FORMAT, length);
+
+  onemo_at_port_command_with_payload_async (f->port, command, stream, length, timeout_ms,
+                                            on_progress, p, cancel, engine_on_payload, r);
+}
+
+static void
 start_payload (EngineFixture *f, PayloadPeer *p, GBytes *source, guint64 length,
                GCancellable *cancel, EngineResult *r)
 {
   g_autoptr (GInputStream) stream = g_memory_input_stream_new_from_bytes (source);
-  g_autofree char *command = g_strdup_printf ("AT+MFWDLOAD=0,%" G_GUINT64_FORMAT, length);
 
-  onemo_at_port_command_with_payload_async (f->port, command, stream, length, 1000, on_progress, p,
-                                            cancel, engine_on_payload, r);
+  start_payload_stream (f, p, stream, length, 1000, cancel, r);
+}
+
+/* After whatever happened, the port answers the next command with that command's own result. */
+static void
+assert_port_usable (EngineFixture *f)
+{
+  EngineResult next = { 0 };
+
+  engine_run_command (f->port, "AT", 2000, &next);
+  g_assert_no_error (next.error);
+  engine_result_clear (&next);
 }
 
 static void
 test_payload (EngineFixture *f, gconstpointer data)
 {
   PayloadPeer p;
-  EngineResult r = { 0 }, next = { 0 };
+  EngineResult r = { 0 };
 
   payload_fixture (f, &p, PAYLOAD_SIZE);
   start_payload (f, &p, p.expected, PAYLOAD_SIZE, NULL, &r);
@@ -129,8 +148,7 @@ test_payload (EngineFixture *f, gconstpointer data)
                    PAYLOAD_SIZE);
   g_assert_cmpuint (p.last_progress, ==, PAYLOAD_SIZE);
   g_assert_cmpuint (p.n_progress, >=, PAYLOAD_SIZE / (64 * 1024));
-  engine_run_command (f->port, "AT", 1000, &next);
-  g_assert_no_error (next.error);
+  assert_port_usable (f);
   payload_clear (&p);
   engine_result_clear (&r);
   engine_result_clear (&next);
@@ -187,15 +205,14 @@ test_payload_short_stream (EngineFixture *f, gconstpointer data)
 {
   g_autoptr (GBytes) part = NULL;
   PayloadPeer p;
-  EngineResult r = { 0 }, next = { 0 };
+  EngineResult r = { 0 };
 
   payload_fixture (f, &p, 5000);
   part = g_bytes_new_from_bytes (p.expected, 0, 1000);
   start_payload (f, &p, part, 5000, NULL, &r);
   engine_wait_until (&r.done, "the short write");
   g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT);
-  engine_run_command (f->port, "AT", 2000, &next);
-  g_assert_no_error (next.error);
+  assert_port_usable (f);
   g_assert_nonnull (p.received);
   g_assert_cmpuint (assert_padded (p.received, p.expected), ==, 1000);
   payload_clear (&p);
@@ -227,9 +244,7 @@ test_payload_without_prompt (EngineFixture *f, gconstpointer data)
     g_assert_cmpuint (p.last_progress, ==, 0);
   }
   p.prompt = NULL;
-  engine_result_clear (&r);
-  engine_run_command (f->port, "AT", 1000, &r);
-  g_assert_no_error (r.error);
+  assert_port_usable (f);
   payload_clear (&p);
   engine_result_clear (&r);
 }
@@ -247,9 +262,7 @@ test_payload_module_error (EngineFixture *f, gconstpointer data)
   engine_wait_until (&r.done, "the failed write");
   g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_WRITE);
   p.prompt = NULL;
-  engine_result_clear (&r);
-  engine_run_command (f->port, "AT", 1000, &r);
-  g_assert_no_error (r.error);
+  assert_port_usable (f);
   payload_clear (&p);
   engine_result_clear (&r);
 }
@@ -283,8 +296,7 @@ test_payload_stall (EngineFixture *f, gconstpointer data)
 
   payload_fixture (f, &p, PAYLOAD_SIZE);
   stream = g_memory_input_stream_new_from_bytes (p.expected);
-  onemo_at_port_command_with_payload_async (f->port, "AT+MFWDLOAD=0,204800", stream, PAYLOAD_SIZE,
-                                            200, on_progress, &p, NULL, engine_on_payload, &r);
+  start_payload_stream (f, &p, stream, PAYLOAD_SIZE, 200, NULL, &r);
   /* Stop reading once the first bytes came: the pty fills up and the writer stalls. */
   engine_wait_for (progress_started, &p, "the first payload bytes");
   engine_peer_set_reading (f->peer, FALSE);
@@ -312,7 +324,7 @@ test_payload_stream_error (EngineFixture *f, gconstpointer data)
 {
   g_autoptr (GInputStream) stream = NULL;
   PayloadPeer p;
-  EngineResult r = { 0 }, next = { 0 };
+  EngineResult r = { 0 };
   int fds[2];
 
   payload_fixture (f, &p, 3000);
@@ -320,12 +332,10 @@ test_payload_stream_error (EngineFixture *f, gconstpointer data)
   close (fds[0]);
   /* The write end of a pipe cannot be read: every read fails with EBADF. */
   stream = g_unix_input_stream_new (fds[1], TRUE);
-  onemo_at_port_command_with_payload_async (f->port, "AT+MFWDLOAD=0,3000", stream, 3000, 1000,
-                                            on_progress, &p, NULL, engine_on_payload, &r);
+  start_payload_stream (f, &p, stream, 3000, 1000, NULL, &r);
   engine_wait_until (&r.done, "the write from a broken stream");
   g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_FAILED);
-  engine_run_command (f->port, "AT", 1000, &next);
-  g_assert_no_error (next.error);
+  assert_port_usable (f);
   g_assert_nonnull (p.received);
   g_assert_cmpuint (assert_padded (p.received, p.expected), ==, 0);
   payload_clear (&p);
