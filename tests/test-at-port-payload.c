@@ -151,7 +151,6 @@ test_payload (EngineFixture *f, gconstpointer data)
   assert_port_usable (f);
   payload_clear (&p);
   engine_result_clear (&r);
-  engine_result_clear (&next);
 }
 
 /* The first index where @got leaves @want; every byte from there on must be padding. */
@@ -217,7 +216,6 @@ test_payload_short_stream (EngineFixture *f, gconstpointer data)
   g_assert_cmpuint (assert_padded (p.received, p.expected), ==, 1000);
   payload_clear (&p);
   engine_result_clear (&r);
-  engine_result_clear (&next);
 }
 
 static void
@@ -340,7 +338,6 @@ test_payload_stream_error (EngineFixture *f, gconstpointer data)
   g_assert_cmpuint (assert_padded (p.received, p.expected), ==, 0);
   payload_clear (&p);
   engine_result_clear (&r);
-  engine_result_clear (&next);
 }
 
 int
