@@ -331,10 +331,17 @@ test_resume_http (void)
 {
   g_autofree char *url = test_server_url (fixture.http, "norange/small.bin");
   SimDownloadRequest request = { .url = url, .resume_from = 1000 };
+  g_autofree char *whole_url = test_server_url (fixture.http, "small.bin");
+  SimDownloadRequest complete = { .url = whole_url, .resume_from = SMALL_SIZE };
   g_auto (Result) ignored = { 0 };
+  g_auto (Result) nothing_left = { 0 };
 
   assert_resumes (fixture.http, "small.bin", 43210);
   assert_resumes (fixture.http, "small.bin", SMALL_SIZE - 1);
+  /* Everything was there already: the server's 416 means done, not failed. */
+  run_download (&complete, &nothing_left);
+  g_assert_no_error (nothing_left.error);
+  g_assert_cmpuint (g_bytes_get_size (nothing_left.data), ==, 0);
   /* A server that sends the whole file again must not be appended to what the module has. */
   run_download (&request, &ignored);
   assert_download_error (&ignored, ONEMO_ERROR_DOWNLOAD, "resume");

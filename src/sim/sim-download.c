@@ -377,6 +377,33 @@ set_transfer_error (SimDownload *self, CURLcode code, const char *error_buffer)
     g_set_error (&self->error, ONEMO_ERROR, ONEMO_ERROR_DOWNLOAD, "download failed: %s", detail);
 }
 
+/*
+ * Asked to resume at the very end, an HTTP server answers 416 with a Content-Range of "bytes",
+ * "*", "/" and the size N: when N is what the module already holds, the download is complete.
+ */
+static gboolean
+nothing_left (SimDownload *self, CURL *curl, CURLcode code)
+{
+#if LIBCURL_VERSION_NUM >= 0x075400
+  long status = 0;
+  struct curl_header *range = NULL;
+  guint64 size = 0;
+
+  if (code != CURLE_HTTP_RETURNED_ERROR || self->resume_from == 0
+      || curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 416
+      || curl_easy_header (curl, "Content-Range", 0, CURLH_HEADER, -1, &range) != CURLHE_OK
+      || !g_str_has_prefix (range->value, "bytes */")
+      || !g_ascii_string_to_unsigned (range->value + strlen ("bytes */"), 10, 0, G_MAXUINT64, &size,
+                                      NULL)
+      || size != self->resume_from)
+    return FALSE;
+  self->total = size;
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
 static void
 run_transfer (SimDownload *self)
 {
@@ -404,7 +431,7 @@ run_transfer (SimDownload *self)
   code = curl_easy_perform (transfer.curl);
   if (self->total == 0)
     learn_total (self, transfer.curl);
-  if (code != CURLE_OK)
+  if (code != CURLE_OK && !nothing_left (self, transfer.curl, code))
     set_transfer_error (self, code, error_buffer);
   curl_easy_cleanup (transfer.curl);
 }
