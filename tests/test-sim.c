@@ -6,99 +6,11 @@
  */
 #include "onemo-model.h"
 #include "sim-client.h"
+#include "sim-expect.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
-
-#define LINE_MS 3000
-
-static void
-expect_final (SimClient *c, const char *command, const char *expected)
-{
-  g_autofree char *final = sim_client_final (c, command);
-
-  if (!g_str_equal (final, expected))
-    g_error ("%s: expected “%s”, got “%s”", command, expected, final);
-}
-
-/* The information line of @command, which must end with OK. */
-static char *
-expect_info (SimClient *c, const char *command)
-{
-  g_autoptr (GPtrArray) lines = sim_client_command (c, command, LINE_MS);
-
-  g_assert_nonnull (lines);
-  g_assert_cmpuint (lines->len, ==, 2);
-  g_assert_cmpstr (g_ptr_array_index (lines, 1), ==, "OK");
-  return g_strdup (g_ptr_array_index (lines, 0));
-}
-
-static void
-expect_line (SimClient *c, const char *expected)
-{
-  g_autofree char *line = sim_client_read_line (c, LINE_MS);
-
-  g_assert_cmpstr (line, ==, expected);
-}
-
-static SimClient *
-start (const char *model, const char *const *extra)
-{
-  SimClient *c = sim_client_new (model, extra);
-
-  expect_line (c, "+MATREADY");
-  return c;
-}
-
-/* Writes a package with the sim's own --make-package; returns its bytes. */
-static GBytes *
-make_package (const char *dir, const char *series, const char *revision, const char *size)
-{
-  g_autofree char *path = g_build_filename (dir, "made.pkg", NULL);
-  const char *argv[] = { "--make-package", path,     "--series", series, "--new-revision",
-                         revision,         "--size", size,       NULL };
-  g_autofree char *out = NULL;
-  g_autoptr (GError) error = NULL;
-  char *data;
-  gsize length;
-
-  g_assert_cmpint (sim_client_run (argv, &out), ==, 0);
-  g_file_get_contents (path, &data, &length, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (data, length);
-}
-
-/* Transparent write of @bytes from offset 0, expecting OK. */
-static void
-write_transparent (SimClient *c, GBytes *bytes)
-{
-  g_autofree char *command
-      = g_strdup_printf ("AT+MFWDLOAD=0,%" G_GSIZE_FORMAT, g_bytes_get_size (bytes));
-
-  sim_client_send (c, command);
-  g_assert_true (sim_client_read_until (c, ">", LINE_MS));
-  sim_client_write (c, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  expect_line (c, "OK");
-}
-
-/* Hex writes of @bytes in 512-byte chunks, expecting OK each time. */
-static void
-write_hex (SimClient *c, GBytes *bytes)
-{
-  gsize size;
-  const guint8 *data = g_bytes_get_data (bytes, &size);
-
-  for (gsize offset = 0; offset < size; offset += 512) {
-    gsize n = MIN (512, size - offset);
-    g_autoptr (GString) command = g_string_new (NULL);
-    g_string_printf (command, "AT+MFWDLOAD=%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT ",\"", offset, n);
-    for (gsize i = 0; i < n; i++)
-      g_string_append_printf (command, "%02X", data[offset + i]);
-    g_string_append_c (command, '"');
-    expect_final (c, command->str, "OK");
-  }
-}
 
 /* ---- the program's own options ---- */
 
@@ -143,8 +55,8 @@ static void
 test_make_package (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("onemo-sim-XXXXXX", NULL);
-  g_autoptr (GBytes) small = make_package (dir, "MN316", "MN316-DBRS-X", "100");
-  g_autoptr (GBytes) large = make_package (dir, "MN316", "MN316-DBRS-X", "5000");
+  g_autoptr (GBytes) small = sim_expect_make_package (dir, "MN316", "MN316-DBRS-X", "100");
+  g_autoptr (GBytes) large = sim_expect_make_package (dir, "MN316", "MN316-DBRS-X", "5000");
   g_autofree char *path = g_build_filename (dir, "made.pkg", NULL);
   const char *missing[] = { "--make-package", path, "--series", "MN316", NULL };
   g_autofree char *out = NULL;
@@ -161,31 +73,31 @@ static void
 test_identity (void)
 {
   for (const OnemoModel *m = onemo_model_table (); m->sub_model != NULL; m++) {
-    g_autoptr (SimClient) c = start (m->sub_model, NULL);
+    g_autoptr (SimClient) c = sim_expect_start (m->sub_model, NULL);
     g_autofree char *revision = g_strdup_printf ("%s-MBRH0S00", m->sub_model);
     gboolean prefixed = g_str_equal (m->series, "ML302S") || g_str_equal (m->series, "ML307S");
     g_autofree char *cgmr = g_strdup_printf ("%s%s", prefixed ? "Revision: " : "", revision);
     g_autoptr (GPtrArray) ati = NULL;
     g_autofree char *cgmi = NULL, *cgmm = NULL, *cgmr_line = NULL, *cgsn = NULL;
 
-    expect_final (c, "AT", "OK");
-    ati = sim_client_command (c, "ATI", LINE_MS);
+    sim_expect_final (c, "AT", "OK");
+    ati = sim_client_command (c, "ATI", SIM_LINE_MS);
     g_assert_nonnull (ati);
     g_assert_cmpuint (ati->len, ==, 4);
     g_assert_cmpstr (g_ptr_array_index (ati, 0), ==, "CMCC");
     g_assert_cmpstr (g_ptr_array_index (ati, 1), ==, m->series);
     g_assert_cmpstr (g_ptr_array_index (ati, 2), ==, revision);
-    cgmi = expect_info (c, "AT+CGMI");
+    cgmi = sim_expect_info (c, "AT+CGMI");
     g_assert_cmpstr (cgmi, ==, "CMCC");
-    cgmm = expect_info (c, "AT+CGMM");
+    cgmm = sim_expect_info (c, "AT+CGMM");
     g_assert_cmpstr (cgmm, ==, m->series);
-    cgmr_line = expect_info (c, "AT+CGMR");
+    cgmr_line = sim_expect_info (c, "AT+CGMR");
     g_assert_cmpstr (cgmr_line, ==, cgmr);
-    cgsn = expect_info (c, "AT+CGSN");
+    cgsn = sim_expect_info (c, "AT+CGSN");
     g_assert_cmpstr (cgsn, ==, "869487060000001");
-    expect_final (c, "AT+CGMR=?", "OK");
-    expect_final (c, "AT+NOSUCH", "ERROR");
-    expect_final (c, "garbage", "ERROR");
+    sim_expect_final (c, "AT+CGMR=?", "OK");
+    sim_expect_final (c, "AT+NOSUCH", "ERROR");
+    sim_expect_final (c, "garbage", "ERROR");
   }
 }
 
@@ -193,35 +105,35 @@ static void
 test_echo_cmee (void)
 {
   const char *extra[] = { "--revision", "MN316-DLVS-OLD", "--imei", "123456789012345", NULL };
-  g_autoptr (SimClient) c = start ("MN316-DLVS", extra);
+  g_autoptr (SimClient) c = sim_expect_start ("MN316-DLVS", extra);
   g_autofree char *cgsn = NULL, *cmee = NULL, *cgmr = NULL;
 
   /* Echo on by default: the command line comes back first, with its CR. */
   sim_client_send (c, "AT");
-  g_assert_true (sim_client_read_until (c, "AT\r\r\nOK\r\n", LINE_MS));
-  expect_final (c, "ATE0", "OK");
+  g_assert_true (sim_client_read_until (c, "AT\r\r\nOK\r\n", SIM_LINE_MS));
+  sim_expect_final (c, "ATE0", "OK");
   sim_client_send (c, "AT");
-  g_assert_true (sim_client_read_until (c, "\r\nOK\r\n", LINE_MS));
+  g_assert_true (sim_client_read_until (c, "\r\nOK\r\n", SIM_LINE_MS));
   /* The echo is gone: the very next bytes are the answer. */
   sim_client_write (c, "AT+CGSN\r\n", 9);
-  cgsn = sim_client_read_line (c, LINE_MS);
+  cgsn = sim_client_read_line (c, SIM_LINE_MS);
   g_assert_cmpstr (cgsn, ==, "123456789012345");
-  expect_line (c, "OK");
-  cgmr = expect_info (c, "AT+CGMR");
+  sim_expect_line (c, "OK");
+  cgmr = sim_expect_info (c, "AT+CGMR");
   g_assert_cmpstr (cgmr, ==, "MN316-DLVS-OLD");
-  expect_final (c, "ATE1", "OK");
+  sim_expect_final (c, "ATE1", "OK");
 
-  cmee = expect_info (c, "AT+CMEE?");
+  cmee = sim_expect_info (c, "AT+CMEE?");
   g_assert_cmpstr (cmee, ==, "+CMEE: 1");
-  expect_final (c, "AT+MFWCFG=\"timeout\",5", "+CME ERROR: 851");
-  expect_final (c, "AT+CMEE=2", "OK");
-  expect_final (c, "AT+MFWCFG=\"timeout\",5", "+CME ERROR: configuration error");
-  expect_final (c, "AT+MFWUPGRADE", "+CME ERROR: firmware upgrade error");
-  expect_final (c, "AT+CMEE=0", "OK");
-  expect_final (c, "AT+MFWCFG=\"timeout\",5", "ERROR");
-  expect_final (c, "AT+CMEE=3", "ERROR");
-  expect_final (c, "AT+CMEE=1", "OK");
-  expect_final (c, "AT+MFWUPGRADE", "+CME ERROR: 854");
+  sim_expect_final (c, "AT+MFWCFG=\"timeout\",5", "+CME ERROR: 851");
+  sim_expect_final (c, "AT+CMEE=2", "OK");
+  sim_expect_final (c, "AT+MFWCFG=\"timeout\",5", "+CME ERROR: configuration error");
+  sim_expect_final (c, "AT+MFWUPGRADE", "+CME ERROR: firmware upgrade error");
+  sim_expect_final (c, "AT+CMEE=0", "OK");
+  sim_expect_final (c, "AT+MFWCFG=\"timeout\",5", "ERROR");
+  sim_expect_final (c, "AT+CMEE=3", "ERROR");
+  sim_expect_final (c, "AT+CMEE=1", "OK");
+  sim_expect_final (c, "AT+MFWUPGRADE", "+CME ERROR: 854");
 }
 
 /* ---- the capability table, form by form ---- */
@@ -267,16 +179,16 @@ check_cfg (SimClient *c, const OnemoModel *m)
     if (onemo_model_supports (m, key_features[i]) || (i == 6 && pkgsize_512))
       g_string_append_printf (expected, "%s\"%s\"", expected->str[10] ? "," : "", keys[i]);
   g_string_append_c (expected, ')');
-  test_form = expect_info (c, "AT+MFWCFG=?");
+  test_form = sim_expect_info (c, "AT+MFWCFG=?");
   g_assert_cmpstr (test_form, ==, expected->str);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    expect_final (c, cases[i].command,
-                  onemo_model_supports (m, cases[i].feature) ? "OK" : cases[i].refused);
-  expect_final (c, "AT+MFWCFG=\"pkgsize\",512", pkgsize_512 ? "OK" : "+CME ERROR: 851");
-  expect_final (c, "AT+MFWCFG=\"nokey\",1", "+CME ERROR: 851");
-  expect_final (c, "AT+MFWCFG=\"url\",\"gopher://127.0.0.1/p\"", "+CME ERROR: 852");
-  expect_final (c, "AT+MFWCFG=\"url\",\"http://127.0.0.1/p\"", "OK");
+    sim_expect_final (c, cases[i].command,
+                      onemo_model_supports (m, cases[i].feature) ? "OK" : cases[i].refused);
+  sim_expect_final (c, "AT+MFWCFG=\"pkgsize\",512", pkgsize_512 ? "OK" : "+CME ERROR: 851");
+  sim_expect_final (c, "AT+MFWCFG=\"nokey\",1", "+CME ERROR: 851");
+  sim_expect_final (c, "AT+MFWCFG=\"url\",\"gopher://127.0.0.1/p\"", "+CME ERROR: 852");
+  sim_expect_final (c, "AT+MFWCFG=\"url\",\"http://127.0.0.1/p\"", "OK");
 }
 
 static void
@@ -286,30 +198,31 @@ check_writes (SimClient *c, const OnemoModel *m, gboolean has_dload)
   gboolean raw = onemo_model_supports (m, ONEMO_FEATURE_DLOAD_TRANSPARENT);
   gboolean offset = onemo_model_supports (m, ONEMO_FEATURE_DLOAD_OFFSET);
 
-  expect_final (c, "AT+MFWDLOAD=?", has_dload ? "OK" : "ERROR");
-  expect_final (c, "AT+MFWDLOAD?", has_dload ? "OK" : "ERROR");
-  expect_final (c, "AT+MFWDLOAD=0,2,\"ABCD\"", hex ? "OK" : refusal (has_dload, "+CME ERROR: 853"));
+  sim_expect_final (c, "AT+MFWDLOAD=?", has_dload ? "OK" : "ERROR");
+  sim_expect_final (c, "AT+MFWDLOAD?", has_dload ? "OK" : "ERROR");
+  sim_expect_final (c, "AT+MFWDLOAD=0,2,\"ABCD\"",
+                    hex ? "OK" : refusal (has_dload, "+CME ERROR: 853"));
   if (hex) {
-    expect_final (c, "AT+MFWDLOAD=2,1,\"EF\"", offset ? "OK" : "+CME ERROR: 853");
-    expect_final (c, "AT+MFWDLOAD=9,1,\"EF\"", "+CME ERROR: 853"); /* a gap */
-    expect_final (c, "AT+MFWDLOAD=0,2,\"ABC\"", "+CME ERROR: 853");
-    expect_final (c, "AT+MFWDLOAD=0,3,\"ABCD\"", "+CME ERROR: 853");
+    sim_expect_final (c, "AT+MFWDLOAD=2,1,\"EF\"", offset ? "OK" : "+CME ERROR: 853");
+    sim_expect_final (c, "AT+MFWDLOAD=9,1,\"EF\"", "+CME ERROR: 853"); /* a gap */
+    sim_expect_final (c, "AT+MFWDLOAD=0,2,\"ABC\"", "+CME ERROR: 853");
+    sim_expect_final (c, "AT+MFWDLOAD=0,3,\"ABCD\"", "+CME ERROR: 853");
   }
   if (!raw) {
-    expect_final (c, "AT+MFWDLOAD=0,4", refusal (has_dload, "+CME ERROR: 853"));
+    sim_expect_final (c, "AT+MFWDLOAD=0,4", refusal (has_dload, "+CME ERROR: 853"));
     return;
   }
   sim_client_send (c, "AT+MFWDLOAD=0,4");
-  g_assert_true (sim_client_read_until (c, ">", LINE_MS));
+  g_assert_true (sim_client_read_until (c, ">", SIM_LINE_MS));
   sim_client_write (c, "\x01\x02\r\n", 4);
-  expect_line (c, "OK");
+  sim_expect_line (c, "OK");
   if (offset) {
     sim_client_send (c, "AT+MFWDLOAD=4,1");
-    g_assert_true (sim_client_read_until (c, ">", LINE_MS));
+    g_assert_true (sim_client_read_until (c, ">", SIM_LINE_MS));
     sim_client_write (c, "\x03", 1);
-    expect_line (c, "OK");
+    sim_expect_line (c, "OK");
   } else {
-    expect_final (c, "AT+MFWDLOAD=4,1", "+CME ERROR: 853");
+    sim_expect_final (c, "AT+MFWDLOAD=4,1", "+CME ERROR: 853");
   }
 }
 
@@ -317,7 +230,7 @@ static void
 test_capabilities (void)
 {
   for (const OnemoModel *m = onemo_model_table (); m->sub_model != NULL; m++) {
-    g_autoptr (SimClient) c = start (m->sub_model, NULL);
+    g_autoptr (SimClient) c = sim_expect_start (m->sub_model, NULL);
     gboolean has_dload = onemo_model_supports (m, ONEMO_FEATURE_DLOAD_URL)
                          || onemo_model_supports (m, ONEMO_FEATURE_DLOAD_HEX)
                          || onemo_model_supports (m, ONEMO_FEATURE_DLOAD_TRANSPARENT);
@@ -328,19 +241,20 @@ test_capabilities (void)
     g_test_message ("%s", m->sub_model);
     /* Without a URL: a download is a configuration error, an upgrade too where the module
      * downloads by itself, and a missing package where it does not. */
-    expect_final (c, "AT+MFWDLOAD",
-                  onemo_model_supports (m, ONEMO_FEATURE_DLOAD_URL) ? "+CME ERROR: 851" : "ERROR");
-    expect_final (c, "AT+MFWUPGRADE", url_upgrade ? "+CME ERROR: 851" : "+CME ERROR: 854");
-    expect_final (c, "AT+MFWUPGRADE=?", "OK");
+    sim_expect_final (c, "AT+MFWDLOAD",
+                      onemo_model_supports (m, ONEMO_FEATURE_DLOAD_URL) ? "+CME ERROR: 851"
+                                                                        : "ERROR");
+    sim_expect_final (c, "AT+MFWUPGRADE", url_upgrade ? "+CME ERROR: 851" : "+CME ERROR: 854");
+    sim_expect_final (c, "AT+MFWUPGRADE=?", "OK");
     check_cfg (c, m);
     check_writes (c, m, has_dload);
-    expect_final (c, "AT+MFWCHECK=?", check ? "OK" : "ERROR");
-    expect_final (c, "AT+MFWCHECK=1", check ? "OK" : "ERROR");
-    expect_final (c, "AT+MFWCHECK=3", check ? "+CME ERROR: 851" : "ERROR");
-    expect_final (c, "AT+MFWERASE=?", erase ? "OK" : "ERROR");
-    expect_final (c, "AT+MFWERASE", erase ? "OK" : "ERROR");
+    sim_expect_final (c, "AT+MFWCHECK=?", check ? "OK" : "ERROR");
+    sim_expect_final (c, "AT+MFWCHECK=1", check ? "OK" : "ERROR");
+    sim_expect_final (c, "AT+MFWCHECK=3", check ? "+CME ERROR: 851" : "ERROR");
+    sim_expect_final (c, "AT+MFWERASE=?", erase ? "OK" : "ERROR");
+    sim_expect_final (c, "AT+MFWERASE", erase ? "OK" : "ERROR");
     if (erase)
-      expect_final (c, "AT+MFWDLOAD?", "OK");
+      sim_expect_final (c, "AT+MFWDLOAD?", "OK");
   }
 }
 
@@ -356,7 +270,7 @@ expect_digests (SimClient *c, GBytes *bytes)
     g_autofree char *digest = g_compute_checksum_for_bytes (types[i], bytes);
     g_autofree char *upper = g_ascii_strup (digest, -1);
     g_autofree char *expected = g_strdup_printf ("+MFWCHECK: %s", upper);
-    g_autofree char *line = expect_info (c, command);
+    g_autofree char *line = sim_expect_info (c, command);
     g_assert_cmpstr (line, ==, expected);
   }
 }
@@ -364,24 +278,25 @@ expect_digests (SimClient *c, GBytes *bytes)
 static void
 test_hex_write_check (void)
 {
-  g_autoptr (SimClient) c = start ("MN316-S-DLVS", NULL);
-  g_autoptr (GBytes) package = make_package (sim_client_dir (c), "MN316-S", "MN316-S-NEW", "1500");
+  g_autoptr (SimClient) c = sim_expect_start ("MN316-S-DLVS", NULL);
+  g_autoptr (GBytes) package
+      = sim_expect_make_package (sim_client_dir (c), "MN316-S", "MN316-S-NEW", "1500");
   g_autoptr (GBytes) head = g_bytes_new_from_bytes (package, 0, 700);
   g_autofree char *state = NULL;
   g_autofree char *held = g_strdup_printf (",%zu", g_bytes_get_size (package));
 
-  expect_final (c, "AT+MFWCHECK=0", "+CME ERROR: 853"); /* nothing held yet */
-  write_hex (c, package);
+  sim_expect_final (c, "AT+MFWCHECK=0", "+CME ERROR: 853"); /* nothing held yet */
+  sim_expect_write_hex (c, package);
   expect_digests (c, package);
-  state = expect_info (c, "AT+MFWDLOAD?");
+  state = sim_expect_info (c, "AT+MFWDLOAD?");
   g_assert_true (g_str_has_suffix (state, held));
   /* A rewrite at an offset replaces everything from there. */
-  write_hex (c, head);
+  sim_expect_write_hex (c, head);
   expect_digests (c, head);
   /* The manual's unquoted hex is taken too. */
-  expect_final (c, "AT+MFWDLOAD=0,2,0A0b", "OK");
-  expect_final (c, "AT+MFWERASE", "OK");
-  expect_final (c, "AT+MFWCHECK=2", "+CME ERROR: 853");
+  sim_expect_final (c, "AT+MFWDLOAD=0,2,0A0b", "OK");
+  sim_expect_final (c, "AT+MFWERASE", "OK");
+  sim_expect_final (c, "AT+MFWCHECK=2", "+CME ERROR: 853");
 }
 
 static void
@@ -390,16 +305,17 @@ test_transparent_write (void)
   const char *const models[] = { "MN316-S-DLVS", "ML307R-DC" };
 
   for (guint i = 0; i < G_N_ELEMENTS (models); i++) {
-    g_autoptr (SimClient) c = start (models[i], NULL);
+    g_autoptr (SimClient) c = sim_expect_start (models[i], NULL);
     const OnemoModel *m = onemo_model_lookup (models[i]);
-    g_autoptr (GBytes) package = make_package (sim_client_dir (c), m->series, "X-NEW", "3000");
+    g_autoptr (GBytes) package
+        = sim_expect_make_package (sim_client_dir (c), m->series, "X-NEW", "3000");
     g_autofree char *state = NULL;
     g_autofree char *expected = NULL;
 
-    write_transparent (c, package);
+    sim_expect_write_transparent (c, package);
     /* The payload's CRs and "AT"s were not read as commands: the sim answers normally. */
-    expect_final (c, "AT", "OK");
-    state = expect_info (c, "AT+MFWDLOAD?");
+    sim_expect_final (c, "AT", "OK");
+    state = sim_expect_info (c, "AT+MFWDLOAD?");
     expected = g_strdup_printf (",%zu", g_bytes_get_size (package));
     g_assert_true (g_str_has_suffix (state, expected));
     if (onemo_model_supports (m, ONEMO_FEATURE_CHECK))
@@ -408,12 +324,6 @@ test_transparent_write (void)
 }
 
 /* ---- upgrades ---- */
-
-static char *
-revision_of (SimClient *c)
-{
-  return expect_info (c, "AT+CGMR");
-}
 
 static GBytes *
 corrupt (GBytes *package, gsize at)
@@ -428,10 +338,11 @@ corrupt (GBytes *package, gsize at)
 static void
 test_upgrade_nbiot (void)
 {
-  g_autoptr (SimClient) c = start ("MN316-S-DLVS", NULL);
+  g_autoptr (SimClient) c = sim_expect_start ("MN316-S-DLVS", NULL);
   const char *dir = sim_client_dir (c);
-  g_autoptr (GBytes) good = make_package (dir, "MN316-S", "MN316-S-DLVS-MBRH9S99", "2000");
-  g_autoptr (GBytes) other = make_package (dir, "MN316", "MN316-DLVS-MBRH9S99", "2000");
+  g_autoptr (GBytes) good
+      = sim_expect_make_package (dir, "MN316-S", "MN316-S-DLVS-MBRH9S99", "2000");
+  g_autoptr (GBytes) other = sim_expect_make_package (dir, "MN316", "MN316-DLVS-MBRH9S99", "2000");
   g_autoptr (GBytes) truncated = g_bytes_new_from_bytes (good, 0, 1500);
   g_autoptr (GBytes) bad_body = corrupt (good, 1900);
   GBytes *refused[] = { truncated, bad_body, other };
@@ -439,58 +350,34 @@ test_upgrade_nbiot (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++) {
     g_autofree char *revision = NULL;
-    write_transparent (c, refused[i]);
-    expect_final (c, "AT+MFWUPGRADE", "+CME ERROR: 854");
-    revision = revision_of (c);
+    sim_expect_write_transparent (c, refused[i]);
+    sim_expect_final (c, "AT+MFWUPGRADE", "+CME ERROR: 854");
+    revision = sim_expect_revision (c);
     g_assert_cmpstr (revision, ==, "MN316-S-DLVS-MBRH0S00");
   }
-  write_transparent (c, good);
-  expect_final (c, "AT+MFWUPGRADE", "OK");
-  expect_line (c, "+MFWUPGRADE: 2");
-  after = revision_of (c);
+  sim_expect_write_transparent (c, good);
+  sim_expect_final (c, "AT+MFWUPGRADE", "OK");
+  sim_expect_line (c, "+MFWUPGRADE: 2");
+  after = sim_expect_revision (c);
   g_assert_cmpstr (after, ==, "MN316-S-DLVS-MBRH9S99");
-}
-
-/* The port hangs up, comes back at the same link, and the module says it booted. */
-static void
-expect_reboot (SimClient *c)
-{
-  g_assert_true (sim_client_wait_hangup (c, 5000));
-  g_assert_true (sim_client_reopen (c, 5000));
-  expect_line (c, "+MATREADY");
-}
-
-/* ML307R-DC/MC with a loaded package: OK, one reboot, success, then @revision. */
-static void
-upgrade_with_one_reboot (SimClient *c, GBytes *package, const char *revision)
-{
-  g_autofree char *after = NULL;
-
-  write_transparent (c, package);
-  expect_final (c, "AT+MFWUPGRADE", "OK");
-  expect_line (c, "+MFWUPGRADE: 1,50");
-  expect_reboot (c);
-  expect_line (c, "+MFWUPGRADE: 1,100");
-  expect_line (c, "+MFWUPGRADE: 2");
-  after = revision_of (c);
-  g_assert_cmpstr (after, ==, revision);
 }
 
 static void
 test_upgrade_ml307r_package (void)
 {
-  g_autoptr (SimClient) c = start ("ML307R-DC", NULL);
+  g_autoptr (SimClient) c = sim_expect_start ("ML307R-DC", NULL);
   const char *dir = sim_client_dir (c);
-  g_autoptr (GBytes) good = make_package (dir, "ML307R", "ML307R-DC-MBRH9S99", "4000");
+  g_autoptr (GBytes) good = sim_expect_make_package (dir, "ML307R", "ML307R-DC-MBRH9S99", "4000");
   g_autoptr (GBytes) bad = corrupt (good, 3000);
   g_autofree char *before = NULL;
 
-  write_transparent (c, bad);
-  expect_final (c, "AT+MFWUPGRADE", "+CME ERROR: 854"); /* rolled back, no reboot */
-  before = revision_of (c);
+  sim_expect_write_transparent (c, bad);
+  sim_expect_final (c, "AT+MFWUPGRADE", "+CME ERROR: 854"); /* rolled back, no reboot */
+  before = sim_expect_revision (c);
   g_assert_cmpstr (before, ==, "ML307R-DC-MBRH0S00");
 
-  upgrade_with_one_reboot (c, good, "ML307R-DC-MBRH9S99");
+  sim_expect_write_transparent (c, good);
+  sim_expect_package_upgrade (c, "ML307R-DC-MBRH9S99");
 }
 
 /* ---- fault knobs ---- */
@@ -500,29 +387,29 @@ test_fault_silent_error (void)
 {
   const char *extra[]
       = { "--silent", "AT+MFWCHECK", "--error", "AT+MFWERASE=853", "--error", "AT+CGMM=850", NULL };
-  g_autoptr (SimClient) c = start ("MN316-S-DLVS", extra);
+  g_autoptr (SimClient) c = sim_expect_start ("MN316-S-DLVS", extra);
   g_autoptr (GBytes) nothing = NULL;
 
   sim_client_send (c, "AT+MFWCHECK=0");
   nothing = sim_client_read_for (c, 300);
   g_assert_cmpmem (g_bytes_get_data (nothing, NULL), g_bytes_get_size (nothing), "AT+MFWCHECK=0\r",
                    14);
-  expect_final (c, "AT+MFWERASE", "+CME ERROR: 853");
-  expect_final (c, "at+cgmm", "+CME ERROR: 850");
-  expect_final (c, "AT+CGMI", "OK");
+  sim_expect_final (c, "AT+MFWERASE", "+CME ERROR: 853");
+  sim_expect_final (c, "at+cgmm", "+CME ERROR: 850");
+  sim_expect_final (c, "AT+CGMI", "OK");
 }
 
 static void
 test_fault_garbage (void)
 {
   const char *extra[] = { "--garbage", "ATI", NULL };
-  g_autoptr (SimClient) c = start ("M5311-E-DLVS", extra);
+  g_autoptr (SimClient) c = sim_expect_start ("M5311-E-DLVS", extra);
   g_autoptr (GBytes) bytes = NULL;
   gsize size;
   const guint8 *data;
   g_autofree char *long_line = g_strnfill (5000, 'X');
 
-  expect_final (c, "ATE0", "OK");
+  sim_expect_final (c, "ATE0", "OK");
   sim_client_send (c, "ATI");
   bytes = sim_client_read_for (c, 500);
   data = g_bytes_get_data (bytes, &size);
@@ -530,17 +417,17 @@ test_fault_garbage (void)
   g_assert_nonnull (memchr (data, '\0', size));
   g_assert_nonnull (memmem (data, size, long_line, 5000));
   g_assert_null (memmem (data, size, "\r\nOK\r\n", 6));
-  expect_final (c, "AT", "OK");
+  sim_expect_final (c, "AT", "OK");
 }
 
 static void
 test_fault_hangup (void)
 {
   const char *extra[] = { "--hangup-after", "10", NULL };
-  g_autoptr (SimClient) c = start ("ML307A-DSLN", extra);
+  g_autoptr (SimClient) c = sim_expect_start ("ML307A-DSLN", extra);
   g_autoptr (GBytes) rest = NULL;
 
-  expect_final (c, "AT", "OK");         /* 3 bytes */
+  sim_expect_final (c, "AT", "OK");     /* 3 bytes */
   sim_client_write (c, "AT+CGMR\r", 8); /* 8 more, in one write: gone after the 7th */
   g_assert_true (sim_client_wait_hangup (c, 3000));
   g_assert_false (sim_client_reopen (c, 300));
@@ -553,18 +440,21 @@ test_fault_reboots (void)
   const char *old[] = { "--reboot-old-revision", NULL };
 
   {
-    g_autoptr (SimClient) c = start ("ML307R-MC", never);
-    g_autoptr (GBytes) good = make_package (sim_client_dir (c), "ML307R", "ML307R-MC-NEW", "100");
-    write_transparent (c, good);
-    expect_final (c, "AT+MFWUPGRADE", "OK");
-    expect_line (c, "+MFWUPGRADE: 1,50");
+    g_autoptr (SimClient) c = sim_expect_start ("ML307R-MC", never);
+    g_autoptr (GBytes) good
+        = sim_expect_make_package (sim_client_dir (c), "ML307R", "ML307R-MC-NEW", "100");
+    sim_expect_write_transparent (c, good);
+    sim_expect_final (c, "AT+MFWUPGRADE", "OK");
+    sim_expect_line (c, "+MFWUPGRADE: 1,50");
     g_assert_true (sim_client_wait_hangup (c, 3000));
     g_assert_false (sim_client_reopen (c, 500));
   }
   {
-    g_autoptr (SimClient) c = start ("ML307R-MC", old);
-    g_autoptr (GBytes) good = make_package (sim_client_dir (c), "ML307R", "ML307R-MC-NEW", "100");
-    upgrade_with_one_reboot (c, good, "ML307R-MC-MBRH0S00");
+    g_autoptr (SimClient) c = sim_expect_start ("ML307R-MC", old);
+    g_autoptr (GBytes) good
+        = sim_expect_make_package (sim_client_dir (c), "ML307R", "ML307R-MC-NEW", "100");
+    sim_expect_write_transparent (c, good);
+    sim_expect_package_upgrade (c, "ML307R-MC-MBRH0S00");
   }
 }
 
@@ -580,15 +470,15 @@ test_log (void)
   gsize length;
 
   {
-    g_autoptr (SimClient) c = start ("MN316-S-DLVS", extra);
+    g_autoptr (SimClient) c = sim_expect_start ("MN316-S-DLVS", extra);
     g_autoptr (GBytes) payload = g_bytes_new_static ("\0\1\2AT\r\n", 7);
     g_autofree char *before = NULL;
 
     /* Nothing sent, nothing logged. */
     g_assert_true (g_file_get_contents (log, &before, &length, NULL));
     g_assert_cmpuint (length, ==, 0);
-    expect_final (c, "AT", "OK");
-    write_transparent (c, payload);
+    sim_expect_final (c, "AT", "OK");
+    sim_expect_write_transparent (c, payload);
     g_assert_true (g_file_get_contents (log, &contents, &length, NULL));
     g_assert_cmpmem (contents, length, "AT\rAT+MFWDLOAD=0,7\r\0\1\2AT\r\n", 26);
   }
@@ -600,16 +490,16 @@ static void
 test_baud (void)
 {
   const char *extra[] = { "--baud", "9600", NULL };
-  g_autoptr (SimClient) c = start ("MN316-S-DLVS", extra);
+  g_autoptr (SimClient) c = sim_expect_start ("MN316-S-DLVS", extra);
   g_autoptr (GBytes) payload = g_bytes_new_take (g_malloc0 (960), 960);
   gint64 start_time, elapsed;
 
-  expect_final (c, "ATE0", "OK");
+  sim_expect_final (c, "ATE0", "OK");
   sim_client_send (c, "AT+MFWDLOAD=0,960");
-  g_assert_true (sim_client_read_until (c, ">", LINE_MS));
+  g_assert_true (sim_client_read_until (c, ">", SIM_LINE_MS));
   start_time = g_get_monotonic_time ();
   sim_client_write (c, g_bytes_get_data (payload, NULL), 960);
-  expect_line (c, "OK");
+  sim_expect_line (c, "OK");
   elapsed = g_get_monotonic_time () - start_time;
   g_test_message ("960 bytes at 9600 baud in %" G_GINT64_FORMAT " µs", elapsed);
   g_assert_cmpint (elapsed, >=, 900000);
@@ -620,16 +510,16 @@ static void
 test_latency (void)
 {
   const char *extra[] = { "--latency-ms", "300", NULL };
-  g_autoptr (SimClient) c = start ("MN316-DBRS", extra);
+  g_autoptr (SimClient) c = sim_expect_start ("MN316-DBRS", extra);
   gint64 start_time = g_get_monotonic_time ();
 
-  expect_final (c, "AT", "OK");
+  sim_expect_final (c, "AT", "OK");
   g_assert_cmpint (g_get_monotonic_time () - start_time, >=, 300000);
   /* Two commands at once: both answered, in order. */
   sim_client_write (c, "ATE0\rAT+CGMM\r", 13);
-  g_assert_true (sim_client_read_until (c, "OK", LINE_MS));
-  expect_line (c, "MN316");
-  expect_line (c, "OK");
+  g_assert_true (sim_client_read_until (c, "OK", SIM_LINE_MS));
+  sim_expect_line (c, "MN316");
+  sim_expect_line (c, "OK");
 }
 
 int

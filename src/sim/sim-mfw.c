@@ -229,6 +229,8 @@ sim_modem_download_request (SimModem *self, SimDownloadRequest *request)
     return 851;
   if ((code = sim_modem_url_usable (self, self->url)) != 0)
     return code;
+  if (g_strcmp0 (onemo_at_url_scheme (self->url), "file") == 0 && self->fs_root == NULL)
+    return 852; /* no --fs-root: the module has no file system to read */
   memset (request, 0, sizeof *request);
   request->url = self->url;
   request->user = self->user;
