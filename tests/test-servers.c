@@ -2,6 +2,7 @@
 #include "test-servers.h"
 
 #include <gio/gio.h>
+#include <string.h>
 
 #define PYTHON            "/usr/bin/python3"
 #define START_TIMEOUT_SEC 15
@@ -78,6 +79,31 @@ read_port (GSubprocess *process, const char *what)
     g_error ("%s server: unexpected first line \"%s\"", what, wait.line);
   g_free (wait.line);
   return (guint16)port;
+}
+
+gboolean
+test_servers_available (char **reason)
+{
+  const char *argv[] = { PYTHON, "-c", "import pyftpdlib, OpenSSL, cryptography", NULL };
+  g_autofree char *errors = NULL;
+  g_autoptr (GError) error = NULL;
+  gint status = 0;
+
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                     &errors, &status, &error)) {
+    *reason = g_strdup_printf ("%s: %s", PYTHON, error->message);
+    return FALSE;
+  }
+  if (!g_spawn_check_wait_status (status, NULL)) {
+    /* The traceback's last line names the module; TAP wants the reason on one line. */
+    const char *last_line = strrchr (g_strstrip (errors), '\n');
+
+    *reason = g_strdup_printf ("test servers need python3-pyftpdlib and python3-openssl (%s)",
+                               last_line ? last_line + 1 : errors);
+    return FALSE;
+  }
+  *reason = NULL;
+  return TRUE;
 }
 
 TestServer *

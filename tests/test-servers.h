@@ -22,6 +22,10 @@ typedef enum {
 
 typedef struct _TestServer TestServer;
 
+/* FALSE, with the reason, when Debian's python3 or a module the servers need is not installed:
+ * the one case where a test may skip instead of failing. */
+gboolean test_servers_available (char **reason);
+
 /* Serves @root_dir until stopped; @user/@password may be NULL (anonymous). Aborts the test with
  * g_error() when the server does not come up within a few seconds. */
 TestServer *test_server_start (TestServerKind kind, const char *root_dir, const char *user,

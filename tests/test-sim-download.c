@@ -641,12 +641,23 @@ fixture_teardown (void)
   g_clear_pointer (&fixture.small, g_bytes_unref);
 }
 
+static void
+skip_all (gconstpointer reason)
+{
+  g_test_skip (reason);
+}
+
 int
 main (int argc, char **argv)
 {
+  g_autofree char *missing = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  if (!test_servers_available (&missing)) {
+    g_test_add_data_func ("/sim/download/servers-missing", missing, skip_all);
+    return g_test_run ();
+  }
   g_test_add_func ("/sim/download/http", test_http);
   g_test_add_func ("/sim/download/http-auth", test_http_auth);
   g_test_add_func ("/sim/download/https", test_https);
