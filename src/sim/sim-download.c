@@ -15,7 +15,7 @@
 
 #define DEFAULT_CONNECT_TIMEOUT 60 /* AT+MFWCFG="timeout" default */
 #define MAX_REDIRECTS           5
-#define PROGRESS_STEP           1024
+#define PROGRESS_STEP           1024 /* curl's smallest buffer: one write callback per KiB at most */
 #define NETWORK_PROTOCOLS       "http,https,ftp,ftps"
 
 struct _SimDownload {
@@ -45,7 +45,6 @@ struct _SimDownload {
   GError *error;
   gboolean stalled;
   gboolean too_big;
-  guint64 last_posted;
 
   /* Main context only. */
   gboolean finished;
@@ -169,7 +168,6 @@ post_progress (SimDownload *self)
   report->download = sim_download_ref (self);
   report->received = self->resume_from + self->data->len;
   report->total = self->total;
-  self->last_posted = self->data->len;
   post (self, deliver_progress, report, (GDestroyNotify)progress_report_free);
 }
 
@@ -213,8 +211,7 @@ on_write (char *bytes, size_t size, size_t count, void *user_data)
     return 0;
   }
   g_byte_array_append (self->data, (const guint8 *)bytes, length);
-  if (self->data->len - self->last_posted >= PROGRESS_STEP || self->last_posted == 0)
-    post_progress (self);
+  post_progress (self);
   return length;
 }
 
@@ -350,6 +347,7 @@ set_options (SimDownload *self, Transfer *transfer, const char *url, gboolean ex
   if (self->max_size > 0 && self->max_size > self->resume_from)
     curl_easy_setopt (curl, CURLOPT_MAXFILESIZE_LARGE,
                       (curl_off_t)(self->max_size - self->resume_from));
+  curl_easy_setopt (curl, CURLOPT_BUFFERSIZE, (long)PROGRESS_STEP);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_write);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, transfer);
   curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, on_curl_progress);
