@@ -228,6 +228,30 @@ test_ftps (void)
   assert_download_error (&plain, ONEMO_ERROR_DOWNLOAD, NULL);
 }
 
+/* Resumes at @offset and checks the halves make the original. */
+static void
+assert_resumes_url (const char *url, const char *fs_root, guint64 offset)
+{
+  SimDownloadRequest request = { .url = url, .user = USER, .password = PASSWORD };
+  g_auto (Result) result = { 0 };
+  g_autoptr (GByteArray) joined = g_byte_array_new ();
+  gsize size = 0;
+  const guint8 *rest;
+
+  request.resume_from = offset;
+  request.fs_root = fs_root;
+  run_download (&request, &result);
+  g_assert_no_error (result.error);
+  g_assert_cmpuint (result.total, ==, SMALL_SIZE);
+  assert_progress (&result, SMALL_SIZE, SMALL_SIZE);
+  g_assert_cmpuint (g_array_index (result.received, guint64, 0), >, offset);
+  rest = g_bytes_get_data (result.data, &size);
+  g_assert_cmpuint (size, ==, SMALL_SIZE - offset);
+  g_byte_array_append (joined, g_bytes_get_data (fixture.small, NULL), offset);
+  g_byte_array_append (joined, rest, size);
+  g_assert_cmpmem (joined->data, joined->len, g_bytes_get_data (fixture.small, NULL), SMALL_SIZE);
+}
+
 static void
 test_file (void)
 {
@@ -246,6 +270,7 @@ test_file (void)
     run_download (&request, &result);
     assert_whole_small_file (&result);
   }
+  assert_resumes_url (urls[0], fixture.fs_root, 43210);
 }
 
 static void
@@ -306,28 +331,12 @@ test_redirect (void)
   assert_download_error (&loop, ONEMO_ERROR_DOWNLOAD, NULL);
 }
 
-/* Resumes at @offset and checks the halves make the original. */
 static void
 assert_resumes (TestServer *server, const char *path, guint64 offset)
 {
   g_autofree char *url = test_server_url (server, path);
-  SimDownloadRequest request = { .url = url, .user = USER, .password = PASSWORD };
-  g_auto (Result) result = { 0 };
-  g_autoptr (GByteArray) joined = g_byte_array_new ();
-  gsize size = 0;
-  const guint8 *rest;
 
-  request.resume_from = offset;
-  run_download (&request, &result);
-  g_assert_no_error (result.error);
-  g_assert_cmpuint (result.total, ==, SMALL_SIZE);
-  assert_progress (&result, SMALL_SIZE, SMALL_SIZE);
-  g_assert_cmpuint (g_array_index (result.received, guint64, 0), >, offset);
-  rest = g_bytes_get_data (result.data, &size);
-  g_assert_cmpuint (size, ==, SMALL_SIZE - offset);
-  g_byte_array_append (joined, g_bytes_get_data (fixture.small, NULL), offset);
-  g_byte_array_append (joined, rest, size);
-  g_assert_cmpmem (joined->data, joined->len, g_bytes_get_data (fixture.small, NULL), SMALL_SIZE);
+  assert_resumes_url (url, NULL, offset);
 }
 
 static void
