@@ -149,8 +149,8 @@ test_reboots (void)
   g_assert_cmpuint (onemo_model_lookup ("ML307R-DC")->package_upgrade_reboots, ==, 1);
   g_assert_cmpuint (onemo_model_lookup ("MN316-DBRS")->package_upgrade_reboots, ==, 0);
   for (const OnemoModel *m = onemo_model_table (); m->sub_model != NULL; m++)
-    g_assert_true (onemo_model_supports (m, ONEMO_FEATURE_REBOOTS) ==
-                   (m->url_upgrade_reboots + m->package_upgrade_reboots > 0));
+    g_assert_true (onemo_model_supports (m, ONEMO_FEATURE_REBOOTS)
+                   == (m->url_upgrade_reboots + m->package_upgrade_reboots > 0));
 }
 
 static void
@@ -176,15 +176,15 @@ test_feature_names (void)
 
   for (guint i = 0; i < ONEMO_N_FEATURES; i++) {
     OnemoFeature back;
-    const char *name = onemo_feature_to_string ((OnemoFeature) i);
+    const char *name = onemo_feature_to_string ((OnemoFeature)i);
     g_assert_nonnull (name);
     g_assert_true (onemo_feature_from_string (name, &back));
     g_assert_cmpint (back, ==, i);
   }
   g_assert_null (onemo_feature_to_string (ONEMO_N_FEATURES));
   g_assert_false (onemo_feature_from_string ("teleport", NULL));
-  g_assert_true (g_strv_contains ((const char *const *) caps, "checksum"));
-  g_assert_false (g_strv_contains ((const char *const *) caps, "upgrade-url"));
+  g_assert_true (g_strv_contains ((const char *const *)caps, "checksum"));
+  g_assert_false (g_strv_contains ((const char *const *)caps, "upgrade-url"));
 }
 
 static void
@@ -206,8 +206,8 @@ test_error_names (void)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autoptr (GError) error =
-      g_error_new_literal (ONEMO_ERROR, onemo_error_from_cme_code (cases[i].cme), "x");
+    g_autoptr (GError) error
+        = g_error_new_literal (ONEMO_ERROR, onemo_error_from_cme_code (cases[i].cme), "x");
     g_autofree char *name = g_dbus_error_encode_gerror (error);
     g_assert_cmpstr (name, ==, cases[i].dbus_name);
     if (cases[i].cme >= 850) {
