@@ -228,7 +228,7 @@ static char *
 take_line (SimClient *self)
 {
   for (;;) {
-    guint8 *lf = memchr (self->input->data, '\n', self->input->len);
+    guint8 *lf = self->input->len ? memchr (self->input->data, '\n', self->input->len) : NULL;
     gsize length;
     char *line;
     if (lf == NULL)
@@ -263,7 +263,8 @@ sim_client_read_until (SimClient *self, const char *needle, guint timeout_ms)
   gsize n = strlen (needle);
 
   for (;;) {
-    const guint8 *found = memmem (self->input->data, self->input->len, needle, n);
+    const guint8 *found
+        = self->input->len ? memmem (self->input->data, self->input->len, needle, n) : NULL;
     if (found != NULL) {
       g_byte_array_remove_range (self->input, 0, (found - self->input->data) + n);
       return TRUE;
