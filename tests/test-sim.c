@@ -226,6 +226,46 @@ check_writes (SimClient *c, const OnemoModel *m, gboolean has_dload)
   }
 }
 
+/* The answers the manual does not print, as the usage text documents them. */
+static void
+test_forms (void)
+{
+  static const struct {
+    const char *model;
+    const char *command;
+    const char *answer;
+  } cases[] = {
+    { "MN316-S-DLVS", "AT+MFWDLOAD=?", "+MFWDLOAD: (0-16777215),(1-512)" },
+    { "ML307R-DC", "AT+MFWDLOAD=?", "+MFWDLOAD: (0),(1-16777216)" },
+    { "MN316-S-DLVS", "AT+MFWCHECK=?", "+MFWCHECK: (0-2)" },
+    { "ML307A-GCLN", "AT+MFWCFG=?", "+MFWCFG: (\"url\",\"auth\")" },
+    { "ML307R-MC", "AT+MFWCFG=?", "+MFWCFG: (\"url\",\"auth\",\"timeout\",\"progind\",\"ssl\")" },
+    { "MN316-DBRS", "AT+MFWCFG=\"timeout\"", "+MFWCFG: \"timeout\",60" },
+    { "MN316-DBRS", "AT+MFWCFG=\"pkgsize\"", "+MFWCFG: \"pkgsize\",512" },
+    { "MN316-DBRS", "AT+MFWCFG=\"progind\"", "+MFWCFG: \"progind\",0" },
+    { "MN316-DBRS", "AT+MFWCFG=\"url\"", "+MFWCFG: \"url\",\"\"" },
+    { "MN316-DBRS", "AT+MFWDLOAD?", "+MFWDLOAD: 0,0,0" },
+    { "MN316-DBRS", "AT+CMEE=?", "+CMEE: (0-2)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (SimClient) c = sim_expect_start (cases[i].model, NULL);
+    g_autofree char *answer = sim_expect_info (c, cases[i].command);
+    g_assert_cmpstr (answer, ==, cases[i].answer);
+  }
+  {
+    g_autoptr (SimClient) c = sim_expect_start ("ML302S-DNLM", NULL);
+    g_autofree char *auth = NULL, *url = NULL;
+    sim_expect_final (c, "AT+MFWCFG=\"auth\",\"onemo\",\"pa ss\"", "OK");
+    auth = sim_expect_info (c, "AT+MFWCFG=\"auth\"");
+    g_assert_cmpstr (auth, ==, "+MFWCFG: \"auth\",\"onemo\",\"pa ss\"");
+    sim_expect_final (c, "AT+MFWCFG=\"url\",\"ftp://127.0.0.1:2121/system_patch.mini_1\"", "OK");
+    url = sim_expect_info (c, "AT+MFWCFG=\"url\"");
+    g_assert_cmpstr (url, ==, "+MFWCFG: \"url\",\"ftp://127.0.0.1:2121/system_patch.mini_1\"");
+    sim_expect_final (c, "AT+MFWCFG=\"auth\",\"onemo\"", "+CME ERROR: 851");
+  }
+}
+
 static void
 test_capabilities (void)
 {
@@ -297,6 +337,21 @@ test_hex_write_check (void)
   sim_expect_final (c, "AT+MFWDLOAD=0,2,0A0b", "OK");
   sim_expect_final (c, "AT+MFWERASE", "OK");
   sim_expect_final (c, "AT+MFWCHECK=2", "+CME ERROR: 853");
+}
+
+static void
+test_max_package (void)
+{
+  const char *extra[] = { "--max-package", "600", NULL };
+  g_autoptr (SimClient) c = sim_expect_start ("MN316-S-DLVS", extra);
+  g_autofree char *chunk = g_strnfill (1024, 'A');
+  g_autofree char *first = g_strdup_printf ("AT+MFWDLOAD=0,512,\"%s\"", chunk);
+  g_autofree char *second = g_strdup_printf ("AT+MFWDLOAD=512,512,\"%s\"", chunk);
+
+  sim_expect_final (c, first, "OK");
+  sim_expect_final (c, second, "+CME ERROR: 853");
+  sim_expect_final (c, "AT+MFWDLOAD=0,601", "+CME ERROR: 853");
+  sim_expect_final (c, "AT+MFWDLOAD=0,0", "+CME ERROR: 853");
 }
 
 static void
@@ -506,6 +561,24 @@ test_baud (void)
   g_assert_cmpint (elapsed, <, 2000000);
 }
 
+/* Output is throttled too: the garbage answer (5276 bytes) at 57600 baud takes 0.92 s. */
+static void
+test_baud_output (void)
+{
+  const char *extra[] = { "--baud", "57600", "--garbage", "ATI", NULL };
+  g_autoptr (SimClient) c = sim_expect_start ("MN316-S-DLVS", extra);
+  g_autofree char *tail = g_strnfill (5000, 'X');
+  gint64 start_time, elapsed;
+
+  sim_expect_final (c, "ATE0", "OK");
+  start_time = g_get_monotonic_time ();
+  sim_client_send (c, "ATI");
+  g_assert_true (sim_client_read_until (c, tail, SIM_LINE_MS));
+  elapsed = g_get_monotonic_time () - start_time;
+  g_assert_cmpint (elapsed, >=, 880000);
+  g_assert_cmpint (elapsed, <, 2500000);
+}
+
 static void
 test_latency (void)
 {
@@ -532,8 +605,10 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/identity", test_identity);
   g_test_add_func ("/sim/echo-cmee", test_echo_cmee);
   g_test_add_func ("/sim/capabilities", test_capabilities);
+  g_test_add_func ("/sim/forms", test_forms);
   g_test_add_func ("/sim/write/hex-check", test_hex_write_check);
   g_test_add_func ("/sim/write/transparent", test_transparent_write);
+  g_test_add_func ("/sim/write/max-package", test_max_package);
   g_test_add_func ("/sim/upgrade/nbiot", test_upgrade_nbiot);
   g_test_add_func ("/sim/upgrade/ml307r-package", test_upgrade_ml307r_package);
   g_test_add_func ("/sim/fault/silent-error", test_fault_silent_error);
@@ -542,6 +617,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/fault/reboots", test_fault_reboots);
   g_test_add_func ("/sim/line/log", test_log);
   g_test_add_func ("/sim/line/baud", test_baud);
+  g_test_add_func ("/sim/line/baud-output", test_baud_output);
   g_test_add_func ("/sim/line/latency", test_latency);
   return g_test_run ();
 }
