@@ -339,6 +339,25 @@ test_hex_write_check (void)
   sim_expect_final (c, "AT+MFWCHECK=2", "+CME ERROR: 853");
 }
 
+/* A host that stops mid-payload: after 10 s of silence the write fails with 853 and the sim
+ * reads command lines again. */
+static void
+test_transparent_silence (void)
+{
+  g_autoptr (SimClient) c = sim_expect_start ("ML307R-DC", NULL);
+  g_autofree char *line = NULL;
+  gint64 start_time;
+
+  sim_client_send (c, "AT+MFWDLOAD=0,100");
+  g_assert_true (sim_client_read_until (c, ">", SIM_LINE_MS));
+  sim_client_write (c, "0123456789", 10);
+  start_time = g_get_monotonic_time ();
+  line = sim_client_read_line (c, 12000);
+  g_assert_cmpstr (line, ==, "+CME ERROR: 853");
+  g_assert_cmpint (g_get_monotonic_time () - start_time, >=, 9 * G_USEC_PER_SEC);
+  sim_expect_final (c, "AT+MFWUPGRADE", "+CME ERROR: 851"); /* nothing loaded: URL path */
+}
+
 static void
 test_max_package (void)
 {
@@ -609,6 +628,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/write/hex-check", test_hex_write_check);
   g_test_add_func ("/sim/write/transparent", test_transparent_write);
   g_test_add_func ("/sim/write/max-package", test_max_package);
+  g_test_add_func ("/sim/write/transparent-silence", test_transparent_silence);
   g_test_add_func ("/sim/upgrade/nbiot", test_upgrade_nbiot);
   g_test_add_func ("/sim/upgrade/ml307r-package", test_upgrade_ml307r_package);
   g_test_add_func ("/sim/fault/silent-error", test_fault_silent_error);
