@@ -209,8 +209,7 @@ on_dload_done (GBytes *data, guint64 total, const GError *error, gpointer user_d
     self->dload_total = total;
   dload_report (self, 3, self->package->len);
   /* An interruption after some bytes resumes; a stall only when told so. */
-  stalled
-      = self->options.faults->stall_at > 0 && self->package->len >= self->options.faults->stall_at;
+  stalled = self->dload_stalls;
   if (onemo_model_supports (self->model, ONEMO_FEATURE_DLOAD_RESUME)
       && (stalled ? self->options.faults->stall_resumable : self->package->len > 0)) {
     self->dload_state = SIM_DLOAD_INTERRUPTED;
@@ -274,6 +273,7 @@ dload_start (SimModem *self)
   self->dload_next_mark
       = request.resume_from - request.resume_from % MAX (self->progind, 1) + (guint64)self->progind;
   self->dload_state = SIM_DLOAD_DOWNLOADING;
+  self->dload_stalls = request.stall_at > 0;
   sim_modem_reply_ok (self);
   sim_modem_commit (self);
   self->download = sim_download_start (&request, on_dload_progress, on_dload_done, self);

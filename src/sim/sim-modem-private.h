@@ -47,6 +47,7 @@ struct _SimModem {
   guint64 dload_next_mark;
   gboolean dload_needs_erase; /* "+MFWDLOAD: 3" alone: only AT+MFWERASE helps */
   gboolean stall_used;        /* --stall-at hits the first download only */
+  gboolean dload_stalls;      /* the running download is the one --stall-at stops */
 
   /* Reading command lines. */
   GString *line;
