@@ -15,7 +15,6 @@
 #define DRAIN_MAX_MS   1000
 
 struct _SimUpgrade {
-  SimModem *modem;
   SimDownload *download;
   char *new_revision;
   guint reboots_total;
@@ -60,6 +59,9 @@ on_rebooted (gpointer user_data)
   SimModem *self = user_data;
   SimUpgrade *upgrade = self->upgrade;
 
+  /* A fresh boot: half a command line from before is gone. */
+  g_string_truncate (self->line, 0);
+  self->after_cr = FALSE;
   sim_link_write_string (self->link, "\r\n+MATREADY\r\n");
   upgrade->reboots_done++;
   if (upgrade->reboots_done == upgrade->reboots_total) {
@@ -161,7 +163,6 @@ upgrade_from_url (SimModem *self)
   }
   /* No OK: the module goes straight into the upgrade (manual §3.4). */
   self->upgrade = g_new0 (SimUpgrade, 1);
-  self->upgrade->modem = self;
   self->upgrade->reboots_total = self->model->url_upgrade_reboots;
   sim_modem_urc (self, "+MFWUPGRADE: 1,0");
   self->upgrade->download = sim_download_start (&request, on_url_progress, on_url_done, self);
@@ -175,7 +176,6 @@ upgrade_package (SimModem *self)
   g_autoptr (GError) error = NULL;
 
   self->upgrade = g_new0 (SimUpgrade, 1);
-  self->upgrade->modem = self;
   self->upgrade->reboots_total = self->model->package_upgrade_reboots;
   if (self->dload_state == SIM_DLOAD_DOWNLOADING || self->transparent
       || !upgrade_apply (self, self->package->data, self->package->len, &error)) {
