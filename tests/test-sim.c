@@ -253,6 +253,12 @@ test_forms (void)
     g_autofree char *answer = sim_expect_info (c, cases[i].command);
     g_assert_cmpstr (answer, ==, cases[i].answer);
   }
+}
+
+/* The limits of AT+MFWCFG's values (manual §3.1). */
+static void
+test_cfg_limits (void)
+{
   {
     g_autoptr (SimClient) c = sim_expect_start ("ML302S-DNLM", NULL);
     g_autofree char *auth = NULL, *url = NULL;
@@ -263,6 +269,34 @@ test_forms (void)
     url = sim_expect_info (c, "AT+MFWCFG=\"url\"");
     g_assert_cmpstr (url, ==, "+MFWCFG: \"url\",\"ftp://127.0.0.1:2121/system_patch.mini_1\"");
     sim_expect_final (c, "AT+MFWCFG=\"auth\",\"onemo\"", "+CME ERROR: 851");
+    /* The manual's limits: a URL of 256 bytes, a user or password of 48. */
+    for (guint extra = 0; extra < 2; extra++) {
+      g_autofree char *path = g_strnfill (256 - strlen ("http://h/") + extra, 'p');
+      g_autofree char *name = g_strnfill (48 + extra, 'u');
+      g_autofree char *set_url = g_strdup_printf ("AT+MFWCFG=\"url\",\"http://h/%s\"", path);
+      g_autofree char *set_auth = g_strdup_printf ("AT+MFWCFG=\"auth\",\"%s\",\"p\"", name);
+      sim_expect_final (c, set_url, extra ? "+CME ERROR: 851" : "OK");
+      sim_expect_final (c, set_auth, extra ? "+CME ERROR: 851" : "OK");
+    }
+  }
+  {
+    /* The numeric keys' ranges (manual §3.1): each just inside, then just outside. */
+    static const char *const inside[]
+        = { "\"timeout\",30", "\"timeout\",180",  "\"mode\",0", "\"progind\",2048",
+            "\"ssl\",4",      "\"pkgsize\",3072", NULL };
+    static const char *const outside[]
+        = { "\"timeout\",29",   "\"timeout\",181", "\"mode\",2",
+            "\"progind\",1000", "\"ssl\",5",       "\"pkgsize\",3584",
+            "\"pkgsize\",0",    "\"timeout\",x",   NULL };
+    g_autoptr (SimClient) c = sim_expect_start ("MN316-DLVS", NULL);
+    for (guint i = 0; inside[i] != NULL; i++) {
+      g_autofree char *command = g_strdup_printf ("AT+MFWCFG=%s", inside[i]);
+      sim_expect_final (c, command, "OK");
+    }
+    for (guint i = 0; outside[i] != NULL; i++) {
+      g_autofree char *command = g_strdup_printf ("AT+MFWCFG=%s", outside[i]);
+      sim_expect_final (c, command, "+CME ERROR: 851");
+    }
   }
 }
 
@@ -625,6 +659,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/echo-cmee", test_echo_cmee);
   g_test_add_func ("/sim/capabilities", test_capabilities);
   g_test_add_func ("/sim/forms", test_forms);
+  g_test_add_func ("/sim/cfg-limits", test_cfg_limits);
   g_test_add_func ("/sim/write/hex-check", test_hex_write_check);
   g_test_add_func ("/sim/write/transparent", test_transparent_write);
   g_test_add_func ("/sim/write/max-package", test_max_package);
