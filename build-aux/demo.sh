@@ -1,7 +1,8 @@
 #!/bin/sh
 # The main job, on any Debian 12 machine without a module: installs what is needed, builds,
 # starts a simulated module (an MN316-S by default) on a pseudo-terminal, makes a firmware
-# package for it, writes the package over the serial port with a progress bar, upgrades the
+# package for it, writes the package over the serial port with a progress bar (transparent where
+# the sub-model has it, else hex), upgrades the
 # module and prints its new revision.
 #
 # Usage: build-aux/demo.sh [--model SUB-MODEL] [--mode hex|transparent] [--size BYTES]
@@ -9,7 +10,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 model=MN316-S-DLVS
-mode=hex
+mode=
 size=65536
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,10 +34,22 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-series=$("$sim" --list-models | awk -v m="$model" '$1 == m { print $2 }')
-if [ -z "$series" ]; then
+row=$("$sim" --list-models | awk -v m="$model" '$1 == m')
+if [ -z "$row" ]; then
   echo "unknown sub-model $model; known: $("$sim" --list-models | awk '{print $1}' | tr '\n' ' ')" >&2
   exit 2
+fi
+series=$(echo "$row" | awk '{ print $2 }')
+# Transparent where the sub-model has it (the faster one), else hex.
+if [ -z "$mode" ]; then
+  case "$row" in
+    *write-transparent*) mode=transparent ;;
+    *write-hex*) mode=hex ;;
+    *)
+      echo "$model takes no package over the serial port: it downloads its own (the D-Bus" >&2
+      echo "service's Update does that for it). Try MN316-S-DLVS, MN316-DBRS or ML307R-DC." >&2
+      exit 2 ;;
+  esac
 fi
 "$sim" --make-package "$work/firmware.pkg" --series "$series" \
   --new-revision "$model-MBRH9S99" --size "$size" >/dev/null

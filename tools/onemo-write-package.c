@@ -19,6 +19,8 @@
 typedef struct {
   GMainLoop *loop;
   OnemoAtPort *port;
+  const char *path;
+  guint baud;
   GError *error;
   GStrv lines;
   gint64 started_us;
@@ -51,7 +53,7 @@ show_progress (OnemoAtPort *port, guint64 written, guint64 total, gpointer user_
 {
   Context *ctx = user_data;
   const int width = 40;
-  int filled = total > 0 ? (int) (written * width / total) : 0;
+  int filled = total > 0 ? (int)(written * width / total) : 0;
   double seconds = (g_get_monotonic_time () - ctx->started_us) / 1e6;
 
   if (!ctx->show_progress)
@@ -59,13 +61,12 @@ show_progress (OnemoAtPort *port, guint64 written, guint64 total, gpointer user_
   if (isatty (STDOUT_FILENO)) {
     g_print ("\r  writing [%.*s%*s] %3u %% %8.1f KiB/s", filled,
              "########################################", width - filled, "",
-             (guint) (written * 100 / total), seconds > 0 ? written / 1024.0 / seconds : 0.0);
+             (guint)(written * 100 / total), seconds > 0 ? written / 1024.0 / seconds : 0.0);
   } else {
     static guint last_decile;
-    guint decile = (guint) (written * 10 / total);
+    guint decile = (guint)(written * 10 / total);
     if (decile != last_decile || written == total)
-      g_print ("  writing: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes\n", written,
-               total);
+      g_print ("  writing: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes\n", written, total);
     last_decile = decile;
   }
 }
@@ -96,14 +97,45 @@ on_upgrade_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpointer
   }
 }
 
-static gboolean
-upgrade_timed_out (gpointer user_data)
+static void on_hangup (OnemoAtPort *port, gpointer user_data);
+
+static void
+watch_port (Context *ctx)
 {
-  g_main_loop_quit (((Context *) user_data)->loop);
+  onemo_at_port_add_urc_handler (ctx->port, "^\\+MFWUPGRADE:", on_upgrade_urc, ctx, NULL);
+  g_signal_connect (ctx->port, "hangup", G_CALLBACK (on_hangup), ctx);
+}
+
+/* The module reboots: the port comes back at the same path; try it every 100 ms. */
+static gboolean
+try_reopen (gpointer user_data)
+{
+  Context *ctx = user_data;
+  g_autoptr (OnemoAtPort) port = onemo_at_port_open (ctx->path, ctx->baud, FALSE, NULL);
+
+  if (port == NULL)
+    return G_SOURCE_CONTINUE;
+  g_print ("  the module is back\n");
+  g_set_object (&ctx->port, port);
+  watch_port (ctx);
   return G_SOURCE_REMOVE;
 }
 
-/* AT+MFWUPGRADE of the loaded package, then AT+CGMR: the NB-IoT path, no reboot. */
+static void
+on_hangup (OnemoAtPort *port, gpointer user_data)
+{
+  g_print ("  the module reboots\n");
+  g_timeout_add (100, try_reopen, user_data);
+}
+
+static gboolean
+upgrade_timed_out (gpointer user_data)
+{
+  g_main_loop_quit (((Context *)user_data)->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* AT+MFWUPGRADE of the loaded package, following it through reboots, then AT+CGMR. */
 static gboolean
 upgrade (Context *ctx)
 {
@@ -111,7 +143,7 @@ upgrade (Context *ctx)
   g_auto (GStrv) revision = NULL;
   guint timeout_id;
 
-  onemo_at_port_add_urc_handler (ctx->port, "^\\+MFWUPGRADE:", on_upgrade_urc, ctx, NULL);
+  watch_port (ctx);
   ok = run_command (ctx, "AT+MFWUPGRADE", 10000);
   if (ok == NULL)
     return FALSE;
@@ -132,6 +164,67 @@ upgrade (Context *ctx)
     return FALSE;
   g_print ("  new revision: %s\n", revision[0] != NULL ? revision[0] : "(none)");
   return TRUE;
+}
+
+/* ATE0: a module echoes every hex command back, which costs nothing on a full-duplex line but
+ * is noise to read. AT+CMEE=1: numeric errors, for the messages. */
+static gboolean
+prepare_module (Context *ctx)
+{
+  g_auto (GStrv) echo = run_command (ctx, "ATE0", 5000);
+  g_auto (GStrv) cmee = echo != NULL ? run_command (ctx, "AT+CMEE=1", 5000) : NULL;
+
+  return cmee != NULL;
+}
+
+static gboolean
+write_package (Context *ctx, GInputStream *stream, guint64 size, OnemoAtWriteMode mode)
+{
+  if (ctx->show_progress)
+    g_print ("Writing %" G_GUINT64_FORMAT " bytes (%s) into %s at %u baud\n", size,
+             mode == ONEMO_AT_WRITE_HEX ? "hex" : "transparent", ctx->path, ctx->baud);
+  ctx->started_us = g_get_monotonic_time ();
+  onemo_at_write_package_async (ctx->port, stream, 0, size, mode, 30000, show_progress, ctx, NULL,
+                                write_done, ctx);
+  g_main_loop_run (ctx->loop);
+  if (ctx->show_progress && isatty (STDOUT_FILENO))
+    g_print ("\n");
+  return ctx->error == NULL;
+}
+
+/* One line of figures, the benchmark's input: payload rate against the line's capacity and,
+ * for hex, against the hex ceiling. */
+static void
+print_figures (Context *ctx, guint64 size, OnemoAtWriteMode mode)
+{
+  double seconds = (g_get_monotonic_time () - ctx->started_us) / 1e6;
+  double rate = size / seconds;
+  double line_rate = ctx->baud / 10.0;
+
+  g_print ("mode=%s baud=%u bytes=%" G_GUINT64_FORMAT " seconds=%.3f payload_Bps=%.0f "
+           "line_share=%.2f%%",
+           mode == ONEMO_AT_WRITE_HEX ? "hex" : "transparent", ctx->baud, size, seconds, rate,
+           100.0 * rate / line_rate);
+  if (mode == ONEMO_AT_WRITE_HEX)
+    g_print (" hex_ceiling=%.2f%% of_ceiling=%.2f%%", 100.0 * onemo_at_hex_ceiling (0),
+             100.0 * rate / line_rate / onemo_at_hex_ceiling (0));
+  g_print ("\n");
+}
+
+static GInputStream *
+open_package (const char *file, guint64 *out_size, GError **error)
+{
+  g_autoptr (GFile) gfile = g_file_new_for_commandline_arg (file);
+  g_autoptr (GFileInputStream) stream = g_file_read (gfile, NULL, error);
+  g_autoptr (GFileInfo) info = NULL;
+
+  if (stream == NULL)
+    return NULL;
+  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, error);
+  if (info == NULL)
+    return NULL;
+  *out_size = (guint64)g_file_info_get_size (info);
+  return G_INPUT_STREAM (g_steal_pointer (&stream));
 }
 
 int
@@ -155,19 +248,15 @@ main (int argc, char **argv)
   g_autoptr (GOptionContext) options = g_option_context_new ("- write a package into a module");
   g_autoptr (GError) error = NULL;
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr (GFile) gfile = NULL;
-  g_autoptr (GFileInputStream) stream = NULL;
-  g_autoptr (GFileInfo) info = NULL;
-  g_autoptr (OnemoAtPort) port = NULL;
-  g_auto (GStrv) lines = NULL;
+  g_autoptr (GInputStream) stream = NULL;
   OnemoAtWriteMode mode = ONEMO_AT_WRITE_HEX;
-  Context ctx = { .loop = loop };
-  guint64 size;
-  double seconds, rate, line_rate;
+  Context ctx = { .loop = loop, .show_progress = TRUE };
+  guint64 size = 0;
+  int status = 0;
 
   g_option_context_add_main_entries (options, entries, NULL);
-  if (!g_option_context_parse (options, &argc, &argv, &error) || port_path == NULL ||
-      file == NULL || baud <= 0) {
+  if (!g_option_context_parse (options, &argc, &argv, &error) || port_path == NULL || file == NULL
+      || baud <= 0) {
     g_printerr ("%s\n", error != NULL ? error->message : "--port and --file are required");
     return 2;
   }
@@ -178,61 +267,28 @@ main (int argc, char **argv)
     return 2;
   }
 
-  gfile = g_file_new_for_commandline_arg (file);
-  stream = g_file_read (gfile, NULL, &error);
+  stream = open_package (file, &size, &error);
   if (stream != NULL)
-    info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, &error);
-  if (info == NULL) {
+    ctx.port = onemo_at_port_open (port_path, (guint)baud, FALSE, &error);
+  if (ctx.port == NULL) {
     g_printerr ("%s\n", error->message);
     return 1;
   }
-  size = (guint64) g_file_info_get_size (info);
-
-  port = onemo_at_port_open (port_path, (guint) baud, FALSE, &error);
-  if (port == NULL) {
-    g_printerr ("%s\n", error->message);
-    return 1;
-  }
-  ctx.port = port;
+  ctx.path = port_path;
+  ctx.baud = (guint)baud;
   ctx.show_progress = !quiet;
 
-  /* Echo off: a module echoes every hex command back, which costs nothing on a full-duplex
-   * line but is noise to read. Numeric errors, for the messages below. */
-  lines = run_command (&ctx, "ATE0", 5000);
-  g_clear_pointer (&lines, g_strfreev);
-  if (ctx.error == NULL)
-    lines = run_command (&ctx, "AT+CMEE=1", 5000);
-  if (ctx.error == NULL) {
-    if (!quiet)
-      g_print ("Writing %" G_GUINT64_FORMAT " bytes (%s) into %s at %d baud\n", size,
-               mode == ONEMO_AT_WRITE_HEX ? "hex" : "transparent", port_path, baud);
-    ctx.started_us = g_get_monotonic_time ();
-    onemo_at_write_package_async (port, G_INPUT_STREAM (stream), 0, size, mode, 30000,
-                                  show_progress, &ctx, NULL, write_done, &ctx);
-    g_main_loop_run (loop);
+  if (!prepare_module (&ctx) || !write_package (&ctx, stream, size, mode)) {
+    g_printerr ("Failed: %s\n", ctx.error->message);
+    status = 1;
+  } else {
+    print_figures (&ctx, size, mode);
+    if (do_upgrade && !upgrade (&ctx)) {
+      g_printerr ("Upgrade failed: %s\n", ctx.error->message);
+      status = 1;
+    }
   }
-  if (ctx.error != NULL) {
-    g_printerr ("\nFailed: %s\n", ctx.error->message);
-    return 1;
-  }
-
-  seconds = (g_get_monotonic_time () - ctx.started_us) / 1e6;
-  rate = size / seconds;
-  line_rate = baud / 10.0;
-  if (!quiet && isatty (STDOUT_FILENO))
-    g_print ("\n");
-  g_print ("mode=%s baud=%d bytes=%" G_GUINT64_FORMAT " seconds=%.3f payload_Bps=%.0f "
-           "line_share=%.2f%%",
-           mode == ONEMO_AT_WRITE_HEX ? "hex" : "transparent", baud, size, seconds, rate,
-           100.0 * rate / line_rate);
-  if (mode == ONEMO_AT_WRITE_HEX)
-    g_print (" hex_ceiling=%.2f%% of_ceiling=%.2f%%", 100.0 * onemo_at_hex_ceiling (0),
-             100.0 * rate / line_rate / onemo_at_hex_ceiling (0));
-  g_print ("\n");
-
-  if (do_upgrade && !upgrade (&ctx)) {
-    g_printerr ("Upgrade failed: %s\n", ctx.error->message);
-    return 1;
-  }
-  return 0;
+  g_clear_object (&ctx.port);
+  g_clear_error (&ctx.error);
+  return status;
 }
