@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer targets with clang and runs each for the given seconds (default 60)
-# from its seed corpus. Fails on any crash, leak or sanitizer report.
+# from its seed corpus. Fails on any crash, leak or sanitizer report. libFuzzer's running
+# commentary goes to build-fuzz/<target>.log; its last lines are shown when a target fails.
 set -eu
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -14,9 +15,17 @@ meson compile -C build-fuzz
 for target in tests/fuzz/fuzz-*.c; do
   name=$(basename "$target" .c)
   corpus=$(mktemp -d)
+  log=build-fuzz/$name.log
   cp tests/fuzz/corpus/"$name"/* "$corpus"/
   echo "fuzzing $name for $seconds s"
-  build-fuzz/tests/fuzz/"$name" -max_total_time="$seconds" -print_final_stats=1 \
-    "$corpus" tests/fuzz/corpus/"$name"
+  if ! build-fuzz/tests/fuzz/"$name" -max_total_time="$seconds" -print_final_stats=1 \
+      "$corpus" tests/fuzz/corpus/"$name" >"$log" 2>&1; then
+    tail -n 60 "$log"
+    echo "fuzz: $name failed"
+    rm -rf "$corpus"
+    exit 1
+  fi
+  grep -E '^(stat::number_of_executed_units|Done)' "$log" || true
   rm -rf "$corpus"
 done
+echo "fuzz: every target ran ${seconds} s without a finding"
