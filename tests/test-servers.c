@@ -2,6 +2,7 @@
 #include "test-servers.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define PYTHON            "/usr/bin/python3"
@@ -11,6 +12,8 @@ struct _TestServer {
   TestServerKind kind;
   GSubprocess *process;
   guint16 port;
+  char *cert_dir; /* HTTPS, FTPS: holds ca_file */
+  char *ca_file;
 };
 
 static const char *const kind_names[] = { "http", "https", "ftp", "ftps" };
@@ -141,6 +144,14 @@ test_server_start (TestServerKind kind, const char *root_dir, const char *user,
       = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   server = g_new0 (TestServer, 1);
   server->kind = kind;
+  if (kind == TEST_SERVER_HTTPS || kind == TEST_SERVER_FTPS) {
+    server->cert_dir = g_dir_make_tmp ("onemo-test-ca-XXXXXX", &error);
+    if (server->cert_dir == NULL)
+      g_error ("cannot make a folder for the certificate: %s", error->message);
+    server->ca_file = g_build_filename (server->cert_dir, "cert.pem", NULL);
+    g_ptr_array_insert (argv, (gint)argv->len - 1, (gpointer) "--cert-out");
+    g_ptr_array_insert (argv, (gint)argv->len - 1, server->ca_file);
+  }
   server->process
       = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
   if (server->process == NULL)
@@ -153,6 +164,12 @@ guint16
 test_server_port (TestServer *server)
 {
   return server->port;
+}
+
+const char *
+test_server_ca_file (TestServer *server)
+{
+  return server->ca_file;
 }
 
 char *
@@ -172,5 +189,11 @@ test_server_stop (TestServer *server)
   g_subprocess_force_exit (server->process);
   g_subprocess_wait (server->process, NULL, NULL);
   g_object_unref (server->process);
+  if (server->ca_file != NULL)
+    g_unlink (server->ca_file);
+  if (server->cert_dir != NULL)
+    g_rmdir (server->cert_dir);
+  g_free (server->ca_file);
+  g_free (server->cert_dir);
   g_free (server);
 }

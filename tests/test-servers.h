@@ -9,8 +9,9 @@ G_BEGIN_DECLS
  * Real file servers on 127.0.0.1 for tests (tests/servers/serve.py): HTTP with Range, redirects
  * and chunked replies; HTTPS with a fresh self-signed certificate; FTP; FTPS (explicit TLS:
  * AUTH TLS on the control port). HTTP paths take the prefixes /redirect/, /chunked/, /norange/
- * and /slow/ (see serve.py). Needs ONEMO_TEST_SRCDIR (meson's test_env) and Debian's python3 with
- * python3-pyftpdlib and python3-openssl.
+ * and /slow/, and /to/URL redirects to any percent-encoded URL (see serve.py). Needs
+ * ONEMO_TEST_SRCDIR (meson's test_env) and Debian's python3 with python3-pyftpdlib and
+ * python3-openssl.
  */
 
 typedef enum {
@@ -32,6 +33,10 @@ TestServer *test_server_start (TestServerKind kind, const char *root_dir, const 
                                const char *password);
 
 guint16 test_server_port (TestServer *server);
+
+/* HTTPS and FTPS: a PEM file holding the server's self-signed certificate, for clients that
+ * verify it (removed by test_server_stop()); NULL for HTTP and FTP. */
+const char *test_server_ca_file (TestServer *server);
 
 /* "http://127.0.0.1:PORT/@path" (https, ftp, ftps alike; a leading '/' in @path is optional).
  * FTPS gives "ftps://…", the form the simulator maps to explicit TLS; plain libcurl reads

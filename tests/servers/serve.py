@@ -3,14 +3,16 @@
 """Real file servers on 127.0.0.1 for onemo-firmware's tests: HTTP, HTTPS, FTP, FTPS.
 
 serve.py --kind http|https|ftp|ftps --root DIR [--user U --password P]
-         [--cert FILE --key FILE]
+         [--cert FILE --key FILE] [--cert-out FILE]
 
 Binds 127.0.0.1 on a free port, prints "PORT <n>" on stdout once listening, and serves DIR
 until killed or until its stdin reaches end-of-file (so a crashed test leaves no server behind).
-Without --cert, HTTPS and FTPS use a fresh self-signed certificate for CN=127.0.0.1.
+Without --cert, HTTPS and FTPS use a fresh self-signed certificate for CN=127.0.0.1;
+--cert-out copies the certificate served (PEM) to FILE, for clients that verify it.
 
 HTTP paths take prefixes, which compose (e.g. /redirect/slow/pkg.bin):
   /redirect/REST  302 to /REST
+  /to/URL         302 to URL, percent-decoded (any scheme: for clients that must refuse some)
   /chunked/REST   no Content-Length (chunked), Range ignored: the total is unknown
   /norange/REST   Range ignored: always 200 with the whole file
   /slow/REST      throttled to about 400 KB/s, for cancelling mid-transfer
@@ -32,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 SLOW_CHUNK = 4096
 SLOW_PAUSE = 0.01
@@ -117,6 +120,10 @@ class FileHandler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if not self.authorized():
             self.reply_empty(401, [("WWW-Authenticate", 'Basic realm="onemo"')])
+            return
+        if path.startswith("/to/"):
+            target = urllib.parse.unquote(path[len("/to/"):])
+            self.reply_empty(302, [("Location", target)])
             return
         if path.startswith("/redirect/"):
             self.reply_empty(302, [("Location", path[len("/redirect"):])])
@@ -275,6 +282,7 @@ def main():
     parser.add_argument("--password")
     parser.add_argument("--cert")
     parser.add_argument("--key")
+    parser.add_argument("--cert-out")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
@@ -289,6 +297,8 @@ def main():
         else:
             scratch = tempfile.mkdtemp(prefix="onemo-test-cert-")
             cert = make_self_signed(scratch)
+        if args.cert_out:
+            shutil.copyfile(cert[0], args.cert_out)
     try:
         starter = start_http if args.kind in ("http", "https") else start_ftp
         port, serve_forever = starter(args, cert)
