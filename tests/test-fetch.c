@@ -1,0 +1,758 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The daemon's host-side fetch against real servers on 127.0.0.1 (tests/servers/serve.py). */
+#include "onemo-error.h"
+#include "onemo-fetch-private.h"
+#include "test-servers.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PKG_SIZE       (1024 * 1024 + 123) /* 1 % is not a round number */
+#define SMALL_SIZE     9000                /* the manual's smallest packages are about 9 KB */
+#define BIG_SIZE       (3 * 1024 * 1024)
+#define WAIT_LIMIT_SEC 30
+#define USER           "onemo"
+#define PASSWORD       "s3cret-pw"
+
+/* One set of servers and files for the whole run: starting them is the slow part. */
+static struct {
+  char *root;
+  GBytes *pkg;
+  GBytes *small;
+  TestServer *http;
+  TestServer *http_auth;
+  TestServer *https;
+  TestServer *ftp;
+  TestServer *ftps;
+} fixture;
+
+typedef struct {
+  GMainLoop *loop;
+  GArray *done; /* guint64 per progress report */
+  GArray *totals;
+  GCancellable *cancellable;
+  guint64 cancel_at; /* cancel from the progress callback once this much arrived; 0: never */
+  gint64 cancelled_time;
+  gint64 finished_time;
+  gboolean finished;
+  int fd;
+  guint64 size;
+  GError *error;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->loop, g_main_loop_unref);
+  g_clear_pointer (&run->done, g_array_unref);
+  g_clear_pointer (&run->totals, g_array_unref);
+  g_clear_object (&run->cancellable);
+  if (run->fd >= 0)
+    close (run->fd);
+  g_clear_error (&run->error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run_init (Run *run)
+{
+  memset (run, 0, sizeof *run);
+  run->loop = g_main_loop_new (NULL, FALSE);
+  run->done = g_array_new (FALSE, FALSE, sizeof (guint64));
+  run->totals = g_array_new (FALSE, FALSE, sizeof (guint64));
+  run->cancellable = g_cancellable_new ();
+  run->fd = -1;
+}
+
+static void
+on_progress (guint64 done, guint64 total, gpointer user_data)
+{
+  Run *run = user_data;
+
+  g_assert_false (run->finished);
+  g_array_append_val (run->done, done);
+  g_array_append_val (run->totals, total);
+  if (run->cancel_at > 0 && done >= run->cancel_at && run->cancelled_time == 0) {
+    run->cancelled_time = g_get_monotonic_time ();
+    g_cancellable_cancel (run->cancellable);
+  }
+}
+
+static void
+on_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Run *run = user_data;
+
+  g_assert_false (run->finished);
+  run->fd = onemo_fetch_finish (result, &run->size, &run->error);
+  run->finished = TRUE;
+  run->finished_time = g_get_monotonic_time ();
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_too_long (gpointer user_data)
+{
+  g_error ("no fetch result within %d s", WAIT_LIMIT_SEC);
+  return G_SOURCE_REMOVE;
+}
+
+/* Fetches @url on the default main context; the guard timer is gone again on return. */
+static void
+run_fetch (Run *run, const char *url, const OnemoFetchOptions *options)
+{
+  guint guard = g_timeout_add_seconds (WAIT_LIMIT_SEC, on_too_long, NULL);
+
+  onemo_fetch_async (url, options, on_progress, run, run->cancellable, on_fetched, run);
+  g_main_loop_run (run->loop);
+  g_source_remove (guard);
+  g_assert_true (run->finished);
+  g_assert_true ((run->fd >= 0) == (run->error == NULL));
+  if (run->error != NULL)
+    g_test_message ("%s: %s", onemo_error_code_to_name (run->error->code), run->error->message);
+}
+
+static GBytes *
+read_fd (int fd)
+{
+  GByteArray *bytes = g_byte_array_new ();
+  guint8 buffer[65536];
+  gssize got;
+
+  while ((got = read (fd, buffer, sizeof buffer)) > 0)
+    g_byte_array_append (bytes, buffer, (guint)got);
+  g_assert_cmpint (got, ==, 0);
+  return g_byte_array_free_to_bytes (bytes);
+}
+
+/* The fd is an anonymous file at offset 0 holding exactly @expected. */
+static void
+assert_package (Run *run, GBytes *expected)
+{
+  struct stat info;
+  g_autoptr (GBytes) got = NULL;
+
+  g_assert_no_error (run->error);
+  g_assert_cmpint (run->fd, >=, 0);
+  g_assert_cmpuint (run->size, ==, g_bytes_get_size (expected));
+  g_assert_cmpint (fstat (run->fd, &info), ==, 0);
+  g_assert_cmpuint (info.st_nlink, ==, 0);
+  g_assert_true (S_ISREG (info.st_mode));
+  g_assert_cmpint ((gint64)info.st_size, ==, (gint64)run->size);
+  g_assert_cmpint (lseek (run->fd, 0, SEEK_CUR), ==, 0);
+  got = read_fd (run->fd);
+  g_assert_true (g_bytes_equal (got, expected));
+}
+
+/* Non-decreasing, no further apart than 1 % of the total or 64 KiB, ending at the size. */
+static void
+assert_progress (Run *run, guint64 size, gboolean total_known)
+{
+  guint64 step = total_known ? CLAMP (size / 100, 1, ONEMO_FETCH_PROGRESS_MAX_STEP)
+                             : ONEMO_FETCH_PROGRESS_MAX_STEP;
+  guint64 previous = 0;
+  guint n = run->done->len;
+
+  g_assert_cmpuint (n, >, 0);
+  for (guint i = 0; i < n; i++) {
+    guint64 done = g_array_index (run->done, guint64, i);
+    guint64 total = g_array_index (run->totals, guint64, i);
+
+    g_assert_cmpuint (done, >=, previous);
+    g_assert_cmpuint (done - previous, <=, step);
+    g_assert_cmpuint (done, <=, size);
+    if (i + 1 < n)
+      g_assert_cmpuint (total, ==, total_known ? size : 0);
+    previous = done;
+  }
+  g_assert_cmpuint (g_array_index (run->done, guint64, n - 1), ==, size);
+  g_assert_cmpuint (g_array_index (run->totals, guint64, n - 1), ==, size);
+}
+
+static guint
+count_entries (const char *folder)
+{
+  g_autoptr (GDir) dir = g_dir_open (folder, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* ---- URL checks ---- */
+
+static void
+test_validate_url (void)
+{
+  static const struct {
+    const char *url;
+    gboolean valid;
+  } cases[] = {
+    { "http://example.com/pkg.bin", TRUE },
+    { "https://example.com:8443/a/b.bin?x=1&y=2#frag", TRUE },
+    { "ftp://127.0.0.1/pkg.bin", TRUE },
+    { "ftps://127.0.0.1:2121/dir/pkg.bin", TRUE },
+    { "HTTP://EXAMPLE.COM/PKG.BIN", TRUE },
+    { "Https://example.com/", TRUE },
+    { "FTP://h/p", TRUE },
+    { "FtPs://h/p", TRUE },
+    { "http://[::1]:8080/pkg%20name.bin", TRUE },
+    { "http://example.com", TRUE },
+    { "file:///etc/shadow", FALSE },
+    { "FILE:///etc/shadow", FALSE },
+    { "file://localhost/etc/passwd", FALSE },
+    { "data:text/plain,hello", FALSE },
+    { "gopher://example.com/1", FALSE },
+    { "scp://example.com/pkg.bin", FALSE },
+    { "sftp://example.com/pkg.bin", FALSE },
+    { "dict://example.com/d:word", FALSE },
+    { "httpx://example.com/", FALSE },
+    { "example.com/pkg.bin", FALSE },
+    { "/pkg.bin", FALSE },
+    { "//example.com/pkg.bin", FALSE },
+    { "", FALSE },
+    { "http://", FALSE },
+    { "http:///pkg.bin", FALSE },
+    { "http:example.com/pkg.bin", FALSE },
+    { "http://:80/pkg.bin", FALSE },
+    { "http://example.com:99999/pkg.bin", FALSE },
+    { "http://example.com/\"pkg\".bin", FALSE },
+    { "http://example.com/pkg.bin\r\nHost: evil", FALSE },
+    { "http://example.com/pkg\n.bin", FALSE },
+    { "http://example.com/pkg\t.bin", FALSE },
+    { "http://example.com/pkg\x01.bin", FALSE },
+    { "http://example.com/pkg\x7f.bin", FALSE },
+    { "http://example.com/pkg bin", FALSE },
+    { "http://example.com/p\xc3\xa4"
+      "ckage.bin",
+      FALSE },
+    { "http://\xe4\xbe\x8b\xe5\xad\x90.cn/pkg.bin", FALSE },
+    { "http://example.com/<pkg>.bin", FALSE },
+    { "http://example.com/{pkg}|\\^`.bin", FALSE },
+    { "http://user:pass@example.com/pkg.bin", FALSE },
+    { "ftp://user@example.com/pkg.bin", FALSE },
+    { "http://@example.com/pkg.bin", FALSE },
+    { "HTTPS://u:p@EXAMPLE.COM/", FALSE },
+  };
+  g_autofree char *longest = NULL;
+  g_autofree char *too_long = NULL;
+  gsize prefix = strlen ("http://example.com/");
+
+  g_assert_false (onemo_fetch_validate_url (NULL, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (GError) error = NULL;
+    gboolean valid = onemo_fetch_validate_url (cases[i].url, &error);
+    g_autofree char *printable = g_strescape (cases[i].url, NULL);
+
+    g_test_message ("%s", printable);
+    g_assert_cmpint (valid, ==, cases[i].valid);
+    if (valid)
+      g_assert_no_error (error);
+    else
+      g_assert_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT);
+  }
+
+  /* Exactly at the limit, and one byte over. */
+  longest = g_strnfill (ONEMO_FETCH_MAX_URL_LENGTH, 'a');
+  memcpy (longest, "http://example.com/", prefix);
+  g_assert_true (onemo_fetch_validate_url (longest, NULL));
+  too_long = g_strconcat (longest, "a", NULL);
+  g_assert_false (onemo_fetch_validate_url (too_long, NULL));
+}
+
+/* Error texts lose the user part of every URL, and the password wherever it appears. */
+static void
+test_redact (void)
+{
+  static const struct {
+    const char *text;
+    const char *secret;
+    const char *expected;
+  } cases[] = {
+    { "no URL here\n", NULL, "no URL here" },
+    { "Could not resolve: http://user:pw@example.com/x", NULL,
+      "Could not resolve: http://example.com/x" },
+    { "ftp://a@b@c:21/d and HTTPS://x:y@z?q then http://host/path@x", NULL,
+      "ftp://c:21/d and HTTPS://z?q then http://host/path@x" },
+    { "\"http://u:p@h\" 'ftps://u@h'", NULL, "\"http://h\" 'ftps://h'" },
+    { "login s3cret failed (s3cret)", "s3cret", "login (hidden) failed ((hidden))" },
+    { "http://u:s3cret@h/", "s3cret", "http://h/" },
+    { "trailing ://", "", "trailing ://" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *redacted = onemo_fetch_redact (cases[i].text, cases[i].secret);
+
+    g_assert_cmpstr (redacted, ==, cases[i].expected);
+  }
+}
+
+/* Fetches @url and checks the package and the progress; returns how many reports came. */
+static guint
+assert_fetches (const char *url, const OnemoFetchOptions *options, GBytes *expected,
+                gboolean total_known)
+{
+  g_auto (Run) run;
+
+  run_init (&run);
+  run_fetch (&run, url, options);
+  assert_package (&run, expected);
+  assert_progress (&run, g_bytes_get_size (expected), total_known);
+  return run.done->len;
+}
+
+/* Fetches @url, which must fail with @code, before any byte arrived when @no_bytes, with
+ * @needle in the message if not NULL, and never with @secret in it. */
+static void
+assert_fails (const char *url, const OnemoFetchOptions *options, OnemoError code, gboolean no_bytes,
+              const char *needle)
+{
+  g_auto (Run) run;
+
+  run_init (&run);
+  run_fetch (&run, url, options);
+  g_assert_error (run.error, ONEMO_ERROR, (gint)code);
+  if (no_bytes)
+    g_assert_cmpuint (run.done->len, ==, 0);
+  if (needle != NULL)
+    g_assert_nonnull (strstr (run.error->message, needle));
+  if (options != NULL && options->password != NULL)
+    g_assert_null (strstr (run.error->message, options->password));
+}
+
+/* Refusals come through the callback too, before any connection. */
+static void
+test_refused_requests (void)
+{
+  g_autofree char *folder = g_dir_make_tmp ("onemo-fetch-XXXXXX", NULL);
+  g_autofree char *url = test_server_url (fixture.http, "pkg.bin");
+  const OnemoFetchOptions missing_ca = { .ca_file = "no-such-dir/no-such-file.pem" };
+  const OnemoFetchOptions folder_ca = { .ca_file = folder };
+  const OnemoFetchOptions broken_user = { .user = "onemo\r\nDELE pkg.bin", .password = "x" };
+  const OnemoFetchOptions broken_password = { .user = USER, .password = "pw\nQUIT" };
+
+  assert_fails ("file:///etc/passwd", NULL, ONEMO_ERROR_INVALID_ARGUMENT, TRUE, "scheme");
+  assert_fails ("gopher://127.0.0.1/", NULL, ONEMO_ERROR_INVALID_ARGUMENT, TRUE, "scheme");
+  assert_fails ("", NULL, ONEMO_ERROR_INVALID_ARGUMENT, TRUE, NULL);
+  assert_fails (url, &missing_ca, ONEMO_ERROR_INVALID_ARGUMENT, TRUE, "CA file");
+  assert_fails (url, &folder_ca, ONEMO_ERROR_INVALID_ARGUMENT, TRUE, "CA file");
+  assert_fails (url, &broken_user, ONEMO_ERROR_INVALID_ARGUMENT, TRUE, "user name");
+  assert_fails (url, &broken_password, ONEMO_ERROR_INVALID_ARGUMENT, TRUE, "password");
+  g_rmdir (folder);
+}
+
+/* ---- HTTP ---- */
+
+static void
+test_http (void)
+{
+  g_autofree char *url = test_server_url (fixture.http, "pkg.bin");
+  g_autofree char *small_url = test_server_url (fixture.http, "small.bin");
+
+  /* 1 % of the size, not 64 KiB, sets the pace here. */
+  g_assert_cmpuint (assert_fetches (url, NULL, fixture.pkg, TRUE), >=, 100);
+  assert_fetches (small_url, NULL, fixture.small, TRUE);
+}
+
+static void
+test_http_chunked (void)
+{
+  g_autofree char *url = test_server_url (fixture.http, "chunked/pkg.bin");
+
+  assert_fetches (url, NULL, fixture.pkg, FALSE);
+}
+
+static void
+test_http_auth (void)
+{
+  g_autofree char *url = test_server_url (fixture.http_auth, "small.bin");
+  const OnemoFetchOptions good = { .user = USER, .password = PASSWORD };
+  const OnemoFetchOptions bad = { .user = USER, .password = "wrong-pw" };
+
+  assert_fetches (url, &good, fixture.small, TRUE);
+  assert_fails (url, &bad, ONEMO_ERROR_DOWNLOAD, TRUE, "401");
+  assert_fails (url, NULL, ONEMO_ERROR_DOWNLOAD, TRUE, "401");
+}
+
+static void
+test_http_not_found (void)
+{
+  g_autofree char *url = test_server_url (fixture.http, "missing.bin");
+
+  assert_fails (url, NULL, ONEMO_ERROR_DOWNLOAD, TRUE, "404");
+}
+
+static void
+test_http_empty (void)
+{
+  g_autofree char *url = test_server_url (fixture.http, "empty.bin");
+
+  assert_fails (url, NULL, ONEMO_ERROR_INVALID_ARGUMENT, TRUE, "empty");
+}
+
+/* ---- the size cap ---- */
+
+/* Announced (Content-Length): refused before a byte; streamed: never a report past the cap. */
+static void
+assert_capped (const char *path, guint64 cap, gboolean announced)
+{
+  g_auto (Run) run;
+  g_autofree char *url = test_server_url (fixture.http, path);
+  g_autofree char *expected = g_strdup_printf ("cap of %" G_GUINT64_FORMAT " bytes", cap);
+  const OnemoFetchOptions options = { .max_size = cap };
+
+  run_init (&run);
+  run_fetch (&run, url, &options);
+  g_assert_error (run.error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (run.error->message, expected));
+  if (announced)
+    g_assert_cmpuint (run.done->len, ==, 0);
+  for (guint i = 0; i < run.done->len; i++)
+    g_assert_cmpuint (g_array_index (run.done, guint64, i), <=, cap);
+}
+
+static void
+test_cap (void)
+{
+  g_autofree char *url = test_server_url (fixture.http, "chunked/pkg.bin");
+  const OnemoFetchOptions at_cap = { .max_size = PKG_SIZE };
+
+  assert_capped ("pkg.bin", PKG_SIZE - 1, TRUE);
+  assert_capped ("chunked/pkg.bin", PKG_SIZE - 1, FALSE);
+  assert_capped ("chunked/pkg.bin", 100000, FALSE);
+  assert_fetches (url, &at_cap, fixture.pkg, FALSE);
+}
+
+/* ---- redirects ---- */
+
+static char *
+redirect_url (const char *target)
+{
+  g_autofree char *escaped = g_uri_escape_string (target, NULL, FALSE);
+  g_autofree char *path = g_strconcat ("to/", escaped, NULL);
+
+  return test_server_url (fixture.http, path);
+}
+
+static void
+test_redirects (void)
+{
+  g_autofree char *once = test_server_url (fixture.http, "redirect/pkg.bin");
+  g_autofree char *five
+      = test_server_url (fixture.http, "redirect/redirect/redirect/redirect/redirect/small.bin");
+  g_autofree char *six = test_server_url (
+      fixture.http, "redirect/redirect/redirect/redirect/redirect/redirect/small.bin");
+  g_autofree char *https_target = test_server_url (fixture.https, "small.bin");
+  g_autofree char *to_https = redirect_url (https_target);
+  g_autofree char *to_file = redirect_url ("file:///etc/passwd");
+  g_autofree char *to_gopher = redirect_url ("gopher://127.0.0.1:70/1");
+  g_autofree char *to_scp = redirect_url ("scp://127.0.0.1/pkg.bin");
+  const OnemoFetchOptions trusted = { .ca_file = test_server_ca_file (fixture.https) };
+
+  assert_fetches (once, NULL, fixture.pkg, TRUE);
+  assert_fetches (five, NULL, fixture.small, TRUE);
+  assert_fails (six, NULL, ONEMO_ERROR_DOWNLOAD, TRUE, "redirects");
+  assert_fetches (to_https, &trusted, fixture.small, TRUE);
+  assert_fails (to_https, NULL, ONEMO_ERROR_DOWNLOAD, TRUE, "certificate");
+  assert_fails (to_file, NULL, ONEMO_ERROR_DOWNLOAD, TRUE, "\"file\"");
+  assert_fails (to_gopher, NULL, ONEMO_ERROR_DOWNLOAD, TRUE, "\"gopher\"");
+  assert_fails (to_scp, NULL, ONEMO_ERROR_DOWNLOAD, TRUE, "\"scp\"");
+}
+
+/* ---- TLS and FTP ---- */
+
+static void
+test_https (void)
+{
+  g_autofree char *url = test_server_url (fixture.https, "pkg.bin");
+  const OnemoFetchOptions trusted = { .ca_file = test_server_ca_file (fixture.https) };
+  const OnemoFetchOptions other_ca = { .ca_file = test_server_ca_file (fixture.ftps) };
+
+  assert_fails (url, NULL, ONEMO_ERROR_DOWNLOAD, TRUE, "certificate");
+  /* The given bundle is the only one trusted: another self-signed certificate fails. */
+  assert_fails (url, &other_ca, ONEMO_ERROR_DOWNLOAD, TRUE, "certificate");
+  assert_fetches (url, &trusted, fixture.pkg, TRUE);
+}
+
+static void
+test_ftp (void)
+{
+  g_autofree char *url = test_server_url (fixture.ftp, "pkg.bin");
+  g_autofree char *missing_url = test_server_url (fixture.ftp, "missing.bin");
+  const OnemoFetchOptions good = { .user = USER, .password = PASSWORD };
+  const OnemoFetchOptions bad = { .user = USER, .password = "wrong-pw" };
+
+  assert_fetches (url, &good, fixture.pkg, TRUE);
+  assert_fails (url, &bad, ONEMO_ERROR_DOWNLOAD, TRUE, NULL);
+  assert_fails (url, NULL, ONEMO_ERROR_DOWNLOAD, TRUE, NULL);
+  assert_fails (missing_url, &good, ONEMO_ERROR_DOWNLOAD, TRUE, NULL);
+}
+
+/* ftps:// is explicit TLS, which the server requires for the login and the data. */
+static void
+test_ftps (void)
+{
+  g_autofree char *url = test_server_url (fixture.ftps, "small.bin");
+  g_autofree char *upper = g_strconcat ("FTPS", url + strlen ("ftps"), NULL);
+  const OnemoFetchOptions trusted
+      = { .user = USER, .password = PASSWORD, .ca_file = test_server_ca_file (fixture.ftps) };
+  const OnemoFetchOptions untrusted = { .user = USER, .password = PASSWORD };
+
+  g_assert_true (g_str_has_prefix (url, "ftps://"));
+  assert_fetches (url, &trusted, fixture.small, TRUE);
+  assert_fetches (upper, &trusted, fixture.small, TRUE);
+  assert_fails (url, &untrusted, ONEMO_ERROR_DOWNLOAD, TRUE, "certificate");
+}
+
+/* ---- failures of the network ---- */
+
+static GSocket *
+bound_socket (gboolean listening, guint16 *out_port)
+{
+  g_autoptr (GSocket) socket
+      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+
+  g_assert_nonnull (socket);
+  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
+  if (listening)
+    g_assert_true (g_socket_listen (socket, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  *out_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return g_steal_pointer (&socket);
+}
+
+/* A port bound but not listening refuses at once: no waiting for the connect timeout. */
+static void
+test_unreachable (void)
+{
+  guint16 port = 0;
+  g_autoptr (GSocket) closed = bound_socket (FALSE, &port);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/pkg.bin", port);
+  gint64 start = g_get_monotonic_time ();
+  g_auto (Run) run;
+
+  run_init (&run);
+  run_fetch (&run, url, NULL);
+  g_assert_error (run.error, ONEMO_ERROR, ONEMO_ERROR_DOWNLOAD);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+}
+
+/* A server that takes the connection (the kernel's backlog) but never answers. */
+static void
+test_silent_server (void)
+{
+  guint16 port = 0;
+  g_autoptr (GSocket) silent = bound_socket (TRUE, &port);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/pkg.bin", port);
+  const OnemoFetchOptions options = { .connect_timeout_s = 1 };
+  gint64 start = g_get_monotonic_time ();
+  g_auto (Run) run;
+
+  run_init (&run);
+  run_fetch (&run, url, &options);
+  g_assert_error (run.error, ONEMO_ERROR, ONEMO_ERROR_TIMEOUT);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC - G_USEC_PER_SEC / 10);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+/* ---- cancelling ---- */
+
+/* Cancelled mid-transfer from the progress callback: CANCELLED at once, and nothing left behind,
+ * neither a source on the context nor a thread nor a socket or file. */
+static void
+test_cancel (void)
+{
+  g_autofree char *url = test_server_url (fixture.http, "slow/big.bin");
+  guint threads = count_entries ("/proc/self/task");
+  guint fds = count_entries ("/proc/self/fd");
+  g_auto (Run) run;
+
+  g_assert_false (g_main_context_pending (NULL));
+  run_init (&run);
+  run.cancel_at = 128 * 1024;
+  run_fetch (&run, url, NULL);
+  g_assert_error (run.error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED);
+  g_assert_cmpint (run.cancelled_time, >, 0);
+  g_assert_cmpint (run.finished_time - run.cancelled_time, <, G_USEC_PER_SEC / 2);
+  /* No report after the cancellation. */
+  g_assert_cmpuint (g_array_index (run.done, guint64, run.done->len - 1), >=, run.cancel_at);
+  g_assert_cmpuint (g_array_index (run.done, guint64, run.done->len - 1), <, BIG_SIZE);
+  for (guint i = 0; i + 1 < run.done->len; i++)
+    g_assert_cmpuint (g_array_index (run.done, guint64, i), <, run.cancel_at);
+
+  g_assert_false (g_main_context_pending (NULL));
+  g_assert_cmpuint (count_entries ("/proc/self/task"), ==, threads);
+  g_assert_cmpuint (count_entries ("/proc/self/fd"), ==, fds);
+}
+
+static gboolean
+cancel_now (gpointer user_data)
+{
+  Run *run = user_data;
+
+  run->cancelled_time = g_get_monotonic_time ();
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cancelled from the main loop while curl waits for an answer that never comes. */
+static void
+test_cancel_waiting (void)
+{
+  guint16 port = 0;
+  g_autoptr (GSocket) silent = bound_socket (TRUE, &port);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/pkg.bin", port);
+  guint fds = count_entries ("/proc/self/fd");
+  g_auto (Run) run;
+
+  run_init (&run);
+  g_timeout_add (700, cancel_now, &run);
+  run_fetch (&run, url, NULL);
+  g_assert_error (run.error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED);
+  g_assert_cmpint (run.finished_time - run.cancelled_time, <, G_USEC_PER_SEC / 8);
+  g_test_message ("cancel latency %" G_GINT64_FORMAT " us", run.finished_time - run.cancelled_time);
+  g_assert_false (g_main_context_pending (NULL));
+  g_assert_cmpuint (count_entries ("/proc/self/fd"), ==, fds);
+}
+
+static void
+test_cancel_before (void)
+{
+  g_autofree char *url = test_server_url (fixture.http, "pkg.bin");
+  g_auto (Run) run;
+
+  run_init (&run);
+  g_cancellable_cancel (run.cancellable);
+  run_fetch (&run, url, NULL);
+  g_assert_error (run.error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED);
+  g_assert_cmpuint (run.done->len, ==, 0);
+}
+
+/* Completed fetches leave nothing behind either. */
+static void
+test_nothing_left (void)
+{
+  g_autofree char *url = test_server_url (fixture.http, "small.bin");
+  guint threads = count_entries ("/proc/self/task");
+  guint fds = count_entries ("/proc/self/fd");
+
+  for (guint i = 0; i < 3; i++) {
+    g_auto (Run) run;
+
+    run_init (&run);
+    run_fetch (&run, url, NULL);
+    assert_package (&run, fixture.small);
+    g_assert_false (g_main_context_pending (NULL));
+  }
+  g_assert_cmpuint (count_entries ("/proc/self/task"), ==, threads);
+  g_assert_cmpuint (count_entries ("/proc/self/fd"), ==, fds);
+}
+
+/* ---- the fixture ---- */
+
+static GBytes *
+write_file (const char *name, gsize size, guint32 seed)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
+  g_autofree guint8 *data = g_malloc (size ? size : 1);
+  g_autofree char *path = g_build_filename (fixture.root, name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8)g_rand_int_range (rand, 0, 256);
+  g_file_set_contents (path, (const char *)data, (gssize)size, &error);
+  g_assert_no_error (error);
+  return g_bytes_new (data, size);
+}
+
+static void
+fixture_set_up (void)
+{
+  g_autoptr (GBytes) big = NULL;
+  g_autoptr (GBytes) empty = NULL;
+
+  fixture.root = g_dir_make_tmp ("onemo-fetch-root-XXXXXX", NULL);
+  g_assert_nonnull (fixture.root);
+  fixture.pkg = write_file ("pkg.bin", PKG_SIZE, 1);
+  fixture.small = write_file ("small.bin", SMALL_SIZE, 2);
+  big = write_file ("big.bin", BIG_SIZE, 3);
+  empty = write_file ("empty.bin", 0, 4);
+  fixture.http = test_server_start (TEST_SERVER_HTTP, fixture.root, NULL, NULL);
+  fixture.http_auth = test_server_start (TEST_SERVER_HTTP, fixture.root, USER, PASSWORD);
+  fixture.https = test_server_start (TEST_SERVER_HTTPS, fixture.root, NULL, NULL);
+  fixture.ftp = test_server_start (TEST_SERVER_FTP, fixture.root, USER, PASSWORD);
+  fixture.ftps = test_server_start (TEST_SERVER_FTPS, fixture.root, USER, PASSWORD);
+}
+
+static void
+fixture_tear_down (void)
+{
+  const char *names[] = { "pkg.bin", "small.bin", "big.bin", "empty.bin" };
+
+  g_clear_pointer (&fixture.http, test_server_stop);
+  g_clear_pointer (&fixture.http_auth, test_server_stop);
+  g_clear_pointer (&fixture.https, test_server_stop);
+  g_clear_pointer (&fixture.ftp, test_server_stop);
+  g_clear_pointer (&fixture.ftps, test_server_stop);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    g_autofree char *path = g_build_filename (fixture.root, names[i], NULL);
+
+    g_unlink (path);
+  }
+  g_rmdir (fixture.root);
+  g_clear_pointer (&fixture.root, g_free);
+  g_clear_pointer (&fixture.pkg, g_bytes_unref);
+  g_clear_pointer (&fixture.small, g_bytes_unref);
+}
+
+static void
+skip_for_servers (gconstpointer reason)
+{
+  g_test_skip (reason);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *reason = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/fetch/url/validate", test_validate_url);
+  g_test_add_func ("/fetch/redact", test_redact);
+  if (!test_servers_available (&reason)) {
+    g_test_add_data_func ("/fetch/servers", reason, skip_for_servers);
+    return g_test_run ();
+  }
+  g_test_add_func ("/fetch/refused", test_refused_requests);
+  g_test_add_func ("/fetch/http/package", test_http);
+  g_test_add_func ("/fetch/http/chunked", test_http_chunked);
+  g_test_add_func ("/fetch/http/auth", test_http_auth);
+  g_test_add_func ("/fetch/http/not-found", test_http_not_found);
+  g_test_add_func ("/fetch/http/empty", test_http_empty);
+  g_test_add_func ("/fetch/cap", test_cap);
+  g_test_add_func ("/fetch/redirects", test_redirects);
+  g_test_add_func ("/fetch/https", test_https);
+  g_test_add_func ("/fetch/ftp", test_ftp);
+  g_test_add_func ("/fetch/ftps", test_ftps);
+  g_test_add_func ("/fetch/unreachable", test_unreachable);
+  g_test_add_func ("/fetch/silent-server", test_silent_server);
+  g_test_add_func ("/fetch/cancel/mid-transfer", test_cancel);
+  g_test_add_func ("/fetch/cancel/waiting", test_cancel_waiting);
+  g_test_add_func ("/fetch/cancel/before", test_cancel_before);
+  g_test_add_func ("/fetch/nothing-left", test_nothing_left);
+
+  fixture_set_up ();
+  status = g_test_run ();
+  fixture_tear_down ();
+  return status;
+}
