@@ -41,6 +41,7 @@ typedef struct {
   int fd;
   guint64 size;
   GError *error;
+  GThread *thread; /* every callback must come here */
 } Run;
 
 static void
@@ -61,7 +62,8 @@ static void
 run_init (Run *run)
 {
   memset (run, 0, sizeof *run);
-  run->loop = g_main_loop_new (NULL, FALSE);
+  run->loop = g_main_loop_new (g_main_context_get_thread_default (), FALSE);
+  run->thread = g_thread_self ();
   run->done = g_array_new (FALSE, FALSE, sizeof (guint64));
   run->totals = g_array_new (FALSE, FALSE, sizeof (guint64));
   run->cancellable = g_cancellable_new ();
@@ -73,6 +75,7 @@ on_progress (guint64 done, guint64 total, gpointer user_data)
 {
   Run *run = user_data;
 
+  g_assert_true (g_thread_self () == run->thread);
   g_assert_false (run->finished);
   g_array_append_val (run->done, done);
   g_array_append_val (run->totals, total);
@@ -87,6 +90,7 @@ on_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Run *run = user_data;
 
+  g_assert_true (g_thread_self () == run->thread);
   g_assert_false (run->finished);
   run->fd = onemo_fetch_finish (result, &run->size, &run->error);
   run->finished = TRUE;
@@ -101,15 +105,17 @@ on_too_long (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Fetches @url on the default main context; the guard timer is gone again on return. */
+/* Fetches @url on the thread-default main context; the guard timer is gone again on return. */
 static void
 run_fetch (Run *run, const char *url, const OnemoFetchOptions *options)
 {
-  guint guard = g_timeout_add_seconds (WAIT_LIMIT_SEC, on_too_long, NULL);
+  g_autoptr (GSource) guard = g_timeout_source_new_seconds (WAIT_LIMIT_SEC);
 
+  g_source_set_callback (guard, on_too_long, NULL, NULL);
+  g_source_attach (guard, g_main_loop_get_context (run->loop));
   onemo_fetch_async (url, options, on_progress, run, run->cancellable, on_fetched, run);
   g_main_loop_run (run->loop);
-  g_source_remove (guard);
+  g_source_destroy (guard);
   g_assert_true (run->finished);
   g_assert_true ((run->fd >= 0) == (run->error == NULL));
   if (run->error != NULL)
@@ -487,8 +493,10 @@ test_ftp (void)
   g_autofree char *missing_url = test_server_url (fixture.ftp, "missing.bin");
   const OnemoFetchOptions good = { .user = USER, .password = PASSWORD };
   const OnemoFetchOptions bad = { .user = USER, .password = "wrong-pw" };
+  const OnemoFetchOptions capped = { .user = USER, .password = PASSWORD, .max_size = PKG_SIZE - 1 };
 
   assert_fetches (url, &good, fixture.pkg, TRUE);
+  assert_fails (url, &capped, ONEMO_ERROR_INVALID_ARGUMENT, TRUE, "cap of");
   assert_fails (url, &bad, ONEMO_ERROR_DOWNLOAD, TRUE, NULL);
   assert_fails (url, NULL, ONEMO_ERROR_DOWNLOAD, TRUE, NULL);
   assert_fails (missing_url, &good, ONEMO_ERROR_DOWNLOAD, TRUE, NULL);
@@ -637,6 +645,30 @@ test_cancel_before (void)
   g_assert_cmpuint (run.done->len, ==, 0);
 }
 
+static gpointer
+fetch_in_thread (gpointer url)
+{
+  g_autoptr (GMainContext) context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  assert_fetches (url, NULL, fixture.pkg, TRUE);
+  g_assert_false (g_main_context_pending (context));
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+/* A fetch started under another thread-default context lives there: every callback comes in
+ * that thread, and the global default context sees nothing. */
+static void
+test_other_context (void)
+{
+  g_autofree char *url = test_server_url (fixture.http, "pkg.bin");
+  GThread *thread = g_thread_new ("fetch", fetch_in_thread, url);
+
+  g_thread_join (thread);
+  g_assert_false (g_main_context_pending (NULL));
+}
+
 /* Completed fetches leave nothing behind either. */
 static void
 test_nothing_left (void)
@@ -723,10 +755,16 @@ skip_for_servers (gconstpointer reason)
 int
 main (int argc, char **argv)
 {
+  static const char *const proxy_variables[]
+      = { "http_proxy", "https_proxy", "HTTPS_PROXY", "ftp_proxy", "FTP_PROXY",
+          "ftps_proxy", "FTPS_PROXY",  "all_proxy",   "ALL_PROXY" };
   g_autofree char *reason = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  /* libcurl obeys these; every server here is on 127.0.0.1. */
+  for (guint i = 0; i < G_N_ELEMENTS (proxy_variables); i++)
+    g_unsetenv (proxy_variables[i]);
   g_test_add_func ("/fetch/url/validate", test_validate_url);
   g_test_add_func ("/fetch/redact", test_redact);
   if (!test_servers_available (&reason)) {
@@ -750,6 +788,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fetch/cancel/waiting", test_cancel_waiting);
   g_test_add_func ("/fetch/cancel/before", test_cancel_before);
   g_test_add_func ("/fetch/nothing-left", test_nothing_left);
+  g_test_add_func ("/fetch/other-context", test_other_context);
 
   fixture_set_up ();
   status = g_test_run ();
