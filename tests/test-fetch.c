@@ -479,11 +479,15 @@ test_https (void)
   g_autofree char *url = test_server_url (fixture.https, "pkg.bin");
   const OnemoFetchOptions trusted = { .ca_file = test_server_ca_file (fixture.https) };
   const OnemoFetchOptions other_ca = { .ca_file = test_server_ca_file (fixture.ftps) };
+  g_autofree char *by_name
+      = g_strdup_printf ("https://localhost:%u/pkg.bin", test_server_port (fixture.https));
 
   assert_fails (url, NULL, ONEMO_ERROR_DOWNLOAD, TRUE, "certificate");
   /* The given bundle is the only one trusted: another self-signed certificate fails. */
   assert_fails (url, &other_ca, ONEMO_ERROR_DOWNLOAD, TRUE, "certificate");
   assert_fetches (url, &trusted, fixture.pkg, TRUE);
+  /* The right certificate for another name: the host name is checked too. */
+  assert_fails (by_name, &trusted, ONEMO_ERROR_DOWNLOAD, TRUE, "localhost");
 }
 
 static void
