@@ -13,10 +13,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Only what RFC 3986 allows in a URL: no space, quote, control byte or non-ASCII byte. */
 static gboolean
-is_url_char (char c)
+has_only_url_chars (const char *url, GError **error)
 {
-  return g_ascii_isalnum (c) || (c != '\0' && strchr ("-._~:/?#[]@!$&'()*+,;=%", c) != NULL);
+  for (gsize i = 0; url[i] != '\0'; i++) {
+    if (!g_ascii_isalnum (url[i]) && strchr ("-._~:/?#[]@!$&'()*+,;=%", url[i]) == NULL) {
+      g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                   "URL has a character no URL may hold at byte %" G_GSIZE_FORMAT, i);
+      return FALSE;
+    }
+  }
+  return TRUE;
 }
 
 gboolean
@@ -26,27 +34,21 @@ onemo_fetch_validate_url (const char *url, GError **error)
   g_autofree char *scheme = NULL;
   g_autofree char *userinfo = NULL;
   g_autofree char *host = NULL;
+  g_autofree char *path = NULL;
   gboolean known_scheme = FALSE;
-  gsize length;
 
   if (url == NULL || *url == '\0') {
     g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, "no URL given");
     return FALSE;
   }
-  length = strlen (url);
-  if (length > ONEMO_FETCH_MAX_URL_LENGTH) {
+  if (strlen (url) > ONEMO_FETCH_MAX_URL_LENGTH) {
     g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, "URL longer than %d bytes",
                  ONEMO_FETCH_MAX_URL_LENGTH);
     return FALSE;
   }
-  for (gsize i = 0; i < length; i++) {
-    if (!is_url_char (url[i])) {
-      g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
-                   "URL has a character no URL may hold at byte %" G_GSIZE_FORMAT, i);
-      return FALSE;
-    }
-  }
-  if (!g_uri_split (url, G_URI_FLAGS_ENCODED, &scheme, &userinfo, &host, NULL, NULL, NULL, NULL,
+  if (!has_only_url_chars (url, error))
+    return FALSE;
+  if (!g_uri_split (url, G_URI_FLAGS_ENCODED, &scheme, &userinfo, &host, NULL, &path, NULL, NULL,
                     NULL)
       || scheme == NULL) {
     g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, "not an absolute URL");
@@ -66,6 +68,12 @@ onemo_fetch_validate_url (const char *url, GError **error)
   }
   if (host == NULL || *host == '\0') {
     g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, "URL names no host");
+    return FALSE;
+  }
+  /* curl would list an FTP directory, and the listing is no package. */
+  if (g_ascii_strncasecmp (scheme, "ftp", 3) == 0
+      && (*path == '\0' || g_str_has_suffix (path, "/"))) {
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, "FTP URL names no file");
     return FALSE;
   }
   return TRUE;

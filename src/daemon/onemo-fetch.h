@@ -51,7 +51,8 @@ typedef void (*OnemoFetchProgress) (guint64 done, guint64 total, gpointer user_d
 /*
  * Pure check of a URL: scheme http, https, ftp or ftps (any case); at most
  * ONEMO_FETCH_MAX_URL_LENGTH bytes; only the characters RFC 3986 allows (printable ASCII without
- * space, quotes, <>\^`{|}); a host; no user part. Else ONEMO_ERROR_INVALID_ARGUMENT.
+ * space, quotes, <>\^`{|}); a host; no user part; for ftp and ftps, a path naming a file, not a
+ * directory (whose listing curl would fetch). Else ONEMO_ERROR_INVALID_ARGUMENT.
  */
 gboolean onemo_fetch_validate_url (const char *url, GError **error);
 
