@@ -2,8 +2,9 @@
 #pragma once
 
 /*
- * The AT port's insides, shared by its two files: onemo-at-port.c (the queue, reading and
- * routing lines, the fd and the deadline) and onemo-at-port-payload.c (transparent writes).
+ * The AT port's insides, shared by its files: onemo-at-port.c (the object, the queue, writing,
+ * the fd and the deadline), onemo-at-port-read.c (reading and routing lines),
+ * onemo-at-port-urc.c (the URC handlers) and onemo-at-port-payload.c (transparent writes).
  * Not for any other file.
  */
 
@@ -116,6 +117,26 @@ void onemo_port_set_output (OnemoAtPort *self, const guint8 *data, gsize len, GB
 void onemo_port_set_deadline_ms (OnemoAtPort *self, guint ms);
 /* Answers the command on the wire with @error (taken) and keeps it there until it settles. */
 void onemo_port_abandon_current (OnemoAtPort *self, GError *error);
+/* Takes the command off the wire, answers it with @error (taken) or its response if NULL, and
+ * starts the next one. */
+void onemo_port_finish_current (OnemoAtPort *self, GError *error);
+/* The device went away (@why): closes the fd, fails every command, emits "hangup" once. */
+void onemo_port_hangup (OnemoAtPort *self, const char *why);
+/* The command as logs may show it: a secret one never is. */
+const char *onemo_port_command_log_text (Command *cmd);
+
+/* ---- onemo-at-port-read.c ---- */
+
+/* Reads what the fd holds and routes every complete line; @condition is what the fd reported. */
+void onemo_port_read (OnemoAtPort *self, GIOCondition condition);
+/* Logs a received @line (escaped) followed by @note, when debug output is on. */
+void onemo_port_log_received (OnemoAtPort *self, const char *line, const char *note);
+
+/* ---- onemo-at-port-urc.c ---- */
+
+void onemo_port_urc_handler_unref (UrcHandler *handler);
+/* Hands @line to the newest handler whose pattern matches; FALSE if none does. */
+gboolean onemo_port_dispatch_urc (OnemoAtPort *self, const char *line);
 
 /* ---- onemo-at-port-payload.c ---- */
 

@@ -19,19 +19,6 @@ G_DEFINE_FINAL_TYPE (OnemoAtPort, onemo_at_port, G_TYPE_OBJECT)
 
 static void port_start_next (OnemoAtPort *self);
 static void port_flush (OnemoAtPort *self);
-static void port_hangup (OnemoAtPort *self, const char *why);
-
-/* Lines from the module may hold any byte: escape them, and only when debug output is on. */
-static void
-port_log_received (OnemoAtPort *self, const char *line, const char *note)
-{
-  g_autofree char *printable = NULL;
-
-  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
-    return;
-  printable = g_strescape (line, "\"");
-  g_debug ("%s: <-- %s%s", self->name, printable, note);
-}
 
 /* ---- Commands ---- */
 
@@ -70,8 +57,8 @@ onemo_port_command_new (OnemoAtPort *self, const char *text, OnemoAtCommandFlags
   return cmd;
 }
 
-static const char *
-command_log_text (Command *cmd)
+const char *
+onemo_port_command_log_text (Command *cmd)
 {
   return (cmd->flags & ONEMO_AT_COMMAND_FLAG_SECRET) ? "(secret command)" : cmd->text;
 }
@@ -108,7 +95,7 @@ command_free (Command *cmd)
   onemo_port_command_unref (cmd);
 }
 
-/* Gives the caller its answer; the command itself may stay on the wire (see port_retire). */
+/* Gives the caller its answer; the command itself may stay on the wire (see onemo_port_finish_current). */
 static void
 command_return (Command *cmd, GError *error)
 {
@@ -158,19 +145,19 @@ port_clear_output (OnemoAtPort *self)
   g_clear_pointer (&self->out_bytes, g_bytes_unref);
 }
 
-/* The current command leaves the wire: the next one may go. */
-static void
-port_retire (OnemoAtPort *self)
+/* The command on the wire leaves it before its caller is answered, so that a command queued by
+ * the callback goes out at once. */
+void
+onemo_port_finish_current (OnemoAtPort *self, GError *error)
 {
   Command *cmd = g_steal_pointer (&self->current);
 
-  if (cmd == NULL)
-    return;
   port_clear_output (self);
   onemo_port_set_deadline_ms (self, 0);
   onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
-  command_return (cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_FAILED, "Command abandoned"));
+  command_return (cmd, error);
   command_free (cmd);
+  port_start_next (self);
 }
 
 /* The caller gave up on the command on the wire (timeout, cancellation, unreadable answer):
@@ -197,17 +184,30 @@ port_deadline_reached (OnemoAtPort *self)
   if (cmd == NULL)
     return;
   if (cmd->task == NULL) {
-    port_debug ("%s: settled after %s", self->name, command_log_text (cmd));
-    port_retire (self);
-    port_start_next (self);
+    port_debug ("%s: settled after %s", self->name, onemo_port_command_log_text (cmd));
+    onemo_port_finish_current (self, NULL);
     return;
   }
-  onemo_port_abandon_current (self, g_error_new (ONEMO_ERROR, ONEMO_ERROR_TIMEOUT,
-                                                 "%s: %s got no answer within %u ms", self->name,
-                                                 command_log_text (cmd), cmd->timeout_ms));
+  onemo_port_abandon_current (
+      self, g_error_new (ONEMO_ERROR, ONEMO_ERROR_TIMEOUT, "%s: %s got no answer within %u ms",
+                         self->name, onemo_port_command_log_text (cmd), cmd->timeout_ms));
 }
 
-static gboolean port_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data);
+static gboolean
+port_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  PortSource *port_source = (PortSource *)source;
+  g_autoptr (OnemoAtPort) self = g_object_ref (port_source->port);
+  GIOCondition condition = g_source_query_unix_fd (source, port_source->fd_tag);
+
+  if (condition & G_IO_OUT)
+    port_flush (self);
+  if (self->fd >= 0 && (condition & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
+    onemo_port_read (self, condition);
+  if (self->fd >= 0 && self->deadline >= 0 && g_source_get_time (source) >= self->deadline)
+    port_deadline_reached (self);
+  return G_SOURCE_CONTINUE;
+}
 
 static GSourceFuncs port_source_funcs = {
   .dispatch = port_source_dispatch,
@@ -260,8 +260,8 @@ onemo_at_port_close (OnemoAtPort *self)
   g_object_unref (self);
 }
 
-static void
-port_hangup (OnemoAtPort *self, const char *why)
+void
+onemo_port_hangup (OnemoAtPort *self, const char *why)
 {
   if (self->fd < 0)
     return;
@@ -299,7 +299,7 @@ port_write_pieces (OnemoAtPort *self)
     if (n < 0 && errno == EAGAIN)
       return TRUE;
     if (n < 0) {
-      port_hangup (self, g_strerror (errno));
+      onemo_port_hangup (self, g_strerror (errno));
       return FALSE;
     }
     self->out_pos += (gsize)n;
@@ -331,185 +331,6 @@ port_flush (OnemoAtPort *self)
   port_watch (self, blocked ? G_IO_IN | G_IO_OUT : G_IO_IN);
 }
 
-/* ---- Reading: routing each line ---- */
-
-static void
-urc_handler_unref (UrcHandler *handler)
-{
-  if (!g_atomic_int_dec_and_test (&handler->ref_count))
-    return;
-  if (handler->destroy != NULL)
-    handler->destroy (handler->user_data);
-  g_regex_unref (handler->regex);
-  g_free (handler);
-}
-
-/* Latest handler first; the first match takes the line. */
-static gboolean
-port_dispatch_urc (OnemoAtPort *self, const char *line)
-{
-  for (guint i = self->handlers->len; i > 0; i--) {
-    UrcHandler *handler = g_ptr_array_index (self->handlers, i - 1);
-    g_autoptr (GMatchInfo) match = NULL;
-
-    if (!g_regex_match (handler->regex, line, 0, &match))
-      continue;
-    port_log_received (self, line, " (URC)");
-    g_atomic_int_inc (&handler->ref_count);
-    handler->handler (self, line, match, handler->user_data);
-    urc_handler_unref (handler);
-    return TRUE;
-  }
-  return FALSE;
-}
-
-/* A final result for the command on the wire. */
-static void
-port_final_result (OnemoAtPort *self, const char *line, OnemoAtResult result, GError *error)
-{
-  Command *cmd = self->current;
-
-  port_log_received (self, line, "");
-  if (cmd->task != NULL && result == ONEMO_AT_RESULT_OK && cmd->stage == PAYLOAD_PROMPT)
-    error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
-                         "%s: %s answered OK without a `>` prompt: the module took nothing",
-                         self->name, command_log_text (cmd));
-  else if (cmd->task != NULL && result == ONEMO_AT_RESULT_OK && cmd->stage == PAYLOAD_STREAMING)
-    error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
-                         "%s: the module answered OK after %" G_GUINT64_FORMAT
-                         " of %" G_GUINT64_FORMAT " bytes",
-                         self->name, cmd->written, cmd->length);
-  else if (cmd->task == NULL)
-    port_debug ("%s: dropped the late result of %s", self->name, command_log_text (cmd));
-
-  /* Leave the wire before answering, so a command queued by the callback goes out at once. */
-  self->current = NULL;
-  port_clear_output (self);
-  onemo_port_set_deadline_ms (self, 0);
-  onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
-  command_return (cmd, error);
-  command_free (cmd);
-  port_start_next (self);
-}
-
-static void
-port_route_line (OnemoAtPort *self, char *line)
-{
-  Command *cmd = self->current;
-  GError *error = NULL;
-  OnemoAtResult result;
-  gboolean secret;
-
-  if (cmd == NULL) {
-    if (!port_dispatch_urc (self, line))
-      port_log_received (self, line, " (unsolicited, dropped)");
-    g_free (line);
-    return;
-  }
-  secret = (cmd->flags & ONEMO_AT_COMMAND_FLAG_SECRET) != 0;
-  if (!cmd->echo_seen && strcmp (line, cmd->text) == 0) {
-    cmd->echo_seen = TRUE;
-    g_free (line);
-    return;
-  }
-  result = onemo_at_result_classify (line, &error);
-  if (result != ONEMO_AT_RESULT_NOT_FINAL) {
-    port_final_result (self, line, result, error);
-    g_free (line);
-    return;
-  }
-  if (cmd->prefix != NULL && cmd->prefix_is_response
-      && g_ascii_strncasecmp (line, cmd->prefix, strlen (cmd->prefix)) == 0) {
-    /* its own response, not a URC */
-  } else if (port_dispatch_urc (self, line)) {
-    g_free (line);
-    return;
-  }
-  if (secret)
-    port_debug ("%s: <-- (response to a secret command)", self->name);
-  else
-    port_log_received (self, line, "");
-  if (cmd->task != NULL)
-    g_ptr_array_add (cmd->response, line);
-  else
-    g_free (line);
-}
-
-static void
-port_overflow (OnemoAtPort *self)
-{
-  g_debug ("%s: <-- a line longer than %u bytes, discarded", self->name, ONEMO_AT_LINE_MAX_DEFAULT);
-  if (self->current == NULL || self->current->task == NULL)
-    return;
-  onemo_port_abandon_current (self, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
-                                                 "%s: the module sent a line longer than %u bytes",
-                                                 self->name, ONEMO_AT_LINE_MAX_DEFAULT));
-}
-
-/* Handles what the line buffer holds, stopping if a callback closed the port. */
-static void
-port_drain_lines (OnemoAtPort *self)
-{
-  OnemoAtLineKind kind;
-  char *line;
-
-  while (self->fd >= 0
-         && (kind = onemo_at_line_buffer_next (self->lines, &line)) != ONEMO_AT_LINE_NONE) {
-    if (kind == ONEMO_AT_LINE_LINE)
-      port_route_line (self, line);
-    else if (kind == ONEMO_AT_LINE_PROMPT)
-      onemo_payload_prompt (self);
-    else
-      port_overflow (self);
-  }
-}
-
-static void
-port_read (OnemoAtPort *self, GIOCondition condition)
-{
-  gboolean drained = !(condition & G_IO_IN);
-
-  for (;;) {
-    gssize n = read (self->fd, self->read_buffer, sizeof self->read_buffer);
-    int saved_errno = errno;
-
-    if (n < 0 && saved_errno == EINTR)
-      continue;
-    if (n < 0 && saved_errno == EAGAIN) {
-      drained = TRUE;
-      break;
-    }
-    if (n <= 0) {
-      port_drain_lines (self);
-      port_hangup (self, n == 0 ? "end of file" : g_strerror (saved_errno));
-      return;
-    }
-    onemo_at_line_buffer_feed (self->lines, self->read_buffer, (gsize)n);
-    port_drain_lines (self);
-    if (self->fd < 0 || (gsize)n < sizeof self->read_buffer)
-      break;
-  }
-  /* A hang-up with nothing left to read; with data left, the next read tells (EOF or EIO). */
-  if (self->fd >= 0 && drained && (condition & (G_IO_HUP | G_IO_ERR)))
-    port_hangup (self, "the device hung up");
-}
-
-static gboolean
-port_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
-{
-  PortSource *port_source = (PortSource *)source;
-  g_autoptr (OnemoAtPort) self = g_object_ref (port_source->port);
-  GIOCondition condition = g_source_query_unix_fd (source, port_source->fd_tag);
-
-  if (condition & G_IO_OUT)
-    port_flush (self);
-  if (self->fd >= 0 && (condition & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
-    port_read (self, condition);
-  if (self->fd >= 0 && self->deadline >= 0 && g_source_get_time (source) >= self->deadline)
-    port_deadline_reached (self);
-  return G_SOURCE_CONTINUE;
-}
-
 /* ---- The queue ---- */
 
 static void
@@ -523,13 +344,13 @@ port_start_next (OnemoAtPort *self)
   while ((cmd = g_queue_pop_head (&self->queue)) != NULL
          && g_cancellable_is_cancelled (cmd->cancellable)) {
     command_return (cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_CANCELLED, "%s: %s was cancelled",
-                                      self->name, command_log_text (cmd)));
+                                      self->name, onemo_port_command_log_text (cmd)));
     command_free (cmd);
   }
   if (cmd == NULL)
     return;
   self->current = cmd;
-  port_debug ("%s: --> %s", self->name, command_log_text (cmd));
+  port_debug ("%s: --> %s", self->name, onemo_port_command_log_text (cmd));
   if (cmd->payload != NULL) {
     cmd->stage = PAYLOAD_PROMPT;
     onemo_at_line_buffer_set_prompt_detection (self->lines, TRUE);
@@ -542,18 +363,19 @@ static gboolean
 command_cancelled (GCancellable *cancellable, gpointer user_data)
 {
   Command *cmd = user_data;
-  OnemoAtPort *self = cmd->port;
-  g_autoptr (OnemoAtPort) hold = g_object_ref (self);
+  /* The caller's callback may drop the last reference to the port while it is still in use. */
+  OnemoAtPort *self = g_object_ref (cmd->port);
   GError *error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_CANCELLED, "%s: %s was cancelled",
-                               self->name, command_log_text (cmd));
+                               self->name, onemo_port_command_log_text (cmd));
 
   if (self->current == cmd) {
     onemo_port_abandon_current (self, error);
-    return G_SOURCE_REMOVE;
+  } else {
+    g_queue_remove (&self->queue, cmd);
+    command_return (cmd, error);
+    command_free (cmd);
   }
-  g_queue_remove (&self->queue, cmd);
-  command_return (cmd, error);
-  command_free (cmd);
+  g_object_unref (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -599,49 +421,6 @@ onemo_at_port_command_finish (OnemoAtPort *self, GAsyncResult *result, GError **
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ---- URC handlers ---- */
-
-guint
-onemo_at_port_add_urc_handler (OnemoAtPort *self, const char *pattern, OnemoAtUrcHandler handler,
-                               gpointer user_data, GDestroyNotify destroy)
-{
-  g_autoptr (GError) error = NULL;
-  UrcHandler *entry;
-  GRegex *regex;
-
-  g_return_val_if_fail (ONEMO_IS_AT_PORT (self), 0);
-  g_return_val_if_fail (pattern != NULL && handler != NULL, 0);
-
-  regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, &error);
-  if (regex == NULL) {
-    g_critical ("%s: invalid URC pattern %s: %s", self->name, pattern, error->message);
-    return 0;
-  }
-  entry = g_new0 (UrcHandler, 1);
-  entry->id = ++self->next_handler_id;
-  entry->ref_count = 1;
-  entry->regex = regex;
-  entry->handler = handler;
-  entry->user_data = user_data;
-  entry->destroy = destroy;
-  g_ptr_array_add (self->handlers, entry);
-  return entry->id;
-}
-
-void
-onemo_at_port_remove_urc_handler (OnemoAtPort *self, guint handler_id)
-{
-  g_return_if_fail (ONEMO_IS_AT_PORT (self));
-
-  for (guint i = 0; i < self->handlers->len; i++) {
-    UrcHandler *entry = g_ptr_array_index (self->handlers, i);
-    if (entry->id == handler_id) {
-      g_ptr_array_remove_index (self->handlers, i); /* unrefs it */
-      return;
-    }
-  }
 }
 
 OnemoAtPort *
@@ -731,6 +510,6 @@ onemo_at_port_init (OnemoAtPort *self)
   self->deadline = -1;
   self->context = g_main_context_ref_thread_default ();
   self->lines = onemo_at_line_buffer_new (ONEMO_AT_LINE_MAX_DEFAULT);
-  self->handlers = g_ptr_array_new_with_free_func ((GDestroyNotify)urc_handler_unref);
+  self->handlers = g_ptr_array_new_with_free_func ((GDestroyNotify)onemo_port_urc_handler_unref);
   g_queue_init (&self->queue);
 }
