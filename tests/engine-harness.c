@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "engine-harness.h"
 
+#include <string.h>
+
 gboolean
 engine_safety_expired (gpointer user_data)
 {
@@ -118,4 +120,61 @@ engine_fixture_tear_down (EngineFixture *f, gconstpointer data)
   g_clear_object (&f->port);
   g_clear_pointer (&f->peer, engine_peer_free);
   engine_settle_loop ();
+}
+
+/* ---- A scripted module: a table of command → answer ---- */
+
+typedef struct {
+  const char *command;
+  const char *answer; /* NULL: stay silent */
+} Script;
+
+#define GARBAGE_ANSWER "\0\0\xff\xfe\x01 noise\0\r\n\r\n\0OK\0\r\n"
+
+static const Script basic_script[] = {
+  { "ATI", "\r\nCMCC\r\nMN316\r\nMN316-DBRS-MBRH0C00\r\n\r\nOK\r\n" },
+  { "AT", "\r\nOK\r\n" },
+  { "AT+OKLOWER", "\r\nOk\r\n" },
+  { "AT+CRONLY", "\rCMCC\rMN316\rOK\r" },
+  { "AT+LFONLY", "\nCMCC\nMN316\nOK\n" },
+  { "AT+ERR", "\r\nERROR\r\n" },
+  { "AT+MFWUPGRADE", "\r\n+CME ERROR: 854\r\n" },
+  { "AT+VERBOSE", "\r\n+CME ERROR: firmware upgrade error\r\n" },
+  { "AT+CIS", "\r\n+CIS ERROR: 857\r\n" },
+  { "AT+OTHERCME", "\r\n+CME ERROR: 3\r\n" },
+  { "AT+MFWDLOAD", "\r\n+MFWDLOAD: 1,100,50\r\n\r\nOK\r\n\r\n+MFWDLOAD: 2,100,100\r\n" },
+  { "AT+MFWDLOAD?", "\r\n+MFWDLOAD: 1,100,50\r\n\r\nOK\r\n" },
+  { "AT+MFWCHECK=0", "\r\n+MFWUPGRADE: 1,10\r\n+MFWCHECK: 5156E9D92129AA04B3488A991AED40C4\r\n"
+                     "+MATREADY\r\n\r\nOK\r\n" },
+  { "AT+GARBAGE", GARBAGE_ANSWER },
+  { "AT+SLOW", NULL },
+  { "AT+LONG", NULL }, /* answered by the test */
+  { NULL, NULL },
+};
+
+void
+engine_script_handler (EnginePeer *peer, const char *command, gpointer user_data)
+{
+  const Script *script = basic_script;
+
+  for (guint i = 0; script[i].command != NULL; i++) {
+    if (strcmp (script[i].command, command) != 0)
+      continue;
+    if (script[i].answer == NULL)
+      return;
+    /* The garbage answer carries NUL bytes: send it by its real length. */
+    if (strcmp (command, "AT+GARBAGE") == 0)
+      engine_peer_send_bytes (peer, GARBAGE_ANSWER, sizeof GARBAGE_ANSWER - 1);
+    else
+      engine_peer_send (peer, script[i].answer);
+    return;
+  }
+  engine_peer_send (peer, "\r\nERROR\r\n");
+}
+
+void
+engine_script_fixture_set_up (EngineFixture *f, gconstpointer data)
+{
+  engine_fixture_set_up (f, data);
+  engine_peer_set_handler (f->peer, engine_script_handler, NULL);
 }

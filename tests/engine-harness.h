@@ -49,4 +49,15 @@ typedef struct {
 void engine_fixture_set_up (EngineFixture *f, gconstpointer data);
 void engine_fixture_tear_down (EngineFixture *f, gconstpointer data);
 
+/* A scripted module: answers a fixed table of commands (ATI, AT, every kind of final result,
+ * +MFWDLOAD and +MFWCHECK with URCs around them, noise for AT+GARBAGE, silence for AT+SLOW and
+ * AT+LONG) and anything else with ERROR. @user_data is unused. */
+void engine_script_handler (EnginePeer *peer, const char *command, gpointer user_data);
+/* engine_fixture_set_up(), with engine_script_handler answering on the peer. */
+void engine_script_fixture_set_up (EngineFixture *f, gconstpointer data);
+/* Adds a test run on a fresh EngineFixture whose peer is the scripted module. */
+#define engine_add_scripted_test(path, func)                                                       \
+  g_test_add (path, EngineFixture, NULL, engine_script_fixture_set_up, func,                       \
+              engine_fixture_tear_down)
+
 G_END_DECLS
