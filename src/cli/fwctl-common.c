@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What every command shares: its options, the bus, finding the module, reporting the end. */
+#include "config.h"
+
+#include "fwctl-common.h"
+
+#include "fwctl-settings.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+gboolean
+fwctl_parse_command (FwctlContext *ctx, const char *parameters, const char *summary,
+                     const GOptionEntry *entries, int *argc, char ***argv, int *out_exit)
+{
+  g_autoptr (GOptionContext) options = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *usage
+      = g_strdup_printf ("%s%s%s", (*argv)[0], *parameters ? " " : "", parameters);
+
+  options = g_option_context_new (usage);
+  g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
+  g_option_context_set_summary (options, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (options, argc, argv, &error)) {
+    *out_exit = fwctl_report_error (ctx, g_steal_pointer (&error));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+fwctl_connect (FwctlContext *ctx, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+
+  ctx->bus = g_bus_get_sync (ctx->bus_type, NULL, &local_error);
+  if (ctx->bus == NULL) {
+    g_set_error (error, FWCTL_ERROR, FWCTL_ERROR_NO_SERVICE, _ ("Cannot reach the bus: %s"),
+                 local_error->message);
+    return FALSE;
+  }
+  /* Ping starts a D-Bus activatable service; the object manager client alone would not. */
+  reply = g_dbus_connection_call_sync (
+      ctx->bus, FWCTL_BUS_NAME, FWCTL_ROOT_PATH, "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
+      G_DBUS_CALL_FLAGS_NONE, fwctl_timeout_ms (ctx, FALSE), NULL, &local_error);
+  if (reply == NULL) {
+    g_dbus_error_strip_remote_error (local_error);
+    g_set_error (error, FWCTL_ERROR, FWCTL_ERROR_NO_SERVICE, _ ("%s is not on the %s bus (%s)"),
+                 FWCTL_BUS_NAME, ctx->bus_type == G_BUS_TYPE_SESSION ? "session" : "system",
+                 local_error->message);
+    return FALSE;
+  }
+  ctx->manager = onemo_dbus_object_manager_client_new_sync (
+      ctx->bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, FWCTL_BUS_NAME,
+      FWCTL_ROOT_PATH, NULL, error);
+  return ctx->manager != NULL;
+}
+
+const char *
+fwctl_module_short_id (const char *object_path)
+{
+  if (g_str_has_prefix (object_path, FWCTL_MODULE_PATH))
+    return object_path + strlen (FWCTL_MODULE_PATH);
+  return object_path;
+}
+
+static gint
+compare_modules (gconstpointer a, gconstpointer b)
+{
+  const char *path_a = g_dbus_proxy_get_object_path (G_DBUS_PROXY (a));
+  const char *path_b = g_dbus_proxy_get_object_path (G_DBUS_PROXY (b));
+  guint64 n_a = g_ascii_strtoull (fwctl_module_short_id (path_a), NULL, 10);
+  guint64 n_b = g_ascii_strtoull (fwctl_module_short_id (path_b), NULL, 10);
+
+  if (n_a != n_b)
+    return n_a < n_b ? -1 : 1;
+  return g_strcmp0 (path_a, path_b);
+}
+
+GList *
+fwctl_list_modules (FwctlContext *ctx)
+{
+  GList *objects = g_dbus_object_manager_get_objects (ctx->manager);
+  GList *modules = NULL;
+
+  for (GList *l = objects; l != NULL; l = l->next) {
+    OnemoDBusFirmware *module = onemo_dbus_object_get_firmware (ONEMO_DBUS_OBJECT (l->data));
+    if (module != NULL)
+      modules = g_list_prepend (modules, module);
+  }
+  g_list_free_full (objects, g_object_unref);
+  return g_list_sort (modules, compare_modules);
+}
+
+static char *
+join_module_ids (GList *modules)
+{
+  g_autoptr (GString) ids = g_string_new (NULL);
+
+  for (GList *l = modules; l != NULL; l = l->next) {
+    const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (l->data));
+    g_string_append_printf (ids, "%s%s", ids->len > 0 ? ", " : "", fwctl_module_short_id (path));
+  }
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+OnemoDBusFirmware *
+fwctl_find_module (FwctlContext *ctx, GError **error)
+{
+  GList *modules = fwctl_list_modules (ctx);
+  OnemoDBusFirmware *found = NULL;
+  g_autofree char *ids = join_module_ids (modules);
+
+  if (ctx->module_id != NULL) {
+    for (GList *l = modules; l != NULL && found == NULL; l = l->next) {
+      OnemoDBusFirmware *module = l->data;
+      if (fwctl_module_id_matches (
+              ctx->module_id, g_dbus_proxy_get_object_path (G_DBUS_PROXY (module)),
+              onemo_dbus_firmware_get_imei (module), onemo_dbus_firmware_get_port (module)))
+        found = g_object_ref (module);
+    }
+    if (found == NULL)
+      g_set_error (error, FWCTL_ERROR, FWCTL_ERROR_NO_MODULE, _ ("No module matches “%s”"),
+                   ctx->module_id);
+  } else if (modules == NULL) {
+    g_set_error_literal (error, FWCTL_ERROR, FWCTL_ERROR_NO_MODULE,
+                         _ ("The service has found no module"));
+  } else if (modules->next != NULL) {
+    g_set_error (error, FWCTL_ERROR, FWCTL_ERROR_USAGE,
+                 _ ("There is more than one module: choose one with --module (%s)"), ids);
+  } else {
+    found = g_object_ref (modules->data);
+  }
+  g_list_free_full (modules, g_object_unref);
+  return found;
+}
+
+gint
+fwctl_timeout_ms (FwctlContext *ctx, gboolean long_call)
+{
+  gint seconds = ctx->timeout_s > 0 ? ctx->timeout_s
+                 : long_call        ? FWCTL_LONG_TIMEOUT_S
+                                    : FWCTL_SHORT_TIMEOUT_S;
+
+  return seconds * 1000;
+}
+
+void
+fwctl_print_json (FwctlJson *json)
+{
+  g_print ("%s\n", fwctl_json_get (json));
+  fflush (stdout);
+}
+
+int
+fwctl_report_error (FwctlContext *ctx, GError *error)
+{
+  g_autoptr (GError) owned = error;
+  g_autofree char *name = fwctl_error_dbus_name (error);
+  g_autofree char *text = NULL;
+  FwctlExit code;
+
+  g_dbus_error_strip_remote_error (error);
+  code = fwctl_exit_code_for_error (error);
+  text = fwctl_error_format (error);
+  g_printerr ("onemo-fwctl: %s\n", text);
+  if (ctx->json) {
+    g_autoptr (FwctlJson) json = fwctl_json_new ();
+    fwctl_json_begin_object (json);
+    fwctl_json_member_string (json, "event", "result");
+    fwctl_json_member_bool (json, "ok", FALSE);
+    fwctl_json_member_string (json, "error", name);
+    fwctl_json_member_string (json, "message", error->message);
+    fwctl_json_member_uint (json, "exit", code);
+    fwctl_json_end_object (json);
+    fwctl_print_json (json);
+  }
+  return code;
+}
+
+int
+fwctl_report_success (FwctlContext *ctx, const char *extra_key, const char *extra_value)
+{
+  if (ctx->json) {
+    g_autoptr (FwctlJson) json = fwctl_json_new ();
+    fwctl_json_begin_object (json);
+    fwctl_json_member_string (json, "event", "result");
+    fwctl_json_member_bool (json, "ok", TRUE);
+    if (extra_key != NULL)
+      fwctl_json_member_string (json, extra_key, extra_value);
+    fwctl_json_end_object (json);
+    fwctl_print_json (json);
+  }
+  return FWCTL_EXIT_OK;
+}
+
+char *
+fwctl_read_stdin_line (GError **error)
+{
+  g_autoptr (GString) line = g_string_new (NULL);
+  int c;
+
+  while ((c = getchar ()) != EOF && c != '\n')
+    g_string_append_c (line, (char)c);
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  if (c == EOF && line->len == 0) {
+    g_set_error_literal (error, FWCTL_ERROR, FWCTL_ERROR_USAGE,
+                         _ ("--password-stdin: nothing to read on standard input"));
+    return NULL;
+  }
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+OnemoDBusFirmware *
+fwctl_open_module (FwctlContext *ctx, int *out_exit)
+{
+  g_autoptr (GError) error = NULL;
+  OnemoDBusFirmware *module = NULL;
+
+  if (fwctl_connect (ctx, &error))
+    module = fwctl_find_module (ctx, &error);
+  if (module == NULL)
+    *out_exit = fwctl_report_error (ctx, g_steal_pointer (&error));
+  return module;
+}
+
+int
+fwctl_call_short (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
+                  GVariant *parameters, GVariant **out_reply)
+{
+  g_autoptr (GError) error = NULL;
+  GVariant *reply;
+
+  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (module), method, parameters, G_DBUS_CALL_FLAGS_NONE,
+                                  fwctl_timeout_ms (ctx, FALSE), NULL, &error);
+  if (reply == NULL)
+    return fwctl_report_error (ctx, g_steal_pointer (&error));
+  if (out_reply != NULL)
+    *out_reply = reply;
+  else
+    g_variant_unref (reply);
+  return FWCTL_EXIT_OK;
+}
+
+int
+fwctl_usage_error (FwctlContext *ctx, const char *message)
+{
+  return fwctl_report_error (ctx, g_error_new_literal (FWCTL_ERROR, FWCTL_ERROR_USAGE, message));
+}
+
+char *
+fwctl_get_string_property (FwctlContext *ctx, OnemoDBusFirmware *module, const char *name)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) value = NULL;
+
+  reply = g_dbus_connection_call_sync (
+      g_dbus_proxy_get_connection (G_DBUS_PROXY (module)),
+      g_dbus_proxy_get_name (G_DBUS_PROXY (module)),
+      g_dbus_proxy_get_object_path (G_DBUS_PROXY (module)), "org.freedesktop.DBus.Properties",
+      "Get", g_variant_new ("(ss)", g_dbus_proxy_get_interface_name (G_DBUS_PROXY (module)), name),
+      G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, fwctl_timeout_ms (ctx, FALSE), NULL, NULL);
+  if (reply == NULL)
+    return g_strdup ("");
+  g_variant_get (reply, "(v)", &value);
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return g_strdup ("");
+  return g_variant_dup_string (value, NULL);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* "update FILE|URL": the service's safe flow: erase, load, verify, upgrade, confirm. */
+#include "config.h"
+
+#include "fwctl-commands.h"
+#include "fwctl-package.h"
+#include "fwctl-run.h"
+
+#include <glib/gi18n.h>
+
+int
+fwctl_cmd_update (FwctlContext *ctx, int argc, char **argv)
+{
+  g_auto (FwctlPackageOptions) options = { .offset = -1 };
+  g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  g_autoptr (GUnixFDList) fd_list = NULL;
+  g_autoptr (OnemoDBusFirmware) module = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *revision = NULL;
+  g_autoptr (GArray) entries = fwctl_package_entries (
+      &options, FWCTL_PACKAGE_VIA | FWCTL_PACKAGE_SERVER | FWCTL_PACKAGE_MODE);
+  int exit_code = 0;
+
+  if (!fwctl_parse_command (ctx, _ ("FILE|URL"),
+                            _ ("Update the module from a package FILE or URL: erase leftovers, "
+                               "load the package, verify it, upgrade, and check the new revision."),
+                            (const GOptionEntry *)entries->data, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    return fwctl_usage_error (ctx, _ ("“update” needs one FILE or URL"));
+  if (!fwctl_package_options_build (&options, &builder, &error))
+    return fwctl_report_error (ctx, g_steal_pointer (&error));
+  if (fwctl_package_is_url (argv[1])) {
+    g_variant_builder_add (&builder, "{sv}", "url", g_variant_new_string (argv[1]));
+  } else {
+    gint fd_index = -1;
+    fd_list = g_unix_fd_list_new ();
+    if (!fwctl_package_open (argv[1], fd_list, &fd_index, &error))
+      return fwctl_report_error (ctx, g_steal_pointer (&error));
+    g_variant_builder_add (&builder, "{sv}", "fd", g_variant_new_handle (fd_index));
+  }
+  module = fwctl_open_module (ctx, &exit_code);
+  if (module == NULL)
+    return exit_code;
+  exit_code = fwctl_run_long (ctx, module, "Update",
+                              g_variant_new ("(@a{sv})", g_variant_builder_end (&builder)), fd_list,
+                              NULL);
+  if (exit_code != FWCTL_EXIT_OK)
+    return exit_code;
+  revision = fwctl_get_string_property (ctx, module, "Revision");
+  if (!ctx->json && !ctx->quiet)
+    g_print (_ ("Updated: the module now runs %s\n"), revision);
+  return fwctl_report_success (ctx, "revision", revision);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* "upgrade": install the loaded package, following the module through its reboots. */
+#include "config.h"
+
+#include "fwctl-commands.h"
+#include "fwctl-run.h"
+
+#include <glib/gi18n.h>
+
+int
+fwctl_cmd_upgrade (FwctlContext *ctx, int argc, char **argv)
+{
+  g_autoptr (OnemoDBusFirmware) module = NULL;
+  g_autofree char *revision = NULL;
+  int exit_code = 0;
+
+  if (!fwctl_parse_command (ctx, "",
+                            _ ("Upgrade the module with the package already loaded. An upgrade "
+                               "cannot be interrupted; prefer “update”, which verifies first."),
+                            NULL, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc > 1)
+    return fwctl_usage_error (ctx, _ ("“upgrade” takes no arguments"));
+  module = fwctl_open_module (ctx, &exit_code);
+  if (module == NULL)
+    return exit_code;
+  exit_code = fwctl_run_long (ctx, module, "Upgrade", NULL, NULL, NULL);
+  if (exit_code != FWCTL_EXIT_OK)
+    return exit_code;
+  revision = fwctl_get_string_property (ctx, module, "Revision");
+  if (!ctx->json && !ctx->quiet)
+    g_print (_ ("Upgraded: the module now runs %s\n"), revision);
+  return fwctl_report_success (ctx, "revision", revision);
+}
