@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The bash completion of onemo-fwctl (data/onemo-fwctl.bash-completion): loads it beside
-# bash-completion's own functions and completes command lines as a user would type them.
-# A stand-in onemo-fwctl on PATH prints a command's --help, as the real one does.
+# bash-completion's own functions and completes command lines as a user would type them. The
+# built onemo-fwctl is on PATH: the completion reads each command's options from its --help.
 #
-# Usage: test-data-bash-completion.sh COMPLETION_FILE BASH_COMPLETION_SCRIPT
+# Usage: test-data-bash-completion.sh COMPLETION_FILE BASH_COMPLETION_SCRIPT ONEMO_FWCTL
 set -u
 
 completion=$1
 bash_completion=$2
+fwctl=$3
 if [[ ! -r $bash_completion ]]; then
   echo "bash-completion is not installed ($bash_completion)" >&2
   exit 77
@@ -17,17 +18,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/bin" "$tmp/files"
-cat >"$tmp/bin/onemo-fwctl" <<'EOF'
-#!/bin/sh
-case "$1" in
-  write)
-    printf '%s\n' 'Usage:' '  onemo-fwctl write [OPTION...] FILE' '' 'Options:' \
-      '  --mode=MODE       transparent or hex' '  --offset=BYTES    resume at this byte'
-    ;;
-  *) printf '%s\n' 'Usage:' '  onemo-fwctl [OPTION...] COMMAND' ;;
-esac
-EOF
-chmod +x "$tmp/bin/onemo-fwctl"
+ln -s "$(realpath "$fwctl")" "$tmp/bin/onemo-fwctl"
 touch "$tmp/files/fw.bin" "$tmp/files/fw.pkg"
 PATH=$tmp/bin:$PATH
 
@@ -41,13 +32,28 @@ compopt() { :; }
 failures=0
 n=0
 
-# complete LINE: fills COMPREPLY as bash would after typing LINE (a trailing space starts a
-# new word).
+# complete LINE: fills COMPREPLY as bash would after typing LINE. Like readline, a blank
+# separates words and "=" and ":" (in COMP_WORDBREAKS) are words of their own.
 complete_line()
 {
-  local line=$1
-  read -r -a COMP_WORDS <<<"$line"
-  [[ $line == *" " ]] && COMP_WORDS+=("")
+  local line=$1 token
+  local -a tokens
+  read -r -a tokens <<<"$line"
+  [[ $line == *" " ]] && tokens+=("")
+  COMP_WORDS=()
+  for token in "${tokens[@]}"; do
+    while [[ $token =~ ^([^=:]*)([=:])(.*)$ ]]; do
+      [[ -n ${BASH_REMATCH[1]} ]] && COMP_WORDS+=("${BASH_REMATCH[1]}")
+      COMP_WORDS+=("${BASH_REMATCH[2]}")
+      token=${BASH_REMATCH[3]}
+    done
+    # What follows a break character is the word being completed, even when empty.
+    if [[ -n $token || ${COMP_WORDS[-1]-} == [=:] || ${#COMP_WORDS[@]} -eq 0 ]]; then
+      COMP_WORDS+=("$token")
+    elif [[ ${tokens[-1]} == "" ]]; then
+      COMP_WORDS+=("")
+    fi
+  done
   COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
   COMP_LINE=$line
   COMP_POINT=${#line}
@@ -98,13 +104,24 @@ expect "onemo-fwctl " "${commands[@]}"
 expect "onemo-fwctl up" update upgrade
 expect "onemo-fwctl re" remove-port
 expect "onemo-fwctl --module 2 --json er" erase
+expect "onemo-fwctl -m 1 -t 30 up" update upgrade
 expect "onemo-fwctl --" --session --module --json --quiet --timeout --help --version
 expect "onemo-fwctl --se" --session
-expect_has "onemo-fwctl write --" --mode= --offset= --module --json
+# After the command, its own options only (global ones go before it).
+expect_has "onemo-fwctl write --" --help --mode= --offset=
+expect "onemo-fwctl --json write --o" --offset=
+expect_has "onemo-fwctl update --" --via= --user= --password-stdin --ca-file= --mode=
+expect_has "onemo-fwctl add-port --" --model= --baud= --flow-control
+expect "onemo-fwctl config --p" --password-stdin
 expect "onemo-fwctl write --mode " hex transparent
 expect "onemo-fwctl update --via " host module
 expect "onemo-fwctl check " md5 sha1 sha256
 expect "onemo-fwctl config ti" timeout=
+expect "onemo-fwctl config url=x mode=" differential full
+expect "onemo-fwctl config mode=f" full
+expect "onemo-fwctl write --mode=t" transparent
+expect "onemo-fwctl update --via=" host module
+expect "onemo-fwctl update http://example.com/fw" # a URL: no file names
 expect "onemo-fwctl add-port --model ML307R-D" ML307R-DC ML307R-DL
 expect "onemo-fwctl write $tmp/files/fw." "$tmp/files/fw.bin" "$tmp/files/fw.pkg"
 expect "onemo-fwctl --timeout 60 update $tmp/files/fw.p" "$tmp/files/fw.pkg"

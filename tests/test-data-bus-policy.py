@@ -217,6 +217,41 @@ class BusPolicyTest(unittest.TestCase):
         # ...and must stop an interface it does not list before it reaches the service.
         self.assertEqual(out["debug"], denied)
 
+    def test_real_daemon(self):
+        """onemo-firmwared itself, as root on this bus standing in for the system bus."""
+        daemon = os.environ.get("ONEMO_FIRMWARED")
+        if os.geteuid() != 0 or not shutil.which("setpriv") or not daemon:
+            self.skipTest("needs root, setpriv and ONEMO_FIRMWARED (the built daemon)")
+        bus = self.connect()
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.address)
+        proc = subprocess.Popen([daemon], env=env, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(proc.wait, 10)
+        self.addCleanup(proc.terminate)
+
+        loop = GLib.MainLoop()
+        watch = Gio.bus_watch_name_on_connection(
+            bus, BUS_NAME, Gio.BusNameWatcherFlags.NONE, lambda *a: loop.quit(), None)
+        timeout = GLib.timeout_add_seconds(30, loop.quit)
+        loop.run()
+        GLib.source_remove(timeout)
+        Gio.bus_unwatch_name(watch)
+        self.assertIsNone(proc.poll(), "onemo-firmwared exited: " + (
+            proc.stderr.read() if proc.poll() is not None else ""))
+
+        calls = {
+            "objects": (BUS_NAME, MANAGER_PATH, "org.freedesktop.DBus.ObjectManager",
+                        "GetManagedObjects", None, []),
+            "version": (BUS_NAME, MANAGER_PATH, "org.freedesktop.DBus.Properties", "Get", "(ss)",
+                        ["org.onemo.Firmware.Manager", "Version"]),
+            "add-port": (BUS_NAME, MANAGER_PATH, "org.onemo.Firmware.Manager", "AddPort",
+                         "(sa{sv})", ["/dev/null", {}]),
+        }
+        out = self.run_as_nobody(calls)
+        self.assertEqual(out["objects"], "ok")
+        self.assertEqual(out["version"], "ok")
+        # /dev/null is no serial port: the service refuses it (or polkit does), the bus not.
+        self.assertTrue(out["add-port"].startswith("org.onemo.Firmware.Error."), out["add-port"])
+
 
 if __name__ == "__main__":
     if len(sys.argv) < 4:
