@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* onemo-firmwared: owns org.onemo.Firmware and exports one object per OneMO module.
+ *
+ * The configuration file (--config) names UART modules, which cannot be discovered, one group
+ * each:
+ *
+ *   [port gateway-uart]
+ *   device=/dev/ttyS1        # required: a tty
+ *   model=MN316-DBRS         # optional: the sub-model, when the revision does not name it
+ *   baud=115200              # optional, default 115200
+ *   flow-control=false       # optional: RTS/CTS, default false
+ */
+#include "config.h"
+#include "onemo-manager.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+
+#define BUS_NAME "org.onemo.Firmware"
+
+typedef struct {
+  GMainLoop *loop;
+  OnemoManager *manager;
+  OnemoDaemonOptions options;
+  char **ports;      /* --port DEVICE[:SUB-MODEL] */
+  char *config_file; /* --config */
+  int exit_code;
+} Daemon;
+
+static void
+port_added (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree char *device = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = onemo_manager_add_port_finish (ONEMO_MANAGER (source), result, &error);
+
+  if (path == NULL)
+    g_warning ("%s: %s", device, error->message);
+}
+
+static void
+add_port (Daemon *daemon, const char *device, const OnemoPortSettings *settings)
+{
+  onemo_manager_add_port_async (daemon->manager, device, settings, port_added, g_strdup (device));
+}
+
+/* --port DEVICE[:SUB-MODEL] */
+static void
+add_command_line_port (Daemon *daemon, const char *arg)
+{
+  OnemoPortSettings settings = { NULL, 115200, FALSE };
+  g_autofree char *device = g_strdup (arg);
+  char *colon = strrchr (device, ':');
+  g_autoptr (GError) error = NULL;
+
+  if (colon != NULL) {
+    *colon = '\0';
+    if (!onemo_port_settings_check_model (colon + 1, &settings.model, &error)) {
+      g_warning ("--port %s: %s", arg, error->message);
+      return;
+    }
+  }
+  add_port (daemon, device, &settings);
+}
+
+static gboolean
+read_config_group (GKeyFile *file, const char *group, char **out_device,
+                   OnemoPortSettings *settings, GError **error)
+{
+  g_autofree char *model = NULL;
+
+  *settings = (OnemoPortSettings){ NULL, 115200, FALSE };
+  *out_device = g_key_file_get_string (file, group, "device", error);
+  if (*out_device == NULL)
+    return FALSE;
+  model = g_key_file_get_string (file, group, "model", NULL);
+  if (model != NULL && !onemo_port_settings_check_model (model, &settings->model, error))
+    return FALSE;
+  if (g_key_file_has_key (file, group, "baud", NULL)) {
+    guint64 baud = g_key_file_get_uint64 (file, group, "baud", error);
+    if ((error != NULL && *error != NULL) || !onemo_port_settings_check_baud (baud, error))
+      return FALSE;
+    settings->baud = baud;
+  }
+  if (g_key_file_has_key (file, group, "flow-control", NULL)) {
+    settings->flow_control = g_key_file_get_boolean (file, group, "flow-control", error);
+    if (error != NULL && *error != NULL)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+load_config (Daemon *daemon, GError **error)
+{
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  g_auto (GStrv) groups = NULL;
+
+  if (!g_key_file_load_from_file (file, daemon->config_file, G_KEY_FILE_NONE, error))
+    return FALSE;
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++) {
+    g_autofree char *device = NULL;
+    g_autoptr (GError) group_error = NULL;
+    OnemoPortSettings settings;
+
+    if (!g_str_has_prefix (groups[i], "port ")) {
+      g_warning ("%s: unknown group [%s]", daemon->config_file, groups[i]);
+      continue;
+    }
+    if (!read_config_group (file, groups[i], &device, &settings, &group_error)) {
+      g_warning ("%s: [%s]: %s", daemon->config_file, groups[i], group_error->message);
+      continue;
+    }
+    add_port (daemon, device, &settings);
+  }
+  return TRUE;
+}
+
+static void
+bus_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!onemo_manager_export (daemon->manager, connection, &error)) {
+    g_warning ("Cannot export the manager: %s", error->message);
+    daemon->exit_code = 1;
+    g_main_loop_quit (daemon->loop);
+  }
+}
+
+static void
+name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr (GError) error = NULL;
+
+  g_debug ("Owning %s", name);
+  for (guint i = 0; daemon->ports != NULL && daemon->ports[i] != NULL; i++)
+    add_command_line_port (daemon, daemon->ports[i]);
+  if (daemon->config_file != NULL && !load_config (daemon, &error))
+    g_warning ("%s: %s", daemon->config_file, error->message);
+}
+
+static void
+name_lost (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  g_warning ("Lost the bus name %s", name);
+  daemon->exit_code = 1;
+  g_main_loop_quit (daemon->loop);
+}
+
+static gboolean
+quit_on_signal (gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  g_main_loop_quit (daemon->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  Daemon daemon = { 0 };
+  gboolean session = FALSE, verbose = FALSE, replace = FALSE;
+  gint64 max_package = ONEMO_DAEMON_MAX_PACKAGE_DEFAULT;
+  int command_timeout_ms = ONEMO_DAEMON_COMMAND_TIMEOUT_MS;
+  int upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S;
+  const GOptionEntry entries[] = {
+    { "session", 0, 0, G_OPTION_ARG_NONE, &session, "Use the session bus (tests)", NULL },
+    { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &daemon.ports, "Add a UART module (repeatable)",
+      "DEVICE[:SUB-MODEL]" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &daemon.config_file,
+      "Read UART modules from FILE ([port NAME] groups)", "FILE" },
+    { "max-package", 0, 0, G_OPTION_ARG_INT64, &max_package,
+      "The largest package Write() takes (16 MiB)", "BYTES" },
+    { "command-timeout-ms", 0, 0, G_OPTION_ARG_INT, &command_timeout_ms,
+      "How long the module may take to answer a command (10000)", "MS" },
+    { "upgrade-timeout", 0, 0, G_OPTION_ARG_INT, &upgrade_timeout_s,
+      "How long an upgrade may take, reboots included (300)", "SECONDS" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
+    { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running instance", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("— the OneMO firmware service");
+  g_autoptr (GError) error = NULL;
+  guint owner_id;
+
+  setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error)) {
+    g_printerr ("%s\n", error->message);
+    return 2;
+  }
+  if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s <= 0) {
+    g_printerr ("Limits must be positive\n");
+    return 2;
+  }
+  if (verbose)
+    g_log_set_debug_enabled (TRUE);
+
+  onemo_daemon_options_init (&daemon.options);
+  daemon.options.session_bus = session;
+  daemon.options.max_package = max_package;
+  daemon.options.command_timeout_ms = command_timeout_ms;
+  daemon.options.upgrade_timeout_s = upgrade_timeout_s;
+
+  daemon.loop = g_main_loop_new (NULL, FALSE);
+  daemon.manager = onemo_manager_new (&daemon.options);
+  g_unix_signal_add (SIGTERM, quit_on_signal, &daemon);
+  g_unix_signal_add (SIGINT, quit_on_signal, &daemon);
+  owner_id = g_bus_own_name (session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, BUS_NAME,
+                             G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT
+                                 | (replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
+                             bus_acquired, name_acquired, name_lost, &daemon, NULL);
+  g_main_loop_run (daemon.loop);
+
+  g_bus_unown_name (owner_id);
+  g_clear_object (&daemon.manager);
+  g_main_loop_unref (daemon.loop);
+  g_strfreev (daemon.ports);
+  g_free (daemon.config_file);
+  return daemon.exit_code;
+}

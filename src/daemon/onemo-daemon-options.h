@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The daemon's limits, set once from the command line and shared by the manager and every
+ * module: the defaults suit real modules, tests shorten them. */
+typedef struct {
+  gboolean session_bus;     /* tests: a pty is accepted as a port */
+  guint64 max_package;      /* the largest package Write() takes */
+  guint command_timeout_ms; /* one AT command, or one stage of a serial write */
+  guint download_timeout_s; /* a whole module download (AT+MFWDLOAD and its URCs) */
+  guint upgrade_timeout_s;  /* a whole AT+MFWUPGRADE, reboots included */
+  guint resume_window_ms;   /* how long "+MFWDLOAD: 0" may lag behind "+MFWDLOAD: 3" */
+} OnemoDaemonOptions;
+
+#define ONEMO_DAEMON_MAX_PACKAGE_DEFAULT (16 * 1024 * 1024)
+#define ONEMO_DAEMON_COMMAND_TIMEOUT_MS  10000
+#define ONEMO_DAEMON_DOWNLOAD_TIMEOUT_S  1800
+#define ONEMO_DAEMON_UPGRADE_TIMEOUT_S   300
+#define ONEMO_DAEMON_RESUME_WINDOW_MS    1000
+
+static inline void
+onemo_daemon_options_init (OnemoDaemonOptions *options)
+{
+  *options = (OnemoDaemonOptions){
+    .session_bus = FALSE,
+    .max_package = ONEMO_DAEMON_MAX_PACKAGE_DEFAULT,
+    .command_timeout_ms = ONEMO_DAEMON_COMMAND_TIMEOUT_MS,
+    .download_timeout_s = ONEMO_DAEMON_DOWNLOAD_TIMEOUT_S,
+    .upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S,
+    .resume_window_ms = ONEMO_DAEMON_RESUME_WINDOW_MS,
+  };
+}
+
+G_END_DECLS

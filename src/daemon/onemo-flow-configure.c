@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Configure() and GetConfiguration(): one AT+MFWCFG per key. Every key, type and value is
+ * checked before the first command, so bad input changes nothing on the module. */
+#include "onemo-command-sequence.h"
+#include "onemo-module-private.h"
+#include "onemo-at-command.h"
+#include "onemo-at-parsers.h"
+
+/* The numeric keys, in the order they are sent. */
+static const struct {
+  const char *key;
+  OnemoFeature feature;
+} number_keys[] = {
+  { "timeout", ONEMO_FEATURE_CFG_TIMEOUT }, { "mode", ONEMO_FEATURE_CFG_MODE },
+  { "progind", ONEMO_FEATURE_CFG_PROGIND }, { "ssl", ONEMO_FEATURE_CFG_SSL },
+  { "pkgsize", ONEMO_FEATURE_CFG_PKGSIZE },
+};
+
+#define invalid onemo_set_invalid
+
+static gboolean
+url_supported (OnemoModule *self, const char *url, GError **error)
+{
+  static const struct {
+    const char *scheme;
+    OnemoFeature feature;
+  } schemes[] = {
+    { "http", ONEMO_FEATURE_HTTP }, { "https", ONEMO_FEATURE_HTTPS }, { "ftp", ONEMO_FEATURE_FTP },
+    { "ftps", ONEMO_FEATURE_FTPS }, { "file", ONEMO_FEATURE_FILE },
+  };
+  const char *scheme;
+
+  if (!onemo_at_string_validate ("url", url, ONEMO_AT_URL_MAX, error))
+    return FALSE;
+  scheme = onemo_at_url_scheme (url);
+  if (scheme == NULL)
+    return invalid (error, "The url must start with http://, https://, ftp://, ftps:// or file://");
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
+    if (g_str_equal (scheme, schemes[i].scheme)) {
+      g_autofree char *what = g_strdup_printf ("use %s:// URLs", scheme);
+      return onemo_module_require (self, schemes[i].feature, what, error);
+    }
+  return invalid (error, "Unknown URL scheme");
+}
+
+static gboolean
+pkgsize_supported (OnemoModule *self, guint32 value, GError **error)
+{
+  const OnemoModel *model = onemo_module_get_model (self);
+
+  if (onemo_model_supports (model, ONEMO_FEATURE_CFG_PKGSIZE))
+    return TRUE;
+  if (onemo_model_supports (model, ONEMO_FEATURE_CFG_PKGSIZE_512)) {
+    if (value == ONEMO_AT_PKGSIZE_UNIT)
+      return TRUE;
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED, "%s takes pkgsize 512 only",
+                 model->sub_model);
+    return FALSE;
+  }
+  return onemo_module_require (self, ONEMO_FEATURE_CFG_PKGSIZE, "set pkgsize", error);
+}
+
+static gboolean
+number_valid (OnemoModule *self, guint index, GVariant *value, GError **error)
+{
+  const char *key = number_keys[index].key;
+  g_autofree char *what = g_strdup_printf ("set %s", key);
+  guint32 number;
+
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
+    return invalid (error, "\"%s\" must be of type u", key);
+  number = g_variant_get_uint32 (value);
+  if (!onemo_at_cfg_number_validate (key, number, error))
+    return FALSE;
+  if (number_keys[index].feature == ONEMO_FEATURE_CFG_PKGSIZE)
+    return pkgsize_supported (self, number, error);
+  return onemo_module_require (self, number_keys[index].feature, what, error);
+}
+
+static gboolean
+string_option (GVariant *settings, const char *key, const char **out, GError **error)
+{
+  g_autoptr (GVariant) value = g_variant_lookup_value (settings, key, NULL);
+
+  *out = NULL;
+  if (value == NULL)
+    return TRUE;
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return invalid (error, "\"%s\" must be of type s", key);
+  /* The string lives as long as @settings. */
+  *out = g_variant_get_string (value, NULL);
+  return TRUE;
+}
+
+static gboolean
+known_key (const char *key)
+{
+  if (g_str_equal (key, "url") || g_str_equal (key, "user") || g_str_equal (key, "password"))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (number_keys); i++)
+    if (g_str_equal (key, number_keys[i].key))
+      return TRUE;
+  return FALSE;
+}
+
+/* Checks everything and builds the commands; nothing is sent unless all of it is right. */
+static OnemoCommandSequence *
+build_configure (OnemoModule *self, GVariant *settings, GError **error)
+{
+  g_autoptr (OnemoCommandSequence) sequence = onemo_command_sequence_new ();
+  const char *url, *user, *password;
+  GVariantIter iter;
+  const char *key;
+
+  g_variant_iter_init (&iter, settings);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, NULL))
+    if (!known_key (key)) {
+      invalid (error, "Unknown setting \"%s\"", key);
+      return NULL;
+    }
+  if (g_variant_n_children (settings) == 0) {
+    invalid (error, "No settings given");
+    return NULL;
+  }
+  if (!string_option (settings, "url", &url, error)
+      || !string_option (settings, "user", &user, error)
+      || !string_option (settings, "password", &password, error))
+    return NULL;
+  if (url != NULL) {
+    if (!url_supported (self, url, error))
+      return NULL;
+    onemo_command_sequence_add (sequence, onemo_at_build_cfg_url (url), 0, FALSE);
+  }
+  if ((user == NULL) != (password == NULL)) {
+    invalid (error, "\"user\" and \"password\" go together");
+    return NULL;
+  }
+  if (user != NULL) {
+    if (!onemo_at_string_validate ("user", user, ONEMO_AT_AUTH_MAX, error)
+        || !onemo_at_string_validate ("password", password, ONEMO_AT_AUTH_MAX, error)
+        || !onemo_module_require (self, ONEMO_FEATURE_CFG_AUTH, "set a user and password", error))
+      return NULL;
+    onemo_command_sequence_add (sequence, onemo_at_build_cfg_auth (user, password),
+                                ONEMO_AT_COMMAND_FLAG_SECRET, FALSE);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (number_keys); i++) {
+    g_autoptr (GVariant) value = g_variant_lookup_value (settings, number_keys[i].key, NULL);
+
+    if (value == NULL)
+      continue;
+    if (!number_valid (self, i, value, error))
+      return NULL;
+    onemo_command_sequence_add (
+        sequence, onemo_at_build_cfg_number (number_keys[i].key, g_variant_get_uint32 (value)), 0,
+        FALSE);
+  }
+  return g_steal_pointer (&sequence);
+}
+
+static void
+configure_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GDBusMethodInvocation *invocation = user_data;
+  OnemoModule *self = g_object_get_data (G_OBJECT (invocation), "onemo-module");
+  GError *error = NULL;
+  g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
+
+  onemo_module_op_return (self, invocation, NULL, error);
+}
+
+static void
+run_sequence (OnemoModule *self, GDBusMethodInvocation *invocation, OnemoCommandSequence *sequence,
+              GAsyncReadyCallback callback)
+{
+  g_object_set_data_full (G_OBJECT (invocation), "onemo-module", g_object_ref (self),
+                          g_object_unref);
+  onemo_command_sequence_run_async (sequence, onemo_module_op_port (self),
+                                    onemo_module_get_options (self)->command_timeout_ms,
+                                    onemo_module_op_cancellable (self), callback, invocation);
+}
+
+gboolean
+onemo_flow_configure (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *settings)
+{
+  GError *error = NULL;
+  OnemoCommandSequence *sequence = build_configure (self, settings, &error);
+
+  if (sequence == NULL) {
+    g_dbus_method_invocation_take_error (invocation, error);
+    return TRUE;
+  }
+  if (!onemo_module_op_begin (self, invocation, "configuring", ONEMO_OP_NONE)) {
+    onemo_command_sequence_free (sequence);
+    return TRUE;
+  }
+  run_sequence (self, invocation, sequence, configure_done);
+  return TRUE;
+}
+
+/* ---- GetConfiguration ---- */
+
+static void
+add_answer (GVariantDict *dict, const OnemoMfwCfg *cfg)
+{
+  switch (cfg->key) {
+    case ONEMO_CFG_URL:
+      g_variant_dict_insert (dict, "url", "s", cfg->url != NULL ? cfg->url : "");
+      break;
+    case ONEMO_CFG_AUTH:
+      /* The module echoes the password; it never leaves the daemon. */
+      g_variant_dict_insert (dict, "user", "s", cfg->user != NULL ? cfg->user : "");
+      g_variant_dict_insert (dict, "password-set", "b",
+                             cfg->password != NULL && cfg->password[0] != '\0');
+      break;
+    default:
+      g_variant_dict_insert (dict, onemo_cfg_key_to_string (cfg->key), "u",
+                             (guint32)CLAMP (cfg->number, 0, G_MAXUINT32));
+      break;
+  }
+}
+
+static void
+get_configuration_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GDBusMethodInvocation *invocation = user_data;
+  OnemoModule *self = g_object_get_data (G_OBJECT (invocation), "onemo-module");
+  GError *error = NULL;
+  g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
+  g_auto (GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+
+  for (guint i = 0; responses != NULL && i < responses->len && error == NULL; i++) {
+    GStrv lines = g_ptr_array_index (responses, i);
+    OnemoMfwCfg cfg = { 0 };
+
+    if (lines == NULL || lines[0] == NULL)
+      continue; /* the module did not answer this key: nothing to say about it */
+    if (!onemo_at_parse_mfwcfg (lines[0], &cfg, &error))
+      break;
+    add_answer (&dict, &cfg);
+    onemo_mfwcfg_clear (&cfg);
+  }
+  if (error != NULL) {
+    onemo_module_op_return (self, invocation, NULL, error);
+    return;
+  }
+  onemo_module_op_return (self, invocation, g_variant_new ("(@a{sv})", g_variant_dict_end (&dict)),
+                          NULL);
+}
+
+gboolean
+onemo_flow_get_configuration (OnemoModule *self, GDBusMethodInvocation *invocation)
+{
+  static const struct {
+    OnemoCfgKey key;
+    OnemoFeatures features;
+  } keys[] = {
+    { ONEMO_CFG_URL, ONEMO_F (CFG_URL) },
+    { ONEMO_CFG_AUTH, ONEMO_F (CFG_AUTH) },
+    { ONEMO_CFG_TIMEOUT, ONEMO_F (CFG_TIMEOUT) },
+    { ONEMO_CFG_MODE, ONEMO_F (CFG_MODE) },
+    { ONEMO_CFG_PROGIND, ONEMO_F (CFG_PROGIND) },
+    { ONEMO_CFG_SSL, ONEMO_F (CFG_SSL) },
+    { ONEMO_CFG_PKGSIZE, ONEMO_F (CFG_PKGSIZE) | ONEMO_F (CFG_PKGSIZE_512) },
+  };
+  const OnemoModel *model = onemo_module_get_model (self);
+  OnemoCommandSequence *sequence;
+
+  if (!onemo_module_op_begin (self, invocation, NULL, ONEMO_OP_QUERY))
+    return TRUE;
+  sequence = onemo_command_sequence_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (model->features & keys[i].features)
+      /* The auth answer carries the password: keep it out of every log. */
+      onemo_command_sequence_add (
+          sequence, onemo_at_build_cfg_query (onemo_cfg_key_to_string (keys[i].key)),
+          keys[i].key == ONEMO_CFG_AUTH ? ONEMO_AT_COMMAND_FLAG_SECRET : 0, TRUE);
+  run_sequence (self, invocation, sequence, get_configuration_done);
+  return TRUE;
+}

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Write(h fd, a{sv}): the host streams a package from a caller's file over the serial port
+ * (AT+MFWDLOAD, hex or transparent), from an offset to resume, never holding it whole. */
+#include "onemo-module-private.h"
+#include "onemo-at-writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixfdlist.h>
+#include <gio/gunixinputstream.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct {
+  OnemoModule *module;
+  GDBusMethodInvocation *invocation;
+  guint64 size;
+  guint64 offset;
+  guint64 done;
+} WriteOp;
+
+typedef struct {
+  OnemoAtWriteMode mode;
+  guint64 offset;
+} WriteOptions;
+
+#define invalid onemo_set_invalid
+
+static gboolean
+parse_mode (OnemoModule *self, GVariant *value, OnemoAtWriteMode *mode, GError **error)
+{
+  const char *name;
+
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return invalid (error, "\"mode\" must be of type s");
+  name = g_variant_get_string (value, NULL);
+  if (g_str_equal (name, "hex")) {
+    *mode = ONEMO_AT_WRITE_HEX;
+    return onemo_module_require (self, ONEMO_FEATURE_DLOAD_HEX, "take hex writes", error);
+  }
+  if (g_str_equal (name, "transparent")) {
+    *mode = ONEMO_AT_WRITE_TRANSPARENT;
+    return onemo_module_require (self, ONEMO_FEATURE_DLOAD_TRANSPARENT, "take transparent writes",
+                                 error);
+  }
+  return invalid (error, "\"mode\" must be \"hex\" or \"transparent\"");
+}
+
+static gboolean
+parse_options (OnemoModule *self, GVariant *options, WriteOptions *out, GError **error)
+{
+  const OnemoModel *model = onemo_module_get_model (self);
+  gboolean have_mode = FALSE;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  out->offset = 0;
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
+    g_autoptr (GVariant) owned = value;
+
+    if (g_str_equal (key, "mode")) {
+      if (!parse_mode (self, value, &out->mode, error))
+        return FALSE;
+      have_mode = TRUE;
+    } else if (g_str_equal (key, "offset")) {
+      if (!g_variant_is_of_type (value, G_VARIANT_TYPE_UINT64))
+        return invalid (error, "\"offset\" must be of type t");
+      out->offset = g_variant_get_uint64 (value);
+    } else {
+      return invalid (error, "Unknown option \"%s\"", key);
+    }
+  }
+  if (!have_mode) {
+    /* Transparent where the sub-model has it: a third of the bytes on the wire. */
+    if (onemo_model_supports (model, ONEMO_FEATURE_DLOAD_TRANSPARENT))
+      out->mode = ONEMO_AT_WRITE_TRANSPARENT;
+    else if (!onemo_module_require (self, ONEMO_FEATURE_DLOAD_HEX,
+                                    "take a package over the serial port", error))
+      return FALSE;
+    else
+      out->mode = ONEMO_AT_WRITE_HEX;
+  }
+  if (out->offset != 0
+      && !onemo_module_require (self, ONEMO_FEATURE_DLOAD_OFFSET, "resume a write at an offset",
+                                error))
+    return FALSE;
+  return TRUE;
+}
+
+/* The caller's fd: a readable regular file, not empty, not over the cap. */
+static gboolean
+check_package_fd (OnemoModule *self, int fd, guint64 *out_size, GError **error)
+{
+  guint64 cap = onemo_module_get_options (self)->max_package;
+  struct stat st;
+  int flags;
+
+  if (fstat (fd, &st) != 0)
+    return invalid (error, "Cannot stat the package: %s", g_strerror (errno));
+  if (!S_ISREG (st.st_mode))
+    return invalid (error, "The package must be a regular file");
+  flags = fcntl (fd, F_GETFL);
+  if (flags < 0 || ((flags & O_ACCMODE) != O_RDONLY && (flags & O_ACCMODE) != O_RDWR))
+    return invalid (error, "The package's file descriptor is not open for reading");
+  if (st.st_size <= 0)
+    return invalid (error, "The package is empty");
+  if ((guint64)st.st_size > cap)
+    return invalid (
+        error, "The package's %" G_GUINT64_FORMAT " bytes exceed the cap of %" G_GUINT64_FORMAT,
+        (guint64)st.st_size, cap);
+  *out_size = st.st_size;
+  return TRUE;
+}
+
+static int
+take_package_fd (OnemoModule *self, GUnixFDList *fd_list, GVariant *handle, guint64 *out_size,
+                 GError **error)
+{
+  gint32 index = g_variant_get_handle (handle);
+  int fd;
+
+  if (fd_list == NULL || index < 0 || index >= g_unix_fd_list_get_length (fd_list)) {
+    invalid (error, "No file descriptor was passed");
+    return -1;
+  }
+  fd = g_unix_fd_list_get (fd_list, index, error);
+  if (fd >= 0 && !check_package_fd (self, fd, out_size, error)) {
+    close (fd);
+    return -1;
+  }
+  return fd;
+}
+
+static void
+write_progress (OnemoAtPort *port, guint64 written, guint64 total, gpointer user_data)
+{
+  WriteOp *op = user_data;
+
+  op->done = op->offset + written;
+  onemo_module_report_download (op->module, 1, op->size, op->done);
+}
+
+static void
+write_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  WriteOp *op = user_data;
+  GError *error = NULL;
+
+  if (onemo_at_write_package_finish (ONEMO_AT_PORT (source), result, &error))
+    onemo_module_report_download (op->module, 2, op->size, op->size);
+  else if (!g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED)
+           && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    onemo_module_report_download (op->module, 3, op->size, op->done);
+  onemo_module_op_return (op->module, op->invocation, NULL, error);
+  g_object_unref (op->module);
+  g_free (op);
+}
+
+gboolean
+onemo_flow_write (OnemoModule *self, GDBusMethodInvocation *invocation, GUnixFDList *fd_list,
+                  GVariant *fd_handle, GVariant *options)
+{
+  g_autoptr (GInputStream) stream = NULL;
+  int fd = -1;
+  GError *error = NULL;
+  WriteOptions write_options = { ONEMO_AT_WRITE_TRANSPARENT, 0 };
+  guint64 size = 0;
+  WriteOp *op;
+
+  if (!parse_options (self, options, &write_options, &error)
+      || (fd = take_package_fd (self, fd_list, fd_handle, &size, &error)) < 0) {
+    g_dbus_method_invocation_take_error (invocation, error);
+    return TRUE;
+  }
+  if (write_options.offset >= size) {
+    close (fd);
+    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                                           "The offset is past the package's end");
+    return TRUE;
+  }
+  if (lseek (fd, write_options.offset, SEEK_SET) < 0) {
+    close (fd);
+    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                                           "Cannot seek in the package: %s", g_strerror (errno));
+    return TRUE;
+  }
+  if (!onemo_module_op_begin (self, invocation, "writing", ONEMO_OP_CANCELLABLE)) {
+    close (fd);
+    return TRUE;
+  }
+
+  op = g_new0 (WriteOp, 1);
+  op->module = g_object_ref (self);
+  op->invocation = invocation;
+  op->size = size;
+  op->offset = write_options.offset;
+  op->done = op->offset;
+  onemo_module_report_download (self, 1, size, op->offset);
+  stream = g_unix_input_stream_new (fd, TRUE);
+  onemo_at_write_package_async (onemo_module_op_port (self), stream, op->offset, size - op->offset,
+                                write_options.mode,
+                                onemo_module_get_options (self)->command_timeout_ms, write_progress,
+                                op, onemo_module_op_cancellable (self), write_done, op);
+  return TRUE;
+}

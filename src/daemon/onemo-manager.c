@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "onemo-manager.h"
+
+#include "config.h"
+#include "onemo-error.h"
+#include "onemo-module.h"
+
+struct _OnemoManager {
+  OnemoDBusFirmwareManagerSkeleton parent_instance;
+
+  const OnemoDaemonOptions *options;
+  GDBusObjectManagerServer *object_manager;
+  /* Resolved device path → object path ("" while the module is being identified). */
+  GHashTable *held;
+  guint next_index;
+};
+
+G_DEFINE_FINAL_TYPE (OnemoManager, onemo_manager, ONEMO_DBUS_TYPE_FIRMWARE_MANAGER_SKELETON)
+
+typedef struct {
+  char *resolved;
+  OnemoModule *module;
+} AddPortData;
+
+static void
+add_port_data_free (AddPortData *data)
+{
+  g_free (data->resolved);
+  g_clear_object (&data->module);
+  g_free (data);
+}
+
+static void
+add_port_identified (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  OnemoManager *self = g_task_get_source_object (task);
+  AddPortData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OnemoDBusObjectSkeleton) object = NULL;
+  g_autofree char *path = NULL;
+
+  if (!onemo_module_identify_finish (data->module, result, &error)) {
+    g_hash_table_remove (self->held, data->resolved);
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  path = g_strdup_printf (ONEMO_MODULE_PATH_BASE "%u", self->next_index++);
+  object = onemo_dbus_object_skeleton_new (path);
+  onemo_dbus_object_skeleton_set_firmware (object, ONEMO_DBUS_FIRMWARE (data->module));
+  g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
+  g_hash_table_insert (self->held, g_strdup (data->resolved), g_strdup (path));
+  g_message ("%s: %s %s at %s", onemo_dbus_firmware_get_port (ONEMO_DBUS_FIRMWARE (data->module)),
+             onemo_dbus_firmware_get_sub_model (ONEMO_DBUS_FIRMWARE (data->module)),
+             onemo_dbus_firmware_get_revision (ONEMO_DBUS_FIRMWARE (data->module)), path);
+  g_task_return_pointer (task, g_steal_pointer (&path), g_free);
+}
+
+void
+onemo_manager_add_port_async (OnemoManager *self, const char *device,
+                              const OnemoPortSettings *settings, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+  AddPortData *data = g_new0 (AddPortData, 1);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, onemo_manager_add_port_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)add_port_data_free);
+  if (!onemo_port_check_device (device, self->options->session_bus, &data->resolved, &error)) {
+    g_task_return_error (task, error);
+    return;
+  }
+  if (g_hash_table_contains (self->held, data->resolved)) {
+    g_task_return_new_error (task, ONEMO_ERROR, ONEMO_ERROR_BUSY, "%s already belongs to a module",
+                             device);
+    return;
+  }
+  g_hash_table_insert (self->held, g_strdup (data->resolved), g_strdup (""));
+  data->module = onemo_module_new (device, settings->baud, settings->flow_control, settings->model,
+                                   self->options);
+  onemo_module_identify_async (data->module, NULL, add_port_identified, g_steal_pointer (&task));
+}
+
+char *
+onemo_manager_add_port_finish (OnemoManager *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+add_port_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GDBusMethodInvocation *invocation = user_data;
+  GError *error = NULL;
+  g_autofree char *path = onemo_manager_add_port_finish (ONEMO_MANAGER (source), result, &error);
+
+  if (path == NULL) {
+    onemo_error_normalize (&error);
+    g_dbus_method_invocation_take_error (invocation, error);
+    return;
+  }
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(o)", path));
+}
+
+static gboolean
+handle_add_port (OnemoDBusFirmwareManager *object, GDBusMethodInvocation *invocation,
+                 const char *device, GVariant *options, gpointer user_data)
+{
+  OnemoManager *self = ONEMO_MANAGER (object);
+  OnemoPortSettings settings;
+  GError *error = NULL;
+
+  if (!onemo_port_settings_parse (options, &settings, &error)) {
+    g_dbus_method_invocation_take_error (invocation, error);
+    return TRUE;
+  }
+  onemo_manager_add_port_async (self, device, &settings, add_port_done, invocation);
+  return TRUE;
+}
+
+static gboolean
+remove_held (gpointer key, gpointer value, gpointer user_data)
+{
+  return g_str_equal (value, user_data);
+}
+
+static gboolean
+handle_remove_port (OnemoDBusFirmwareManager *object, GDBusMethodInvocation *invocation,
+                    const char *path, gpointer user_data)
+{
+  OnemoManager *self = ONEMO_MANAGER (object);
+  g_autoptr (GDBusObject) found = NULL;
+  g_autoptr (GDBusInterface) firmware = NULL;
+
+  if (g_str_has_prefix (path, ONEMO_MODULE_PATH_BASE))
+    found = g_dbus_object_manager_get_object (G_DBUS_OBJECT_MANAGER (self->object_manager), path);
+  if (found != NULL)
+    firmware = g_dbus_object_get_interface (found, "org.onemo.Firmware");
+  if (firmware == NULL) {
+    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                                           "No module at %s", path);
+    return TRUE;
+  }
+  if (onemo_module_is_busy (ONEMO_MODULE (firmware))) {
+    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_BUSY,
+                                           "An operation runs on %s", path);
+    return TRUE;
+  }
+  g_hash_table_foreach_remove (self->held, remove_held, (gpointer)path);
+  g_dbus_object_manager_server_unexport (self->object_manager, path);
+  g_dbus_method_invocation_return_value (invocation, NULL);
+  return TRUE;
+}
+
+gboolean
+onemo_manager_export (OnemoManager *self, GDBusConnection *connection, GError **error)
+{
+  g_dbus_object_manager_server_set_connection (self->object_manager, connection);
+  return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self), connection,
+                                           ONEMO_MANAGER_PATH, error);
+}
+
+OnemoManager *
+onemo_manager_new (const OnemoDaemonOptions *options)
+{
+  OnemoManager *self = g_object_new (ONEMO_TYPE_MANAGER, NULL);
+
+  self->options = options;
+  return self;
+}
+
+static void
+onemo_manager_finalize (GObject *object)
+{
+  OnemoManager *self = ONEMO_MANAGER (object);
+
+  g_clear_object (&self->object_manager);
+  g_hash_table_unref (self->held);
+  G_OBJECT_CLASS (onemo_manager_parent_class)->finalize (object);
+}
+
+static void
+onemo_manager_class_init (OnemoManagerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = onemo_manager_finalize;
+}
+
+static void
+onemo_manager_init (OnemoManager *self)
+{
+  self->object_manager = g_dbus_object_manager_server_new (ONEMO_MANAGER_PATH);
+  self->held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  onemo_dbus_firmware_manager_set_version (ONEMO_DBUS_FIRMWARE_MANAGER (self), PACKAGE_VERSION);
+  g_signal_connect (self, "handle-add-port", G_CALLBACK (handle_add_port), NULL);
+  g_signal_connect (self, "handle-remove-port", G_CALLBACK (handle_remove_port), NULL);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "onemo-daemon-options.h"
+#include "onemo-dbus-generated.h"
+#include "onemo-model.h"
+
+G_BEGIN_DECLS
+
+#define ONEMO_MANAGER_PATH     "/org/onemo/Firmware"
+#define ONEMO_MODULE_PATH_BASE "/org/onemo/Firmware/Module/"
+
+/**
+ * OnemoManager:
+ *
+ * org.onemo.Firmware.Manager at /org/onemo/Firmware, and the object manager that lists one
+ * module object per port. AddPort() validates the device and the options before anything is
+ * opened, identifies the module, then exports it.
+ */
+#define ONEMO_TYPE_MANAGER (onemo_manager_get_type ())
+G_DECLARE_FINAL_TYPE (OnemoManager, onemo_manager, ONEMO, MANAGER, OnemoDBusFirmwareManagerSkeleton)
+
+/* @options must outlive the manager. */
+OnemoManager *onemo_manager_new (const OnemoDaemonOptions *options);
+
+gboolean onemo_manager_export (OnemoManager *self, GDBusConnection *connection, GError **error);
+
+/* The port's settings as AddPort() takes them. */
+typedef struct {
+  const OnemoModel *model; /* NULL: from the module's revision */
+  guint baud;
+  gboolean flow_control;
+} OnemoPortSettings;
+
+/* AddPort() without D-Bus, for --port and the configuration file: the same checks. */
+void onemo_manager_add_port_async (OnemoManager *self, const char *device,
+                                   const OnemoPortSettings *settings, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+/* The new module's object path. */
+char *onemo_manager_add_port_finish (OnemoManager *self, GAsyncResult *result, GError **error);
+
+/* ---- onemo-manager-port.c: the checks, before anything is opened ---- */
+
+/**
+ * onemo_port_check_device:
+ * @allow_pty: accept a /dev/pts/N pseudo-terminal (the session bus, for tests)
+ * @out_resolved: the path with symlinks resolved, the key that tells held devices apart
+ *
+ * stat()s @device, never opening it: it must be an absolute path to a character device that is
+ * a tty (/sys/class/tty/<name> exists), or with @allow_pty a Unix98 pty. InvalidArgument
+ * otherwise.
+ */
+gboolean onemo_port_check_device (const char *device, gboolean allow_pty, char **out_resolved,
+                                  GError **error);
+
+/* Reads AddPort()'s options: "model" (s), "baud" (u), "flow-control" (b). */
+gboolean onemo_port_settings_parse (GVariant *options, OnemoPortSettings *out, GError **error);
+
+/* A sub-model name and a baud rate as the configuration file and --port give them. */
+gboolean onemo_port_settings_check_model (const char *name, const OnemoModel **out, GError **error);
+gboolean onemo_port_settings_check_baud (guint64 baud, GError **error);
+
+G_END_DECLS

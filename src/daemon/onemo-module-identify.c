@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Who is on the port: ATE0, AT+CMEE=1, ATI, AT+CGMI/CGMM/CGMR/CGSN, then the test forms of
+ * what the sub-model should have, which may narrow its capabilities (never widen them). */
+#include "onemo-command-sequence.h"
+#include "onemo-module-private.h"
+#include "onemo-at-command.h"
+#include "onemo-at-parsers.h"
+
+#include <stdlib.h>
+
+typedef struct {
+  OnemoAtPort *port;
+  OnemoIdentity identity; /* manufacturer, model, revision */
+  char *imei;
+  const OnemoModel *sub_model;
+} IdentifyData;
+
+static void
+identify_data_free (IdentifyData *data)
+{
+  if (data->port != NULL)
+    onemo_at_port_close (data->port);
+  g_clear_object (&data->port);
+  onemo_identity_clear (&data->identity);
+  g_free (data->imei);
+  g_free (data);
+}
+
+static const char *
+first_line (GStrv lines)
+{
+  return lines != NULL && lines[0] != NULL ? lines[0] : "";
+}
+
+/* The upper bound of "a-b" or "a". */
+static guint64
+range_max (const char *item)
+{
+  const char *dash = strchr (item, '-');
+
+  return g_ascii_strtoull (dash != NULL ? dash + 1 : item, NULL, 10);
+}
+
+static gboolean
+group_has (GStrv group, const char *item)
+{
+  return group != NULL && g_strv_contains ((const char *const *)group, item);
+}
+
+/* Clears what the module's own test forms say it lacks; an answer we cannot read changes
+ * nothing, since the model table is the safer word. */
+static OnemoFeatures
+narrow_features (OnemoFeatures features, GStrv cfg_test, GStrv dload_test)
+{
+  static const struct {
+    const char *key;
+    OnemoFeatures features;
+  } cfg_keys[] = {
+    { "url", ONEMO_F (CFG_URL) },
+    { "auth", ONEMO_F (CFG_AUTH) },
+    { "timeout", ONEMO_F (CFG_TIMEOUT) },
+    { "mode", ONEMO_F (CFG_MODE) },
+    { "progind", ONEMO_F (CFG_PROGIND) },
+    { "ssl", ONEMO_F (CFG_SSL) },
+    { "pkgsize", ONEMO_F (CFG_PKGSIZE) | ONEMO_F (CFG_PKGSIZE_512) },
+  };
+  g_autoptr (GPtrArray) groups = NULL;
+
+  if (cfg_test != NULL
+      && onemo_at_parse_test_response (first_line (cfg_test), "+MFWCFG", &groups, NULL)) {
+    for (guint i = 0; i < G_N_ELEMENTS (cfg_keys); i++)
+      if (!group_has (g_ptr_array_index (groups, 0), cfg_keys[i].key))
+        features &= ~cfg_keys[i].features;
+  }
+  g_clear_pointer (&groups, g_ptr_array_unref);
+
+  if (dload_test != NULL
+      && onemo_at_parse_test_response (first_line (dload_test), "+MFWDLOAD", &groups, NULL)
+      && groups->len >= 2) {
+    GStrv offsets = g_ptr_array_index (groups, 0);
+    GStrv lengths = g_ptr_array_index (groups, 1);
+
+    if (offsets[0] != NULL && range_max (offsets[0]) == 0)
+      features &= ~ONEMO_F (DLOAD_OFFSET);
+    if (lengths[0] != NULL && range_max (lengths[0]) > ONEMO_AT_HEX_CHUNK)
+      features &= ~ONEMO_F (DLOAD_HEX);
+  }
+  return features;
+}
+
+static void
+identify_tests_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  OnemoModule *self = g_task_get_source_object (task);
+  IdentifyData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
+  OnemoFeatures features;
+
+  if (responses == NULL) {
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  features = narrow_features (data->sub_model->features, g_ptr_array_index (responses, 0),
+                              responses->len > 1 ? g_ptr_array_index (responses, 1) : NULL);
+  onemo_module_set_identity (self, data->identity.manufacturer, data->identity.model,
+                             data->sub_model, features, data->identity.revision, data->imei);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+read_identity (OnemoModule *self, GPtrArray *responses, IdentifyData *data, GError **error)
+{
+  /* Responses: ATE0, AT+CMEE=1, ATI, AT+CGMI, AT+CGMM, AT+CGMR, AT+CGSN. */
+  g_autofree char *manufacturer = NULL;
+  g_autofree char *model = NULL;
+  g_autofree char *revision = NULL;
+
+  if (!onemo_at_parse_ati ((const char *const *)g_ptr_array_index (responses, 2), &data->identity,
+                           error)
+      || !onemo_at_parse_cgmi (first_line (g_ptr_array_index (responses, 3)), &manufacturer, error)
+      || !onemo_at_parse_cgmm (first_line (g_ptr_array_index (responses, 4)), &model, error)
+      || !onemo_at_parse_cgmr (first_line (g_ptr_array_index (responses, 5)), &revision, error)
+      || !onemo_at_parse_cgsn (first_line (g_ptr_array_index (responses, 6)), &data->imei, error))
+    return FALSE;
+  /* The dedicated commands are the precise answers; ATI only fills in the order. */
+  g_free (data->identity.manufacturer);
+  data->identity.manufacturer = g_steal_pointer (&manufacturer);
+  g_free (data->identity.model);
+  data->identity.model = g_steal_pointer (&model);
+  g_free (data->identity.revision);
+  data->identity.revision = g_steal_pointer (&revision);
+
+  data->sub_model = onemo_model_from_revision (data->identity.revision);
+  if (data->sub_model == NULL)
+    data->sub_model = onemo_module_get_model_hint (self);
+  if (data->sub_model == NULL) {
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED,
+                 "Unknown module: model \"%s\", revision \"%s\"; name its sub-model with the "
+                 "\"model\" option",
+                 data->identity.model, data->identity.revision);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+identify_basics_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  OnemoModule *self = g_task_get_source_object (task);
+  IdentifyData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
+  OnemoCommandSequence *tests;
+  GCancellable *cancellable;
+
+  if (responses == NULL || !read_identity (self, responses, data, &error)) {
+    g_prefix_error (&error, "Identifying the module on %s: ", onemo_module_get_device (self));
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  tests = onemo_command_sequence_new ();
+  onemo_command_sequence_add (tests, g_strdup ("AT+MFWCFG=?"), 0, TRUE);
+  if (data->sub_model->features & (ONEMO_F (DLOAD_HEX) | ONEMO_F (DLOAD_TRANSPARENT)))
+    onemo_command_sequence_add (tests, g_strdup ("AT+MFWDLOAD=?"), 0, TRUE);
+  /* Read before the task is handed on: argument order is unspecified. */
+  cancellable = g_task_get_cancellable (task);
+  onemo_command_sequence_run_async (tests, data->port,
+                                    onemo_module_get_options (self)->command_timeout_ms,
+                                    cancellable, identify_tests_done, g_steal_pointer (&task));
+}
+
+void
+onemo_module_identify_async (OnemoModule *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  IdentifyData *data = g_new0 (IdentifyData, 1);
+  OnemoCommandSequence *basics;
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, onemo_module_identify_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)identify_data_free);
+  data->port = onemo_module_open_port (self, &error);
+  if (data->port == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  basics = onemo_command_sequence_new ();
+  onemo_command_sequence_add (basics, g_strdup ("ATE0"), 0, FALSE);
+  onemo_command_sequence_add (basics, g_strdup ("AT+CMEE=1"), 0, FALSE);
+  onemo_command_sequence_add (basics, g_strdup ("ATI"), 0, FALSE);
+  onemo_command_sequence_add (basics, g_strdup ("AT+CGMI"), 0, FALSE);
+  onemo_command_sequence_add (basics, g_strdup ("AT+CGMM"), 0, FALSE);
+  onemo_command_sequence_add (basics, g_strdup ("AT+CGMR"), 0, FALSE);
+  onemo_command_sequence_add (basics, g_strdup ("AT+CGSN"), 0, FALSE);
+  onemo_command_sequence_run_async (basics, data->port,
+                                    onemo_module_get_options (self)->command_timeout_ms,
+                                    cancellable, identify_basics_done, g_steal_pointer (&task));
+}
+
+gboolean
+onemo_module_identify_finish (OnemoModule *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

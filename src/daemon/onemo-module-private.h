@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "onemo-at-port.h"
+#include "onemo-error.h"
+#include "onemo-module.h"
+
+G_BEGIN_DECLS
+
+/* What the flows see of their module: the operation guard, the port, the model, the limits. */
+
+typedef enum {
+  ONEMO_OP_NONE = 0,
+  ONEMO_OP_CANCELLABLE = 1 << 0, /* Cancel() may stop it */
+  ONEMO_OP_QUERY = 1 << 1,       /* leaves State and LastError alone */
+} OnemoOpFlags;
+
+/**
+ * onemo_module_op_begin:
+ * @state: the State for the operation's run ("configuring" …), ignored for a query
+ *
+ * Takes the module for one operation and opens its port. On failure (Busy, or a port that
+ * cannot be opened) it has already answered @invocation and returns FALSE.
+ */
+gboolean onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation,
+                                const char *state, OnemoOpFlags flags);
+
+/* The running operation's port and cancellable. */
+OnemoAtPort *onemo_module_op_port (OnemoModule *self);
+GCancellable *onemo_module_op_cancellable (OnemoModule *self);
+
+/* Marks the running operation as one Cancel() refuses from now on (an upgrade). */
+void onemo_module_op_set_cancellable (OnemoModule *self, gboolean cancellable);
+
+/* Changes State during the operation (an upgrade that reboots). */
+void onemo_module_op_set_state (OnemoModule *self, const char *state);
+
+/**
+ * onemo_module_op_return:
+ * @value: (nullable): the method's return value (floating refs are sunk)
+ * @error: (nullable): the failure, taken
+ *
+ * Ends the operation: closes the port, sets State and LastError, and answers @invocation.
+ */
+void onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *value,
+                             GError *error);
+
+const OnemoModel *onemo_module_get_model (OnemoModule *self);
+const OnemoDaemonOptions *onemo_module_get_options (OnemoModule *self);
+
+/* The capability check every flow does before anything else; sets NotSupported. */
+gboolean onemo_module_require (OnemoModule *self, OnemoFeature feature, const char *what,
+                               GError **error);
+
+/* Reports progress as DownloadProgress, DownloadTotal and DownloadedBytes; "loading" reports
+ * are throttled to every 1 % or 64 KiB, the final ones always go out. */
+void onemo_module_report_download (OnemoModule *self, guint state, guint64 total, guint64 done);
+
+/* Sets ONEMO_ERROR_INVALID_ARGUMENT with a formatted message; returns FALSE. */
+G_GNUC_PRINTF (2, 3) gboolean onemo_set_invalid (GError **error, const char *format, ...);
+
+/* The identification's results (onemo-module-identify.c). */
+void onemo_module_set_identity (OnemoModule *self, const char *manufacturer, const char *model,
+                                const OnemoModel *sub_model, OnemoFeatures features,
+                                const char *revision, const char *imei);
+
+const char *onemo_module_get_device (OnemoModule *self);
+const OnemoModel *onemo_module_get_model_hint (OnemoModule *self);
+
+/* Opens a port to the module outside an operation (identification). */
+OnemoAtPort *onemo_module_open_port (OnemoModule *self, GError **error);
+
+/* The flows, one per file: each validates its arguments, then runs and answers @invocation. */
+gboolean onemo_flow_configure (OnemoModule *self, GDBusMethodInvocation *invocation,
+                               GVariant *settings);
+gboolean onemo_flow_get_configuration (OnemoModule *self, GDBusMethodInvocation *invocation);
+gboolean onemo_flow_checksum (OnemoModule *self, GDBusMethodInvocation *invocation,
+                              guint algorithm);
+gboolean onemo_flow_erase (OnemoModule *self, GDBusMethodInvocation *invocation);
+gboolean onemo_flow_download (OnemoModule *self, GDBusMethodInvocation *invocation);
+gboolean onemo_flow_write (OnemoModule *self, GDBusMethodInvocation *invocation,
+                           GUnixFDList *fd_list, GVariant *fd_handle, GVariant *options);
+gboolean onemo_flow_upgrade (OnemoModule *self, GDBusMethodInvocation *invocation);
+
+G_END_DECLS

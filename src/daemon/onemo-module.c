@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "onemo-module-private.h"
+
+#include <gio/gunixfdlist.h>
+
+struct _OnemoModule {
+  OnemoDBusFirmwareSkeleton parent_instance;
+
+  char *device;
+  guint baud;
+  gboolean flow_control;
+  const OnemoModel *model_hint;
+  const OnemoDaemonOptions *options;
+
+  /* The sub-model as identified, its features narrowed by the module's test forms. */
+  OnemoModel model;
+
+  /* The running operation, if any. */
+  gboolean busy;
+  OnemoOpFlags op_flags;
+  gboolean op_cancellable;
+  OnemoAtPort *port;
+  GCancellable *cancellable;
+
+  guint64 last_reported; /* DownloadedBytes at the last "loading" signal */
+};
+
+G_DEFINE_FINAL_TYPE (OnemoModule, onemo_module, ONEMO_DBUS_TYPE_FIRMWARE_SKELETON)
+
+OnemoModule *
+onemo_module_new (const char *device, guint baud, gboolean flow_control,
+                  const OnemoModel *model_hint, const OnemoDaemonOptions *options)
+{
+  OnemoModule *self = g_object_new (ONEMO_TYPE_MODULE, NULL);
+
+  self->device = g_strdup (device);
+  self->baud = baud;
+  self->flow_control = flow_control;
+  self->model_hint = model_hint;
+  self->options = options;
+  onemo_dbus_firmware_set_port (ONEMO_DBUS_FIRMWARE (self), device);
+  return self;
+}
+
+gboolean
+onemo_module_is_busy (OnemoModule *self)
+{
+  return self->busy;
+}
+
+const char *
+onemo_module_get_device (OnemoModule *self)
+{
+  return self->device;
+}
+
+const OnemoModel *
+onemo_module_get_model_hint (OnemoModule *self)
+{
+  return self->model_hint;
+}
+
+const OnemoModel *
+onemo_module_get_model (OnemoModule *self)
+{
+  return &self->model;
+}
+
+const OnemoDaemonOptions *
+onemo_module_get_options (OnemoModule *self)
+{
+  return self->options;
+}
+
+OnemoAtPort *
+onemo_module_open_port (OnemoModule *self, GError **error)
+{
+  return onemo_at_port_open (self->device, self->baud, self->flow_control, error);
+}
+
+void
+onemo_module_set_identity (OnemoModule *self, const char *manufacturer, const char *model,
+                           const OnemoModel *sub_model, OnemoFeatures features,
+                           const char *revision, const char *imei)
+{
+  OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
+  g_auto (GStrv) capabilities = NULL;
+
+  self->model = *sub_model;
+  self->model.features = features;
+  capabilities = onemo_model_capabilities (&self->model);
+
+  onemo_dbus_firmware_set_manufacturer (iface, manufacturer);
+  onemo_dbus_firmware_set_model (iface, model);
+  onemo_dbus_firmware_set_sub_model (iface, sub_model->sub_model);
+  onemo_dbus_firmware_set_revision (iface, revision);
+  onemo_dbus_firmware_set_imei (iface, imei);
+  onemo_dbus_firmware_set_capabilities (iface, (const char *const *)capabilities);
+}
+
+gboolean
+onemo_module_require (OnemoModule *self, OnemoFeature feature, const char *what, GError **error)
+{
+  if (onemo_model_supports (&self->model, feature))
+    return TRUE;
+  g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED, "%s cannot %s", self->model.sub_model,
+               what);
+  return FALSE;
+}
+
+gboolean
+onemo_set_invalid (GError **error, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, message);
+  return FALSE;
+}
+
+/* ---- The operation guard ---- */
+
+gboolean
+onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, const char *state,
+                       OnemoOpFlags flags)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->busy) {
+    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_BUSY,
+                                           "Another operation runs on %s", self->device);
+    return FALSE;
+  }
+  self->port = onemo_module_open_port (self, &error);
+  if (self->port == NULL) {
+    onemo_module_op_return (self, invocation, NULL, g_steal_pointer (&error));
+    return FALSE;
+  }
+  self->busy = TRUE;
+  self->op_flags = flags;
+  self->op_cancellable = (flags & ONEMO_OP_CANCELLABLE) != 0;
+  self->cancellable = g_cancellable_new ();
+  if (!(flags & ONEMO_OP_QUERY))
+    onemo_dbus_firmware_set_state (ONEMO_DBUS_FIRMWARE (self), state);
+  return TRUE;
+}
+
+OnemoAtPort *
+onemo_module_op_port (OnemoModule *self)
+{
+  return self->port;
+}
+
+GCancellable *
+onemo_module_op_cancellable (OnemoModule *self)
+{
+  return self->cancellable;
+}
+
+void
+onemo_module_op_set_cancellable (OnemoModule *self, gboolean cancellable)
+{
+  self->op_cancellable = cancellable;
+}
+
+void
+onemo_module_op_set_state (OnemoModule *self, const char *state)
+{
+  onemo_dbus_firmware_set_state (ONEMO_DBUS_FIRMWARE (self), state);
+}
+
+void
+onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *value,
+                        GError *error)
+{
+  OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
+  gboolean query = self->busy && (self->op_flags & ONEMO_OP_QUERY);
+
+  if (self->port != NULL)
+    onemo_at_port_close (self->port);
+  g_clear_object (&self->port);
+  g_clear_object (&self->cancellable);
+  self->busy = FALSE;
+
+  if (error != NULL) {
+    g_autofree char *name = NULL;
+
+    onemo_error_normalize (&error);
+    name = g_dbus_error_encode_gerror (error);
+    if (!query) {
+      g_autofree char *last = g_strdup_printf ("%s: %s", name, error->message);
+      onemo_dbus_firmware_set_state (iface, "failed");
+      onemo_dbus_firmware_set_last_error (iface, last);
+    }
+    g_debug ("%s: %s: %s", self->device, g_dbus_method_invocation_get_method_name (invocation),
+             error->message);
+    g_dbus_method_invocation_take_error (invocation, error);
+    if (value != NULL)
+      g_variant_unref (g_variant_ref_sink (value));
+    return;
+  }
+  if (!query) {
+    onemo_dbus_firmware_set_state (iface, "finished");
+    onemo_dbus_firmware_set_last_error (iface, "");
+  }
+  g_dbus_method_invocation_return_value (invocation, value);
+}
+
+void
+onemo_module_report_download (OnemoModule *self, guint state, guint64 total, guint64 done)
+{
+  OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
+  guint64 step = MIN (total / 100, 64 * 1024);
+
+  onemo_dbus_firmware_set_download_total (iface, total);
+  onemo_dbus_firmware_set_downloaded_bytes (iface, done);
+  if (state == 1 && done > self->last_reported && done - self->last_reported < step && done < total)
+    return;
+  self->last_reported = state == 1 ? done : 0;
+  onemo_dbus_firmware_emit_download_progress (iface, state, total, done);
+}
+
+/* ---- Methods ---- */
+
+static gboolean
+handle_cancel (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  OnemoModule *self = ONEMO_MODULE (object);
+
+  if (self->busy && !self->op_cancellable) {
+    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_BUSY,
+                                           "The running operation cannot be cancelled");
+    return TRUE;
+  }
+  /* Nothing running is not an error: the operation may have ended just now. */
+  if (self->busy)
+    g_cancellable_cancel (self->cancellable);
+  g_dbus_method_invocation_return_value (invocation, NULL);
+  return TRUE;
+}
+
+static gboolean
+handle_configure (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, GVariant *settings,
+                  gpointer user_data)
+{
+  return onemo_flow_configure (ONEMO_MODULE (object), invocation, settings);
+}
+
+static gboolean
+handle_get_configuration (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation,
+                          gpointer user_data)
+{
+  return onemo_flow_get_configuration (ONEMO_MODULE (object), invocation);
+}
+
+static gboolean
+handle_checksum (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, guint algorithm,
+                 gpointer user_data)
+{
+  return onemo_flow_checksum (ONEMO_MODULE (object), invocation, algorithm);
+}
+
+static gboolean
+handle_erase (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  return onemo_flow_erase (ONEMO_MODULE (object), invocation);
+}
+
+static gboolean
+handle_download (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  return onemo_flow_download (ONEMO_MODULE (object), invocation);
+}
+
+static gboolean
+handle_write (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, GVariant *fd,
+              GVariant *options, gpointer user_data)
+{
+  GDBusMessage *message = g_dbus_method_invocation_get_message (invocation);
+
+  return onemo_flow_write (ONEMO_MODULE (object), invocation,
+                           g_dbus_message_get_unix_fd_list (message), fd, options);
+}
+
+static gboolean
+handle_upgrade (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  return onemo_flow_upgrade (ONEMO_MODULE (object), invocation);
+}
+
+static gboolean
+return_not_yet (GDBusMethodInvocation *invocation)
+{
+  g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED,
+                                         "%s is not implemented yet",
+                                         g_dbus_method_invocation_get_method_name (invocation));
+  return TRUE;
+}
+
+static gboolean
+handle_fetch (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, const char *url,
+              GVariant *options, gpointer user_data)
+{
+  return return_not_yet (invocation);
+}
+
+static gboolean
+handle_update (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, GVariant *options,
+               gpointer user_data)
+{
+  return return_not_yet (invocation);
+}
+
+static void
+onemo_module_finalize (GObject *object)
+{
+  OnemoModule *self = ONEMO_MODULE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->port != NULL)
+    onemo_at_port_close (self->port);
+  g_clear_object (&self->port);
+  g_clear_object (&self->cancellable);
+  g_free (self->device);
+  G_OBJECT_CLASS (onemo_module_parent_class)->finalize (object);
+}
+
+static void
+onemo_module_class_init (OnemoModuleClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = onemo_module_finalize;
+}
+
+static void
+onemo_module_init (OnemoModule *self)
+{
+  OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
+
+  onemo_dbus_firmware_set_state (iface, "idle");
+  onemo_dbus_firmware_set_last_error (iface, "");
+  g_signal_connect (self, "handle-cancel", G_CALLBACK (handle_cancel), NULL);
+  g_signal_connect (self, "handle-configure", G_CALLBACK (handle_configure), NULL);
+  g_signal_connect (self, "handle-get-configuration", G_CALLBACK (handle_get_configuration), NULL);
+  g_signal_connect (self, "handle-checksum", G_CALLBACK (handle_checksum), NULL);
+  g_signal_connect (self, "handle-erase", G_CALLBACK (handle_erase), NULL);
+  g_signal_connect (self, "handle-download", G_CALLBACK (handle_download), NULL);
+  g_signal_connect (self, "handle-write", G_CALLBACK (handle_write), NULL);
+  g_signal_connect (self, "handle-upgrade", G_CALLBACK (handle_upgrade), NULL);
+  /* Fetch and Update are another engineer's flows. */
+  g_signal_connect (self, "handle-fetch", G_CALLBACK (handle_fetch), NULL);
+  g_signal_connect (self, "handle-update", G_CALLBACK (handle_update), NULL);
+}

@@ -1,0 +1,256 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Shared harness for onemo-firmwared's integration tests.
+
+Each test gets a private dbus-daemon (a real one, not a mock), onemo-firmwared on it with
+--session, and simulated modules (onemo-modem-sim on ptys, each with --log so a test can prove
+that nothing reached the module). Everything is killed and waited for in cleanups, also when a
+test fails. Needs ONEMO_FIRMWARED and ONEMO_MODEM_SIM from meson's test environment.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+try:
+    import gi
+    gi.require_version('Gio', '2.0')
+    from gi.repository import Gio, GLib
+except (ImportError, ValueError) as e:  # a truly absent dependency: skip
+    print('python3-gi is missing: %s' % e, file=sys.stderr)
+    sys.exit(77)
+
+BUS_NAME = 'org.onemo.Firmware'
+MANAGER_PATH = '/org/onemo/Firmware'
+MANAGER_IFACE = 'org.onemo.Firmware.Manager'
+MODULE_IFACE = 'org.onemo.Firmware'
+ERROR_PREFIX = 'org.onemo.Firmware.Error.'
+LONG_CALL_MS = 60000
+
+
+def error_name(error):
+    """The D-Bus error name of a GLib.Error from a call."""
+    return Gio.DBusError.get_remote_error(error)
+
+
+class Sim:
+    """One onemo-modem-sim on a pty behind a symlink."""
+
+    def __init__(self, tmpdir, model, index, args=()):
+        self.link = os.path.join(tmpdir, 'tty%d' % index)
+        self.log = os.path.join(tmpdir, 'sim%d.log' % index)
+        self.stderr = open(os.path.join(tmpdir, 'sim%d.err' % index), 'w')
+        cmd = [os.environ['ONEMO_MODEM_SIM'], '--model', model, '--link', self.link,
+               '--log', self.log, '--reboot-ms', '50'] + list(args)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.stderr)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(self.link):  # the sim's link appears atomically
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError('the simulator did not start: %s' % cmd)
+            time.sleep(0.01)
+
+    def log_bytes(self):
+        try:
+            with open(self.log, 'rb') as f:
+                return f.read()
+        except FileNotFoundError:
+            return b''
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.stderr.close()
+
+
+class DaemonTest(unittest.TestCase):
+    """Starts a private bus and the daemon for each test; extra daemon arguments in
+    DAEMON_ARGS."""
+
+    DAEMON_ARGS = []
+
+    def setUp(self):
+        for var in ('ONEMO_FIRMWARED', 'ONEMO_MODEM_SIM'):
+            if var not in os.environ:
+                self.fail('%s is not set: run the tests through meson' % var)
+        if shutil.which('dbus-daemon') is None:
+            raise unittest.SkipTest('dbus-daemon is missing')
+        self.tmpdir = tempfile.mkdtemp(prefix='onemo-daemon-test-')
+        self.addCleanup(shutil.rmtree, self.tmpdir, ignore_errors=True)
+        self.sims = []
+        self._start_bus()
+        self._start_daemon()
+
+    # ---- processes ----
+
+    def _start_bus(self):
+        self.bus_proc = subprocess.Popen(
+            ['dbus-daemon', '--session', '--nofork', '--print-address'],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.addCleanup(self._stop, self.bus_proc)
+        self.address = self.bus_proc.stdout.readline().decode().strip()
+        self.assertTrue(self.address, 'dbus-daemon printed no address')
+        self.conn = Gio.DBusConnection.new_for_address_sync(
+            self.address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
+            | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+        self.addCleanup(self.conn.close_sync, None)
+
+    def _start_daemon(self):
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address,
+                   G_MESSAGES_DEBUG='all')
+        self.daemon_log = open(os.path.join(self.tmpdir, 'daemon.log'), 'w')
+        self.addCleanup(self._dump_daemon_log)
+        self.daemon = subprocess.Popen(
+            [os.environ['ONEMO_FIRMWARED'], '--session', '--verbose'] + self.DAEMON_ARGS,
+            env=env, stdout=self.daemon_log, stderr=subprocess.STDOUT)
+        self.addCleanup(self._stop, self.daemon)
+        self.wait_for(lambda: self._has_owner(), 10, 'the daemon did not take its name')
+
+    def _dump_daemon_log(self):
+        self.daemon_log.close()
+        if os.environ.get('ONEMO_TEST_VERBOSE'):
+            with open(self.daemon_log.name) as f:
+                sys.stderr.write(f.read())
+
+    def _has_owner(self):
+        reply = self.conn.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
+                                    'org.freedesktop.DBus', 'NameHasOwner',
+                                    GLib.Variant('(s)', (BUS_NAME,)), None,
+                                    Gio.DBusCallFlags.NONE, 5000, None)
+        return reply.unpack()[0]
+
+    @staticmethod
+    def _stop(proc):
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+    def start_sim(self, model, *args):
+        sim = Sim(self.tmpdir, model, len(self.sims), args)
+        self.sims.append(sim)
+        self.addCleanup(sim.stop)
+        return sim
+
+    # ---- main-loop helpers ----
+
+    def wait_for(self, condition, timeout, message):
+        """Runs the main loop until condition() holds; fails after timeout seconds."""
+        context = GLib.MainContext.default()
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                self.fail(message)
+            # Wakes at least every 10 ms, for conditions outside the main loop (processes).
+            source = GLib.timeout_source_new(10)
+            source.set_callback(lambda *a: False)
+            source.attach(context)
+            context.iteration(True)
+            source.destroy()
+
+    # ---- D-Bus calls ----
+
+    def call(self, path, iface, method, signature=None, args=None, reply=None,
+             timeout=LONG_CALL_MS, fds=None):
+        params = GLib.Variant(signature, args) if signature else None
+        reply_type = GLib.VariantType.new(reply) if reply else None
+        if fds is not None:
+            fd_list = Gio.UnixFDList.new_from_array(fds)
+            result, _ = self.conn.call_with_unix_fd_list_sync(
+                BUS_NAME, path, iface, method, params, reply_type, Gio.DBusCallFlags.NONE,
+                timeout, fd_list, None)
+        else:
+            result = self.conn.call_sync(BUS_NAME, path, iface, method, params, reply_type,
+                                         Gio.DBusCallFlags.NONE, timeout, None)
+        return result.unpack() if result is not None else None
+
+    def call_async(self, path, iface, method, signature=None, args=None, fds=None):
+        """Starts a call; returns a dict that gets 'result' or 'error' when it ends."""
+        outcome = {}
+        params = GLib.Variant(signature, args) if signature else None
+
+        def done(conn, res):
+            try:
+                if fds is not None:
+                    outcome['result'] = conn.call_with_unix_fd_list_finish(res)[0].unpack()
+                else:
+                    outcome['result'] = conn.call_finish(res).unpack()
+            except GLib.Error as e:
+                outcome['error'] = e
+
+        if fds is not None:
+            self.conn.call_with_unix_fd_list(BUS_NAME, path, iface, method, params, None,
+                                             Gio.DBusCallFlags.NONE, LONG_CALL_MS,
+                                             Gio.UnixFDList.new_from_array(fds), None, done)
+        else:
+            self.conn.call(BUS_NAME, path, iface, method, params, None,
+                           Gio.DBusCallFlags.NONE, LONG_CALL_MS, None, done)
+        return outcome
+
+    def wait_call(self, outcome, timeout=60):
+        self.wait_for(lambda: outcome, timeout, 'the call did not end')
+        return outcome
+
+    def assertDBusError(self, name, func, *args, **kwargs):
+        with self.assertRaises(GLib.Error) as ctx:
+            func(*args, **kwargs)
+        self.assertEqual(error_name(ctx.exception), ERROR_PREFIX + name, ctx.exception.message)
+        return ctx.exception
+
+    def add_port(self, device, options=None):
+        return self.call(MANAGER_PATH, MANAGER_IFACE, 'AddPort', '(sa{sv})',
+                         (device, options or {}), '(o)')[0]
+
+    def remove_port(self, path):
+        self.call(MANAGER_PATH, MANAGER_IFACE, 'RemovePort', '(o)', (path,))
+
+    def module(self, path, method, signature=None, args=None, reply=None, fds=None):
+        return self.call(path, MODULE_IFACE, method, signature, args, reply, fds=fds)
+
+    def prop(self, path, name, iface=MODULE_IFACE):
+        return self.call(path, 'org.freedesktop.DBus.Properties', 'Get', '(ss)',
+                         (iface, name), '(v)')[0]
+
+    def add_sim(self, model, *args, options=None):
+        sim = self.start_sim(model, *args)
+        return sim, self.add_port(sim.link, options)
+
+    def subscribe(self, path, signal_name):
+        """Collects a module's signal's arguments in a list."""
+        got = []
+        sub = self.conn.signal_subscribe(BUS_NAME, MODULE_IFACE, signal_name, path, None,
+                                         Gio.DBusSignalFlags.NONE,
+                                         lambda c, s, p, i, n, params: got.append(
+                                             params.unpack()))
+        self.addCleanup(self.conn.signal_unsubscribe, sub)
+        return got
+
+    def make_package(self, size, name='pkg.bin'):
+        path = os.path.join(self.tmpdir, name)
+        with open(path, 'wb') as f:
+            f.write(os.urandom(size))
+        return path
+
+    def open_fd(self, path, flags=os.O_RDONLY):
+        fd = os.open(path, flags)
+        self.addCleanup(os.close, fd)
+        return fd
+
+
+def main():
+    unittest.main(verbosity=2)

@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The manager: AddPort/RemovePort, every bad AddPort input, identification per series."""
+
+import os
+import socket
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import MANAGER_PATH, MANAGER_IFACE  # noqa: E402
+
+
+class ManagerTest(harness.DaemonTest):
+
+    def test_version(self):
+        self.assertRegex(self.prop(MANAGER_PATH, 'Version', MANAGER_IFACE), r'^\d+\.\d+\.\d+$')
+
+    def test_add_remove(self):
+        sim, path = self.add_sim('MN316-DBRS')
+        self.assertTrue(path.startswith('/org/onemo/Firmware/Module/'), path)
+        self.assertEqual(self.prop(path, 'Port'), sim.link)
+        self.assertEqual(self.prop(path, 'State'), 'idle')
+        # The same device again (also through its resolved path) is Busy.
+        self.assertDBusError('Busy', self.add_port, sim.link)
+        self.assertDBusError('Busy', self.add_port, os.path.realpath(sim.link))
+        objects = self.call(MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
+                            'GetManagedObjects', reply='(a{oa{sa{sv}}})')[0]
+        self.assertIn(path, objects)
+        self.remove_port(path)
+        objects = self.call(MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
+                            'GetManagedObjects', reply='(a{oa{sa{sv}}})')[0]
+        self.assertNotIn(path, objects)
+        self.assertDBusError('InvalidArgument', self.remove_port, path)
+        # Released: it can be added again.
+        again = self.add_port(sim.link)
+        self.assertNotEqual(again, path)
+
+    def test_bad_devices(self):
+        sim = self.start_sim('MN316-DBRS')
+        regular = os.path.join(self.tmpdir, 'regular')
+        open(regular, 'w').close()
+        fifo = os.path.join(self.tmpdir, 'fifo')
+        os.mkfifo(fifo)
+        sock_path = os.path.join(self.tmpdir, 'sock')
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(sock_path)
+        self.addCleanup(sock.close)
+        link_to_null = os.path.join(self.tmpdir, 'null-link')
+        os.symlink('/dev/null', link_to_null)
+        for device in [regular, self.tmpdir, '/dev/null', fifo, sock_path, link_to_null,
+                       os.path.join(self.tmpdir, 'missing'), 'tty0', '', './tty',
+                       os.path.relpath(sim.link), '/dev/ptmx']:
+            with self.subTest(device=device):
+                self.assertDBusError('InvalidArgument', self.add_port, device)
+        self.assertEqual(sim.log_bytes(), b'')
+
+    def test_bad_options(self):
+        sim = self.start_sim('MN316-DBRS')
+        for options in [{'model': harness.GLib.Variant('s', 'MN999')},
+                        {'model': harness.GLib.Variant('s', '')},
+                        {'model': harness.GLib.Variant('u', 1)},
+                        {'baud': harness.GLib.Variant('u', 12345)},
+                        {'baud': harness.GLib.Variant('u', 0)},
+                        {'baud': harness.GLib.Variant('i', 115200)},
+                        {'baud': harness.GLib.Variant('s', '115200')},
+                        {'flow-control': harness.GLib.Variant('s', 'yes')},
+                        {'flow-control': harness.GLib.Variant('u', 1)},
+                        {'parity': harness.GLib.Variant('s', 'none')}]:
+            with self.subTest(options=options):
+                self.assertDBusError('InvalidArgument', self.add_port, sim.link, options)
+        self.assertEqual(sim.log_bytes(), b'')
+        # Good options are taken.
+        path = self.add_port(sim.link, {'baud': harness.GLib.Variant('u', 115200),
+                                        'flow-control': harness.GLib.Variant('b', False)})
+        self.assertEqual(self.prop(path, 'SubModel'), 'MN316-DBRS')
+
+    def check_identity(self, sub_model, series, revision_arg=None, options=None):
+        args = ['--imei', '869487060000042']
+        revision = '%s-MBRH0S00' % sub_model
+        if revision_arg:
+            args += ['--revision', revision_arg]
+            revision = revision_arg
+        sim, path = self.add_sim(sub_model, *args, options=options)
+        self.assertEqual(self.prop(path, 'Manufacturer'), 'CMCC')
+        self.assertEqual(self.prop(path, 'Model'), series)
+        self.assertEqual(self.prop(path, 'SubModel'), sub_model)
+        self.assertEqual(self.prop(path, 'Revision'), revision)
+        self.assertEqual(self.prop(path, 'Imei'), '869487060000042')
+        caps = self.prop(path, 'Capabilities')
+        self.assertIn('cfg-url', caps)
+        return path, caps
+
+    def test_identify_m5311(self):
+        _, caps = self.check_identity('M5311-E-DLVS', 'M5311-E')
+        self.assertIn('write-hex', caps)
+        self.assertNotIn('write-transparent', caps)
+        self.assertNotIn('checksum', caps)
+
+    def test_identify_mn316(self):
+        _, caps = self.check_identity('MN316-DBRS', 'MN316')
+        self.assertIn('https', caps)
+
+    def test_identify_mn316s(self):
+        _, caps = self.check_identity('MN316-S-DLVS', 'MN316-S')
+        for cap in ('write-transparent', 'write-hex', 'checksum', 'file', 'erase'):
+            self.assertIn(cap, caps)
+
+    def test_identify_ml307a(self):
+        _, caps = self.check_identity('ML307A-DSLN', 'ML307A')
+        self.assertIn('upgrade-url', caps)
+        self.assertNotIn('erase', caps)
+
+    def test_identify_ml302s_revision_prefix(self):
+        # ML302S prints "Revision: " before its revision; the property has it without.
+        _, caps = self.check_identity('ML302S-DNLM', 'ML302S')
+        self.assertIn('reboots', caps)
+
+    def test_identify_ml307r_dc(self):
+        _, caps = self.check_identity('ML307R-DC', 'ML307R')
+        self.assertIn('write-transparent', caps)
+        self.assertNotIn('write-offset', caps)
+        self.assertNotIn('checksum', caps)
+
+    def test_identify_unknown_revision(self):
+        # A revision that names no sub-model: refused without a model option, taken with one.
+        sim = self.start_sim('MN316-DBRS', '--revision', 'XYZ-123')
+        e = self.assertDBusError('NotSupported', self.add_port, sim.link)
+        self.assertIn('XYZ-123', e.message)
+        path = self.add_port(sim.link, {'model': harness.GLib.Variant('s', 'MN316-DBRS')})
+        self.assertEqual(self.prop(path, 'SubModel'), 'MN316-DBRS')
+        self.assertEqual(self.prop(path, 'Revision'), 'XYZ-123')
+
+    def test_many_modules(self):
+        paths = [self.add_sim(m)[1] for m in ('MN316-DBRS', 'M5311-E-XLVS', 'ML307A-GCLN')]
+        self.assertEqual(len(set(paths)), 3)
+        self.assertEqual([self.prop(p, 'SubModel') for p in paths],
+                         ['MN316-DBRS', 'M5311-E-XLVS', 'ML307A-GCLN'])
+
+
+if __name__ == '__main__':
+    harness.main()
