@@ -126,7 +126,7 @@ fwctl_progress_format_bar (const char *step, guint64 done, guint64 total, guint6
   g_autoptr (GString) tail = g_string_new (NULL);
   g_autofree char *done_text = g_format_size (done);
   guint percent = total > 0 ? (guint)(MIN (done, total) * 100 / total) : 0;
-  guint head_width, bar_width;
+  guint head_width, bar_width, filled;
 
   if (total > 0) {
     g_autofree char *total_text = g_format_size (total);
@@ -150,10 +150,10 @@ fwctl_progress_format_bar (const char *step, guint64 done, guint64 total, guint6
   bar_width = width - head_width - fwctl_display_width (tail->str) - 2;
   g_string_append (line, step);
   g_string_append (line, " [");
-  for (guint i = 0; i < bar_width; i++) {
-    gboolean filled = total > 0 && (guint64)i * total < MIN (done, total) * (guint64)bar_width;
-    g_string_append_c (line, filled ? '#' : '.');
-  }
+  /* Only whole cells are filled: the bar is full at 100 % and never before. */
+  filled = total > 0 ? (guint)(MIN (done, total) * (guint64)bar_width / total) : 0;
+  for (guint i = 0; i < bar_width; i++)
+    g_string_append_c (line, i < filled ? '#' : '.');
   g_string_append_c (line, ']');
   g_string_append (line, tail->str);
   return g_string_free (g_steal_pointer (&line), FALSE);

@@ -141,11 +141,8 @@ main (int argc, char **argv)
   ctx.module_id = g_steal_pointer (&module_id);
   ctx.output = choose_output (&ctx);
 
-  if (argc < 2) {
-    g_autofree char *help = g_option_context_get_help (options, TRUE, NULL);
-    g_printerr ("%s", help);
-    return fwctl_usage_error (&ctx, _ ("No command given"));
-  }
+  if (argc < 2)
+    return fwctl_usage_error (&ctx, _ ("No command given; “onemo-fwctl --help” lists them"));
   command = find_command (argv[1]);
   if (command == NULL) {
     g_autofree char *message = g_strdup_printf (_ ("Unknown command “%s”"), argv[1]);
