@@ -170,7 +170,7 @@ class DaemonTest(unittest.TestCase):
         params = GLib.Variant(signature, args) if signature else None
         reply_type = GLib.VariantType.new(reply) if reply else None
         if fds is not None:
-            fd_list = Gio.UnixFDList.new_from_array(fds)
+            fd_list = Gio.UnixFDList.new_from_array([os.dup(f) for f in fds])
             result, _ = self.conn.call_with_unix_fd_list_sync(
                 BUS_NAME, path, iface, method, params, reply_type, Gio.DBusCallFlags.NONE,
                 timeout, fd_list, None)
@@ -196,7 +196,7 @@ class DaemonTest(unittest.TestCase):
         if fds is not None:
             self.conn.call_with_unix_fd_list(BUS_NAME, path, iface, method, params, None,
                                              Gio.DBusCallFlags.NONE, LONG_CALL_MS,
-                                             Gio.UnixFDList.new_from_array(fds), None, done)
+                                             Gio.UnixFDList.new_from_array([os.dup(f) for f in fds]), None, done)
         else:
             self.conn.call(BUS_NAME, path, iface, method, params, None,
                            Gio.DBusCallFlags.NONE, LONG_CALL_MS, None, done)
