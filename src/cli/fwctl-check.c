@@ -36,6 +36,9 @@ fwctl_cmd_check (FwctlContext *ctx, int argc, char **argv)
   module = fwctl_open_module (ctx, &exit_code);
   if (module == NULL)
     return exit_code;
+  /* The digest alone on stdout, so that "sum=$(onemo-fwctl check)" works. */
+  if (!ctx->json)
+    ctx->output = FWCTL_OUTPUT_QUIET;
   /* The module reads the whole package: give it the long timeout. */
   exit_code
       = fwctl_run_long (ctx, module, "Checksum", g_variant_new ("(u)", algorithm), NULL, &reply);

@@ -165,6 +165,7 @@ fwctl_cmd_monitor (FwctlContext *ctx, int argc, char **argv)
 {
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
   GList *modules;
   int exit_code = 0;
 
@@ -191,7 +192,14 @@ fwctl_cmd_monitor (FwctlContext *ctx, int argc, char **argv)
   g_unix_signal_add (SIGINT, on_interrupt, loop);
   g_unix_signal_add (SIGTERM, on_interrupt, loop);
 
-  /* Tells a script reading the output that every signal from now on will be seen. */
+  /* The bus handles a connection's messages in order: once it answers this, our signal
+   * subscriptions are in place. Then "ready" tells a script that every signal from now on will be
+   * seen. */
+  reply = g_dbus_connection_call_sync (
+      ctx->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetId",
+      NULL, NULL, G_DBUS_CALL_FLAGS_NONE, fwctl_timeout_ms (ctx, FALSE), NULL, &error);
+  if (reply == NULL)
+    return fwctl_report_error (ctx, g_steal_pointer (&error));
   if (ctx->json) {
     g_autoptr (FwctlJson) json = json_event ("ready", NULL);
     print_json_event (json);

@@ -1,0 +1,336 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""onemo-fwctl end to end: the real daemon on a private bus, simulated modules, the CLI as a
+user or a script runs it (list, show, config with --password-stdin, write with --json and in
+a pipe, check, upgrade, erase, exit codes, Ctrl-C, monitor --json beside another client).
+
+Usage: test-cli-e2e.py ONEMO_FWCTL (and meson's daemon test environment)
+"""
+
+import hashlib
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'daemon'))
+import harness  # noqa: E402
+from harness import GLib  # noqa: E402
+
+FWCTL = None
+
+
+class LineReader:
+    """Collects a process's stdout lines in a thread, so a test can wait with a timeout."""
+
+    def __init__(self, stream):
+        self.lines = queue.Queue()
+        self.thread = threading.Thread(target=self._run, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _run(self, stream):
+        for line in stream:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def next(self, timeout=20):
+        return self.lines.get(timeout=timeout)
+
+
+class CliTest(harness.DaemonTest):
+
+    DAEMON_ARGS = ['--command-timeout-ms', '3000']
+
+    def env(self):
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address, ONEMO_FWCTL_BUS='session',
+                   LC_ALL='C.UTF-8')
+        env.pop('LANGUAGE', None)
+        return env
+
+    def fwctl(self, *args, stdin=None, timeout=60):
+        return subprocess.run([FWCTL] + list(args), env=self.env(), input=stdin,
+                              capture_output=True, text=True, timeout=timeout)
+
+    def fwctl_ok(self, *args, **kwargs):
+        result = self.fwctl(*args, **kwargs)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result
+
+    def fwctl_popen(self, *args, stdin=subprocess.DEVNULL):
+        proc = subprocess.Popen([FWCTL] + list(args), env=self.env(), stdin=stdin,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(self._stop, proc)
+        if proc.stderr:
+            self.addCleanup(proc.stderr.close)
+        return proc
+
+    def number(self, path):
+        return path.rsplit('/', 1)[1]
+
+    def package(self, size=30000):
+        path = self.make_package(size)
+        with open(path, 'rb') as f:
+            return path, f.read()
+
+    # ---- list, show ----
+
+    def test_list_and_show(self):
+        sim_a, path_a = self.add_sim('MN316-S-DLVS')
+        sim_b, path_b = self.add_sim('ML307A-DSLN', '--imei', '869487060000777')
+
+        lines = self.fwctl_ok('list').stdout.splitlines()
+        self.assertEqual(len(lines), 2, lines)
+        self.assertEqual(lines[0].split()[:2], [self.number(path_a), 'MN316-S-DLVS'])
+        self.assertEqual(lines[1].split()[1], 'ML307A-DSLN')
+        self.assertIn(sim_b.link, lines[1])
+        self.assertTrue(lines[1].endswith('idle'))
+
+        modules = json.loads(self.fwctl_ok('--json', 'list').stdout)
+        self.assertEqual([m['module'] for m in modules], [path_a, path_b])
+        self.assertEqual(modules[0]['sub-model'], 'MN316-S-DLVS')
+        self.assertEqual(modules[1]['port'], sim_b.link)
+        self.assertEqual(modules[1]['state'], 'idle')
+
+        # Two modules: which one is a usage error that names them.
+        result = self.fwctl('show')
+        self.assertEqual(result.returncode, 2)
+        self.assertIn('--module', result.stderr)
+        self.assertIn(self.number(path_b), result.stderr)
+
+        # Every kind of ID.
+        for module_id in (self.number(path_b), path_b, sim_b.link, '869487060000777'):
+            out = self.fwctl_ok('--module', module_id, 'show').stdout
+            self.assertRegex(out, r'Sub-model: +ML307A-DSLN\n')
+            self.assertIn('Capabilities:', out)
+        shown = json.loads(self.fwctl_ok('-m', self.number(path_a), '--json', 'show').stdout)
+        self.assertEqual(shown['module'], path_a)
+        self.assertEqual(shown['SubModel'], 'MN316-S-DLVS')
+        self.assertIn('cfg-timeout', shown['Capabilities'])
+        self.assertEqual(shown['State'], 'idle')
+        self.assertEqual(shown['DownloadTotal'], 0)
+
+        result = self.fwctl('--module', '99', 'show')
+        self.assertEqual(result.returncode, 11)
+        self.assertIn('No module matches “99”', result.stderr)
+
+    # ---- config ----
+
+    def test_config_password_stdin(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        proc = self.fwctl_popen('config', 'url=http://127.0.0.1:1/fw.bin', 'timeout=60',
+                                'user=alice', '--password-stdin', stdin=subprocess.PIPE)
+        # While it waits for the password, its command line (what ps shows) has none. (Until
+        # exec, /proc shows this script's command line: wait for the CLI's.)
+        cmdline = []
+
+        def exec_done():
+            with open('/proc/%d/cmdline' % proc.pid, 'rb') as f:
+                cmdline[:] = f.read().split(b'\0')
+            return b'--password-stdin' in cmdline
+
+        self.wait_for(exec_done, 10, 'onemo-fwctl did not start')
+        self.assertFalse(any(b'S3cret' in arg for arg in cmdline))
+        out, err = proc.communicate('S3cret\n', timeout=30)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn(b'"S3cret"', sim.log_bytes())
+
+        shown = self.fwctl_ok('config').stdout.splitlines()
+        self.assertIn('url=http://127.0.0.1:1/fw.bin', shown)
+        self.assertIn('timeout=60', shown)
+        self.assertIn('password-set=true', shown)
+        self.assertNotIn('S3cret', '\n'.join(shown))
+        settings = json.loads(self.fwctl_ok('--json', 'config').stdout)
+        self.assertEqual(settings['url'], 'http://127.0.0.1:1/fw.bin')
+        self.assertEqual(settings['timeout'], 60)
+        self.assertIs(settings['password-set'], True)
+
+        result = self.fwctl_ok('--json', 'config', 'mode=full')
+        self.assertEqual(json.loads(result.stdout), {'event': 'result', 'ok': True})
+
+    def test_config_exit_codes(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        _, ml307a = self.add_sim('ML307A-DSLN')
+        before = sim.log_bytes()
+        # Out of the manual's range: InvalidArgument, nothing sent.
+        result = self.fwctl('-m', self.number(path), 'config', 'timeout=5')
+        self.assertEqual(result.returncode, 4, result.stderr)
+        self.assertTrue(result.stderr.startswith('onemo-fwctl: Invalid argument: '),
+                        result.stderr)
+        self.assertEqual(sim.log_bytes(), before)
+        # ML307A has no timeout setting: NotSupported.
+        result = self.fwctl('--json', '-m', self.number(ml307a), 'config', 'timeout=60')
+        self.assertEqual(result.returncode, 3, result.stderr)
+        event = json.loads(result.stdout)
+        self.assertEqual(event['error'], 'org.onemo.Firmware.Error.NotSupported')
+        self.assertEqual(event['exit'], 3)
+        self.assertIn('The module does not support this', result.stderr)
+
+    # ---- write, check, erase ----
+
+    def test_write_json_check_erase(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        package, data = self.package(30000)
+        result = self.fwctl_ok('--json', 'write', '--mode', 'transparent', package)
+        events = [json.loads(line) for line in result.stdout.splitlines()]
+        progress = [e for e in events if e['event'] == 'progress']
+        self.assertTrue(progress, events)
+        done = [e['done'] for e in progress]
+        self.assertEqual(done, sorted(done), 'progress went backwards')
+        self.assertEqual(progress[-1]['status'], 'done')
+        self.assertEqual(progress[-1]['done'], len(data))
+        self.assertTrue(all(e['total'] == len(data) and e['module'] == path for e in progress))
+        self.assertIn({'event': 'state', 'module': path, 'state': 'writing'}, events)
+        self.assertEqual(events[-1], {'event': 'result', 'ok': True})
+
+        self.assertEqual(self.fwctl_ok('check', 'md5').stdout,
+                         hashlib.md5(data).hexdigest().upper() + '\n')
+        # Event lines (the module's state while it reads the package), then the result.
+        lines = self.fwctl_ok('--json', 'check').stdout.splitlines()
+        result = json.loads(lines[-1])
+        self.assertTrue(all(json.loads(line)['event'] == 'state' for line in lines[:-1]))
+        self.assertEqual(result['checksum'], hashlib.sha256(data).hexdigest().upper())
+
+        self.fwctl_ok('erase')
+        self.assertIn(b'AT+MFWERASE\r', sim.log_bytes())
+        self.assertEqual(self.prop(path, 'DownloadedBytes'), 0)
+
+    def test_write_piped_lines(self):
+        self.add_sim('MN316-S-DLVS')
+        package, data = self.package(40000)
+        out = self.fwctl_ok('write', package).stdout
+        self.assertNotIn('\r', out)
+        lines = out.splitlines()
+        self.assertIn('Writing', lines)
+        percents = [int(line.split(': ')[1].split(' %')[0]) for line in lines
+                    if line.startswith('Writing: ')]
+        self.assertTrue(percents, lines)
+        self.assertEqual(percents, sorted(percents))
+        self.assertEqual(percents[-1], 100)
+        # At most one line per tenth (and the first one of the step).
+        self.assertLessEqual(len(percents), 12)
+        self.assertEqual(len({p // 10 for p in percents}), len(percents))
+
+        result = self.fwctl('--quiet', 'write', package)
+        self.assertEqual((result.returncode, result.stdout), (0, ''))
+
+    def test_not_supported_exit_code(self):
+        self.add_sim('ML307A-DSLN')
+        result = self.fwctl('erase')
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertRegex(result.stderr, r'^onemo-fwctl: The module does not support this: .+\n$')
+        package, _ = self.package(1000)
+        self.assertEqual(self.fwctl('write', '--offset', '512', package).returncode, 3)
+
+    # ---- upgrade ----
+
+    def make_upgrade_package(self, series, revision):
+        package = os.path.join(self.tmpdir, '%s.pkg' % revision)
+        subprocess.run([os.environ['ONEMO_MODEM_SIM'], '--make-package', package,
+                        '--series', series, '--new-revision', revision],
+                       check=True, capture_output=True)
+        return package
+
+    def test_upgrade(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        # A package for another series: the module refuses it (854), exit 13.
+        wrong = self.make_upgrade_package('ML307A', 'ML307A-DSLN-MBRH9S99')
+        self.fwctl_ok('--quiet', 'write', wrong)
+        result = self.fwctl('upgrade')
+        self.assertEqual(result.returncode, 13, result.stderr)
+        self.assertTrue(result.stderr.startswith('onemo-fwctl: The upgrade failed: '),
+                        result.stderr)
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH0S00')
+
+        package = self.make_upgrade_package('MN316-S', 'MN316-S-DLVS-MBRH9S99')
+        self.fwctl_ok('erase')
+        self.fwctl_ok('--quiet', 'write', package)
+        result = self.fwctl_ok('upgrade')
+        self.assertIn('Upgraded: the module now runs MN316-S-DLVS-MBRH9S99', result.stdout)
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH9S99')
+
+    # ---- Busy, Ctrl-C ----
+
+    def test_busy_then_interrupt(self):
+        # At 9600 baud 30000 bytes take about 30 s.
+        sim, path = self.add_sim('MN316-S-DLVS', '--baud', '9600')
+        package, _ = self.package(30000)
+        writer = self.fwctl_popen('--json', 'write', '--mode', 'transparent', package)
+        reader = LineReader(writer.stdout)
+        while True:
+            event = json.loads(reader.next())
+            if event['event'] == 'progress' and event['done'] > 0:
+                break
+        result = self.fwctl('erase')
+        self.assertEqual(result.returncode, 5, result.stderr)
+        self.assertIn('The module is busy', result.stderr)
+        # Ctrl-C cancels the write: exit 9 with a result object.
+        writer.send_signal(signal.SIGINT)
+        self.assertEqual(writer.wait(30), 9)
+        lines = []
+        while (line := reader.next()) is not None:
+            lines.append(json.loads(line))
+        self.assertEqual(lines[-1]['error'], 'org.onemo.Firmware.Error.Cancelled')
+        self.assertEqual(lines[-1]['exit'], 9)
+        self.wait_for(lambda: self.prop(path, 'State') == 'failed', 10, 'not failed')
+
+    # ---- monitor ----
+
+    def test_monitor_json_sees_another_client(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        monitor = self.fwctl_popen('--json', 'monitor')
+        reader = LineReader(monitor.stdout)
+        self.assertEqual(json.loads(reader.next()), {'event': 'ready'})
+
+        # Another client (the harness's own connection) writes.
+        package, data = self.package(20000)
+        self.module(path, 'Write', '(ha{sv})', (0, {'mode': GLib.Variant('s', 'transparent')}),
+                    fds=[self.open_fd(package)])
+        events = []
+        while not events or not (events[-1]['event'] == 'progress'
+                                 and events[-1]['status'] == 'done'):
+            events.append(json.loads(reader.next()))
+        progress = [e['done'] for e in events if e['event'] == 'progress']
+        self.assertEqual(progress, sorted(progress))
+        self.assertEqual(progress[-1], len(data))
+        states = [e['changed']['State'] for e in events
+                  if e['event'] == 'properties' and 'State' in e['changed']]
+        self.assertIn('writing', states)
+        self.assertTrue(all(e['module'] == path for e in events))
+
+        # A module coming and going.
+        sim2, path2 = self.add_sim('ML307A-DSLN')
+        while (event := json.loads(reader.next()))['event'] != 'added':
+            pass
+        self.assertEqual(event, {'event': 'added', 'module': path2, 'sub-model': 'ML307A-DSLN',
+                                 'port': sim2.link})
+        self.remove_port(path2)
+        while (event := json.loads(reader.next()))['event'] != 'removed':
+            pass
+        self.assertEqual(event['module'], path2)
+
+        monitor.send_signal(signal.SIGINT)
+        self.assertEqual(monitor.wait(10), 0)
+
+    def test_monitor_lines(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        monitor = self.fwctl_popen('monitor')
+        reader = LineReader(monitor.stdout)
+        self.fwctl_ok('config', 'timeout=90')  # no property changes: nothing to print
+        package, data = self.package(5000)
+        self.fwctl_ok('--quiet', 'write', package)
+        n = self.number(path)
+        wanted = '%s: DownloadProgress done %d/%d' % (n, len(data), len(data))
+        seen = []
+        while wanted not in seen:
+            seen.append(reader.next().rstrip('\n'))
+        self.assertIn('%s: State = writing' % n, seen)
+        monitor.send_signal(signal.SIGTERM)
+        self.assertEqual(monitor.wait(10), 0)
+
+
+if __name__ == '__main__':
+    FWCTL = sys.argv.pop(1)
+    harness.main()
