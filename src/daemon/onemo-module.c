@@ -172,6 +172,15 @@ onemo_module_op_set_state (OnemoModule *self, const char *state)
   onemo_dbus_firmware_set_state (ONEMO_DBUS_FIRMWARE (self), state);
 }
 
+static gboolean
+release_port (gpointer data)
+{
+  g_autoptr (OnemoAtPort) port = data;
+
+  onemo_at_port_close (port);
+  return G_SOURCE_REMOVE;
+}
+
 void
 onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *value,
                         GError *error)
@@ -179,9 +188,9 @@ onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GV
   OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
   gboolean query = self->busy && (self->op_flags & ONEMO_OP_QUERY);
 
+  /* The result may come from inside the port's own dispatch (a hang-up): let it return first. */
   if (self->port != NULL)
-    onemo_at_port_close (self->port);
-  g_clear_object (&self->port);
+    g_idle_add (release_port, g_steal_pointer (&self->port));
   g_clear_object (&self->cancellable);
   self->busy = FALSE;
 
