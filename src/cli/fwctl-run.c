@@ -119,6 +119,26 @@ on_call_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_main_loop_quit (call->loop);
 }
 
+/* The step a method starts in. The service's State may change only after the first progress
+ * signal (PropertiesChanged comes from an idle), so the CLI does not wait for it. */
+static const char *
+first_step (const char *method)
+{
+  static const struct {
+    const char *method;
+    const char *state;
+  } steps[] = {
+    { "Download", "downloading" }, { "Write", "writing" },     { "Fetch", "downloading" },
+    { "Checksum", "verifying" },   { "Upgrade", "upgrading" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (steps); i++) {
+    if (g_str_equal (method, steps[i].method))
+      return steps[i].state;
+  }
+  return NULL;
+}
+
 int
 fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
                 GVariant *parameters, GUnixFDList *fd_list, GVariant **out_reply)
@@ -133,7 +153,10 @@ fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method
   call.loop = loop;
   call.progress = progress;
   fwctl_progress_set_module (progress, g_dbus_proxy_get_object_path (G_DBUS_PROXY (module)));
-  fwctl_progress_set_step (progress, onemo_dbus_firmware_get_state (module));
+  if (first_step (method) != NULL) {
+    FwctlEvent start = { .kind = FWCTL_EVENT_STATE, .state = first_step (method) };
+    show_event (&call, &start);
+  }
   handlers[0]
       = g_signal_connect (module, "download-progress", G_CALLBACK (on_download_progress), &call);
   handlers[1]

@@ -7,13 +7,17 @@ a pipe, check, upgrade, erase, exit codes, Ctrl-C, monitor --json beside another
 Usage: test-cli-e2e.py ONEMO_FWCTL (and meson's daemon test environment)
 """
 
+import fcntl
 import hashlib
 import json
 import os
+import pty
 import queue
+import struct
 import signal
 import subprocess
 import sys
+import termios
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'daemon'))
@@ -203,7 +207,9 @@ class CliTest(harness.DaemonTest):
         out = self.fwctl_ok('write', package).stdout
         self.assertNotIn('\r', out)
         lines = out.splitlines()
-        self.assertIn('Writing', lines)
+        # The step is known from the start, before the service's State catches up.
+        self.assertEqual(lines[0], 'Writing')
+        self.assertEqual(lines.count('Writing'), 1)
         percents = [int(line.split(': ')[1].split(' %')[0]) for line in lines
                     if line.startswith('Writing: ')]
         self.assertTrue(percents, lines)
@@ -215,6 +221,37 @@ class CliTest(harness.DaemonTest):
 
         result = self.fwctl('--quiet', 'write', package)
         self.assertEqual((result.returncode, result.stdout), (0, ''))
+
+    def test_write_terminal_bar(self):
+        self.add_sim('MN316-S-DLVS')
+        package, data = self.package(40000)
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 24, 72, 0, 0))
+        proc = subprocess.Popen([FWCTL, 'write', package], env=self.env(), stdout=slave,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        self.addCleanup(self._stop, proc)
+        os.close(slave)
+        out = b''
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the CLI closed its end
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(master)
+        self.assertEqual(proc.wait(30), 0, proc.stderr.read())
+        proc.stderr.close()
+        text = out.decode().replace('\r\n', '\n')
+        # Redrawn in place: one bar per \r, none wider than the terminal less one column.
+        draws = [d for line in text.split('\n') for d in line.split('\r') if d]
+        bars = [d for d in draws if d.startswith('Writing [')]
+        self.assertGreater(len(bars), 1, text)
+        self.assertTrue(all(len(d) == 71 for d in draws), draws)
+        self.assertIn('100%', bars[-1])
+        self.assertNotIn('.', bars[-1].split('[')[1].split(']')[0])
+        self.assertTrue(text.endswith('\n'))
 
     def test_not_supported_exit_code(self):
         self.add_sim('ML307A-DSLN')
