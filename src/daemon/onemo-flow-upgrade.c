@@ -1,27 +1,56 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Upgrade(): AT+MFWUPGRADE, then "+MFWUPGRADE: 1,<percent>" … 2 (success) or 3 (failure), or
- * +CME ERROR: 854 at once; then AT+CGMR, whose answer becomes Revision. It cannot be cancelled:
- * the manual forbids interrupting an upgrade. */
+ * +CME ERROR: 854 at once; then AT+CGMR, whose answer becomes Revision and must differ from
+ * the old one. It cannot be cancelled: the manual forbids interrupting an upgrade.
+ *
+ * Modules that reboot during the upgrade (ML30x, ML307R) take their port away: on the port's
+ * hang-up the state is "rebooting", the device's directory is watched (inotify, through
+ * GFileMonitor: no polling) until the device is back, then the port is reopened and the
+ * reports followed on it. The whole upgrade has one deadline (--upgrade-timeout). */
 #include "onemo-module-private.h"
 #include "onemo-at-parsers.h"
 
 typedef struct {
   OnemoModule *module;
   GDBusMethodInvocation *invocation;
-  OnemoAtPort *port;
+  OnemoAtPort *port; /* the port being followed; NULL while the module reboots */
   guint urc_id;
+  gulong hangup_id;
+  GFileMonitor *monitor;
+  char *device_name; /* the basename the monitor waits for */
+  char *old_revision;
   GSource *timeout;
   gboolean finished;
-  gboolean succeeded; /* "+MFWUPGRADE: 2" came: the revision is read next */
   GError *error;
 } UpgradeOp;
 
 static void
+upgrade_detach_port (UpgradeOp *op)
+{
+  if (op->port == NULL)
+    return;
+  if (op->urc_id != 0)
+    onemo_at_port_remove_urc_handler (op->port, op->urc_id);
+  g_clear_signal_handler (&op->hangup_id, op->port);
+  op->urc_id = 0;
+  g_clear_object (&op->port);
+}
+
+static void
 upgrade_op_free (UpgradeOp *op)
 {
-  g_object_unref (op->module);
-  g_object_unref (op->port);
+  upgrade_detach_port (op);
+  g_clear_object (&op->monitor);
+  g_free (op->device_name);
+  g_free (op->old_revision);
+  g_clear_object (&op->module);
   g_clear_object (&op->invocation);
+}
+
+static void
+upgrade_op_release (UpgradeOp *op)
+{
+  g_rc_box_release_full (op, (GDestroyNotify)upgrade_op_free);
 }
 
 static void
@@ -32,12 +61,16 @@ revision_read (GObject *source, GAsyncResult *result, gpointer user_data)
   g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), result, &error);
   g_autofree char *revision = NULL;
 
-  if (lines != NULL && onemo_at_parse_cgmr (lines[0] != NULL ? lines[0] : "", &revision, &error))
+  if (lines != NULL && onemo_at_parse_cgmr (lines[0] != NULL ? lines[0] : "", &revision, &error)) {
     onemo_dbus_firmware_set_revision (ONEMO_DBUS_FIRMWARE (op->module), revision);
-  if (error != NULL)
+    if (g_strcmp0 (revision, op->old_revision) == 0)
+      g_set_error (&error, ONEMO_ERROR, ONEMO_ERROR_NOT_VERIFIED,
+                   "The module reported success but still runs %s", revision);
+  } else {
     g_prefix_error (&error, "The upgrade succeeded, but reading the new revision failed: ");
+  }
   onemo_module_op_return (op->module, g_steal_pointer (&op->invocation), NULL, error);
-  g_rc_box_release_full (op, (GDestroyNotify)upgrade_op_free);
+  upgrade_op_release (op);
 }
 
 /* From an idle: never inside the port's own dispatch. */
@@ -46,27 +79,31 @@ upgrade_teardown (gpointer user_data)
 {
   UpgradeOp *op = user_data;
   OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (op->module);
+  OnemoAtPort *port = op->port != NULL ? g_object_ref (op->port) : NULL;
 
-  if (op->urc_id != 0)
-    onemo_at_port_remove_urc_handler (op->port, op->urc_id);
-  op->urc_id = 0;
+  upgrade_detach_port (op);
+  g_clear_object (&op->monitor);
   if (op->timeout != NULL) {
     g_source_destroy (op->timeout);
     g_clear_pointer (&op->timeout, g_source_unref);
   }
+  if (op->error == NULL && port == NULL)
+    op->error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE,
+                             "The module reported success while its port was away");
   if (op->error != NULL) {
     onemo_dbus_firmware_emit_upgrade_progress (iface, ONEMO_UPGRADE_FAILED,
                                                onemo_dbus_firmware_get_upgrade_percent (iface));
     onemo_module_op_return (op->module, g_steal_pointer (&op->invocation), NULL,
                             g_steal_pointer (&op->error));
-    g_rc_box_release_full (op, (GDestroyNotify)upgrade_op_free);
-    return G_SOURCE_REMOVE;
+    upgrade_op_release (op);
+  } else {
+    onemo_dbus_firmware_set_upgrade_percent (iface, 100);
+    onemo_dbus_firmware_emit_upgrade_progress (iface, ONEMO_UPGRADE_SUCCESS, 100);
+    onemo_at_port_command_async (port, "AT+CGMR", 0,
+                                 onemo_module_get_options (op->module)->command_timeout_ms, NULL,
+                                 revision_read, op);
   }
-  onemo_dbus_firmware_set_upgrade_percent (iface, 100);
-  onemo_dbus_firmware_emit_upgrade_progress (iface, ONEMO_UPGRADE_SUCCESS, 100);
-  onemo_at_port_command_async (op->port, "AT+CGMR", 0,
-                               onemo_module_get_options (op->module)->command_timeout_ms, NULL,
-                               revision_read, op);
+  g_clear_object (&port);
   return G_SOURCE_REMOVE;
 }
 
@@ -111,6 +148,93 @@ upgrade_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpointer us
   }
 }
 
+static void upgrade_port_hangup (OnemoAtPort *port, gpointer user_data);
+
+static void
+upgrade_attach_port (UpgradeOp *op, OnemoAtPort *port)
+{
+  op->port = g_object_ref (port);
+  op->urc_id = onemo_at_port_add_urc_handler (port, "^\\+MFWUPGRADE:", upgrade_urc, op, NULL);
+  op->hangup_id = g_signal_connect (port, "hangup", G_CALLBACK (upgrade_port_hangup), op);
+}
+
+static void
+upgrade_try_reopen (UpgradeOp *op)
+{
+  g_autoptr (GError) error = NULL;
+  OnemoAtPort *port;
+
+  if (op->finished || op->port != NULL)
+    return;
+  port = onemo_module_op_reopen_port (op->module, &error);
+  if (port == NULL) {
+    g_debug ("%s: not back yet: %s", op->device_name, error->message);
+    return;
+  }
+  g_clear_object (&op->monitor);
+  onemo_module_op_set_state (op->module, "upgrading");
+  upgrade_attach_port (op, port);
+}
+
+static void
+device_changed (GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent event,
+                gpointer user_data)
+{
+  UpgradeOp *op = user_data;
+  GFile *arrived = event == G_FILE_MONITOR_EVENT_RENAMED ? other : file;
+  g_autofree char *name = arrived != NULL ? g_file_get_basename (arrived) : NULL;
+
+  if (event != G_FILE_MONITOR_EVENT_CREATED && event != G_FILE_MONITOR_EVENT_MOVED_IN
+      && event != G_FILE_MONITOR_EVENT_RENAMED && event != G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED
+      && event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT)
+    return;
+  if (g_strcmp0 (name, op->device_name) == 0)
+    upgrade_try_reopen (op);
+}
+
+/* From an idle after the hang-up: the port's dispatch has returned. */
+static gboolean
+upgrade_wait_for_device (gpointer user_data)
+{
+  UpgradeOp *op = user_data;
+  const char *device = onemo_module_get_device (op->module);
+  g_autoptr (GFile) file = g_file_new_for_path (device);
+  g_autoptr (GFile) dir = g_file_get_parent (file);
+  g_autoptr (GError) error = NULL;
+
+  if (!op->finished && op->port == NULL) {
+    onemo_module_op_set_state (op->module, "rebooting");
+    op->monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+    if (op->monitor == NULL)
+      upgrade_finish (op,
+                      g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE,
+                                   "Cannot watch for %s to come back: %s", device, error->message));
+    else
+      g_signal_connect (op->monitor, "changed", G_CALLBACK (device_changed), op);
+    /* It may be back already. */
+    upgrade_try_reopen (op);
+  }
+  upgrade_op_release (op);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+upgrade_port_hangup (OnemoAtPort *port, gpointer user_data)
+{
+  UpgradeOp *op = user_data;
+
+  if (op->finished)
+    return;
+  if (!onemo_model_supports (onemo_module_get_model (op->module), ONEMO_FEATURE_REBOOTS)) {
+    upgrade_finish (op, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE,
+                                     "The port went away during the upgrade"));
+    return;
+  }
+  g_debug ("%s: rebooting", op->device_name);
+  upgrade_detach_port (op);
+  g_idle_add (upgrade_wait_for_device, g_rc_box_acquire (op));
+}
+
 static void
 upgrade_command_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -118,10 +242,15 @@ upgrade_command_done (GObject *source, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
   g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), result, &error);
 
-  /* OK: "+MFWUPGRADE:" reports follow (or came already). */
-  if (error != NULL)
+  /* OK: "+MFWUPGRADE:" reports follow (or came already). A rebooting module never answers:
+   * its port's hang-up fails the command, and the reports come on the reopened port. */
+  if (error != NULL
+      && !(g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE)
+           && onemo_model_supports (onemo_module_get_model (op->module), ONEMO_FEATURE_REBOOTS)))
     upgrade_finish (op, error);
-  g_rc_box_release_full (op, (GDestroyNotify)upgrade_op_free);
+  else
+    g_clear_error (&error);
+  upgrade_op_release (op);
 }
 
 static gboolean
@@ -148,22 +277,16 @@ onemo_flow_upgrade (OnemoModule *self, GDBusMethodInvocation *invocation)
                                            "%s cannot upgrade", model->sub_model);
     return TRUE;
   }
-  if (onemo_model_supports (model, ONEMO_FEATURE_REBOOTS)) {
-    /* Following the port through the module's reboots is not written yet. */
-    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED,
-                                           "Upgrading %s, which reboots, is not implemented yet",
-                                           model->sub_model);
-    return TRUE;
-  }
   if (!onemo_module_op_begin (self, invocation, "upgrading", ONEMO_OP_NONE))
     return TRUE;
 
   op = g_rc_box_new0 (UpgradeOp);
   op->module = g_object_ref (self);
   op->invocation = g_object_ref (invocation);
-  op->port = g_object_ref (onemo_module_op_port (self));
+  op->device_name = g_path_get_basename (onemo_module_get_device (self));
+  op->old_revision = g_strdup (onemo_dbus_firmware_get_revision (ONEMO_DBUS_FIRMWARE (self)));
   onemo_dbus_firmware_set_upgrade_percent (ONEMO_DBUS_FIRMWARE (self), 0);
-  op->urc_id = onemo_at_port_add_urc_handler (op->port, "^\\+MFWUPGRADE:", upgrade_urc, op, NULL);
+  upgrade_attach_port (op, onemo_module_op_port (self));
   op->timeout = g_timeout_source_new_seconds (timeout_s);
   g_source_set_callback (op->timeout, upgrade_timed_out, op, NULL);
   g_source_attach (op->timeout, NULL);

@@ -29,6 +29,10 @@ gboolean onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invoca
 OnemoAtPort *onemo_module_op_port (OnemoModule *self);
 GCancellable *onemo_module_op_cancellable (OnemoModule *self);
 
+/* Opens the port afresh after the module rebooted; the old one is released. NULL (and the old
+ * port kept) when the device cannot be opened yet. */
+OnemoAtPort *onemo_module_op_reopen_port (OnemoModule *self, GError **error);
+
 /* Marks the running operation as one Cancel() refuses from now on (an upgrade). */
 void onemo_module_op_set_cancellable (OnemoModule *self, gboolean cancellable);
 

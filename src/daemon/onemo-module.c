@@ -123,6 +123,15 @@ onemo_set_invalid (GError **error, const char *format, ...)
 
 /* ---- The operation guard ---- */
 
+static gboolean
+release_port (gpointer data)
+{
+  g_autoptr (OnemoAtPort) port = data;
+
+  onemo_at_port_close (port);
+  return G_SOURCE_REMOVE;
+}
+
 gboolean
 onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, const char *state,
                        OnemoOpFlags flags)
@@ -154,6 +163,19 @@ onemo_module_op_port (OnemoModule *self)
   return self->port;
 }
 
+OnemoAtPort *
+onemo_module_op_reopen_port (OnemoModule *self, GError **error)
+{
+  OnemoAtPort *port = onemo_module_open_port (self, error);
+
+  if (port == NULL)
+    return NULL;
+  if (self->port != NULL)
+    g_idle_add (release_port, g_steal_pointer (&self->port));
+  self->port = port;
+  return port;
+}
+
 GCancellable *
 onemo_module_op_cancellable (OnemoModule *self)
 {
@@ -170,15 +192,6 @@ void
 onemo_module_op_set_state (OnemoModule *self, const char *state)
 {
   onemo_dbus_firmware_set_state (ONEMO_DBUS_FIRMWARE (self), state);
-}
-
-static gboolean
-release_port (gpointer data)
-{
-  g_autoptr (OnemoAtPort) port = data;
-
-  onemo_at_port_close (port);
-  return G_SOURCE_REMOVE;
 }
 
 void

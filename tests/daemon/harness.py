@@ -240,6 +240,22 @@ class DaemonTest(unittest.TestCase):
         self.addCleanup(self.conn.signal_unsubscribe, sub)
         return got
 
+    def start_http_server(self):
+        """tests/servers/serve.py on 127.0.0.1 serving a fresh directory; returns (root, base
+        URL). The server also exits when its stdin closes, should a cleanup be missed."""
+        root = os.path.join(self.tmpdir, 'www')
+        os.mkdir(root)
+        serve = os.path.join(os.environ['ONEMO_TEST_SRCDIR'], 'servers', 'serve.py')
+        server = subprocess.Popen(['/usr/bin/python3', serve, '--kind', 'http', '--root', root],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        self.addCleanup(self._stop, server)
+        self.addCleanup(server.stdin.close)
+        line = server.stdout.readline().decode()
+        if not line.startswith('PORT '):
+            self.fail('serve.py did not start: %r' % line)
+        return root, 'http://127.0.0.1:%d/' % int(line.split()[1])
+
     def make_package(self, size, name='pkg.bin'):
         path = os.path.join(self.tmpdir, name)
         with open(path, 'wb') as f:

@@ -5,7 +5,6 @@ a failure, a resumable interruption, Cancel, and sub-models without it."""
 
 import hashlib
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -22,18 +21,7 @@ class DownloadTest(harness.DaemonTest):
 
     def setUp(self):
         super().setUp()
-        self.root = os.path.join(self.tmpdir, 'www')
-        os.mkdir(self.root)
-        serve = os.path.join(os.environ['ONEMO_TEST_SRCDIR'], 'servers', 'serve.py')
-        self.server = subprocess.Popen(['/usr/bin/python3', serve, '--kind', 'http', '--root',
-                                        self.root], stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.addCleanup(self._stop, self.server)
-        self.addCleanup(self.server.stdin.close)
-        line = self.server.stdout.readline().decode()
-        if not line.startswith('PORT '):
-            self.fail('serve.py did not start: %r' % line)
-        self.base = 'http://127.0.0.1:%d/' % int(line.split()[1])
+        self.root, self.base = self.start_http_server()
 
     def serve(self, name, size):
         data = os.urandom(size)

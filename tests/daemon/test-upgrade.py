@@ -97,12 +97,6 @@ class UpgradeTest(harness.DaemonTest):
         # The device is released: a later AddPort is not Busy.
         self.assertDBusError('Timeout', self.add_port, sim.link)
 
-    def test_not_supported(self):
-        sim, path = self.add_sim('ML302S-DNLM')
-        before = sim.log_bytes()
-        self.assertDBusError('NotSupported', self.module, path, 'Upgrade')
-        self.assertEqual(sim.log_bytes(), before)
-
 
 if __name__ == '__main__':
     harness.main()
