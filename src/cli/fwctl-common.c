@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <termios.h>
+#include <unistd.h>
 
 gboolean
 fwctl_parse_command (FwctlContext *ctx, const char *parameters, const char *summary,
@@ -197,14 +199,36 @@ fwctl_report_success (FwctlContext *ctx, const char *extra_key, const char *extr
   return FWCTL_EXIT_OK;
 }
 
+/* On a terminal, the password is typed without echo after a prompt. */
+static gboolean
+stdin_echo_off (struct termios *saved)
+{
+  struct termios quiet;
+
+  if (!isatty (STDIN_FILENO) || tcgetattr (STDIN_FILENO, saved) != 0)
+    return FALSE;
+  quiet = *saved;
+  quiet.c_lflag &= ~(tcflag_t)ECHO;
+  if (tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
+    return FALSE;
+  g_printerr ("%s", _ ("Password: "));
+  return TRUE;
+}
+
 char *
 fwctl_read_stdin_line (GError **error)
 {
   g_autoptr (GString) line = g_string_new (NULL);
+  struct termios saved;
+  gboolean echo_off = stdin_echo_off (&saved);
   int c;
 
   while ((c = getchar ()) != EOF && c != '\n')
     g_string_append_c (line, (char)c);
+  if (echo_off) {
+    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+    g_printerr ("\n");
+  }
   if (line->len > 0 && line->str[line->len - 1] == '\r')
     g_string_truncate (line, line->len - 1);
   if (c == EOF && line->len == 0) {

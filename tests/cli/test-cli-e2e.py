@@ -13,6 +13,7 @@ import json
 import os
 import pty
 import queue
+import select
 import struct
 import signal
 import subprocess
@@ -153,6 +154,33 @@ class CliTest(harness.DaemonTest):
 
         result = self.fwctl_ok('--json', 'config', 'mode=full')
         self.assertEqual(json.loads(result.stdout), {'event': 'result', 'ok': True})
+
+    def test_config_password_from_terminal(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([FWCTL, 'config', 'user=bob', '--password-stdin'],
+                                env=self.env(), stdin=slave, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        self.addCleanup(self._stop, proc)
+        os.close(slave)
+        # The prompt comes once echo is off.
+        prompt = b''
+        while not prompt.endswith(b'Password: '):
+            ready, _, _ = select.select([proc.stderr], [], [], 20)
+            self.assertTrue(ready, 'no prompt')
+            prompt += os.read(proc.stderr.fileno(), 100)
+        os.write(master, b'Typed1\n')
+        out, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 0, err)
+        # Nothing came back on the terminal: no echo.
+        ready, _, _ = select.select([master], [], [], 0)
+        try:
+            echoed = os.read(master, 100) if ready else b''
+        except OSError:  # EIO: the other end is closed and nothing is left
+            echoed = b''
+        os.close(master)
+        self.assertNotIn(b'Typed1', echoed)
+        self.assertIn(b'"bob","Typed1"', sim.log_bytes())
 
     def test_config_exit_codes(self):
         sim, path = self.add_sim('MN316-S-DLVS')
