@@ -341,6 +341,43 @@ class CliTest(harness.DaemonTest):
         self.assertEqual(lines[-1]['exit'], 9)
         self.wait_for(lambda: self.prop(path, 'State') == 'failed', 10, 'not failed')
 
+    def test_timeout_then_cancel_command(self):
+        sim, path = self.add_sim('MN316-S-DLVS', '--baud', '9600')
+        package, _ = self.package(30000)
+        result = self.fwctl('--timeout', '1', 'write', package)
+        self.assertEqual(result.returncode, 6, result.stderr)
+        self.assertIn('The service did not answer in time', result.stderr)
+        # The write goes on in the service until cancelled.
+        self.assertEqual(self.prop(path, 'State'), 'writing')
+        self.fwctl_ok('cancel')
+        self.wait_for(lambda: self.prop(path, 'State') == 'failed', 20, 'not cancelled')
+        self.assertIn('Cancelled', self.prop(path, 'LastError'))
+
+    def test_busctl_and_cli_side_by_side(self):
+        """Scripts mix clients: what busctl sets, onemo-fwctl reads, and the other way round.
+        (busctl and gdbus cannot pass a file descriptor, so Write is the CLI's.)"""
+        sim, path = self.add_sim('MN316-S-DLVS')
+        busctl = ['busctl', '--address=' + self.address]
+        subprocess.run(busctl + ['call', harness.BUS_NAME, path, harness.MODULE_IFACE,
+                                 'Configure', 'a{sv}', '2', 'url', 's', 'http://127.0.0.1:1/b.bin',
+                                 'progind', 'u', '2048'],
+                       check=True, capture_output=True, timeout=60)
+        shown = self.fwctl_ok('config').stdout.splitlines()
+        self.assertIn('url=http://127.0.0.1:1/b.bin', shown)
+        self.assertIn('progind=2048', shown)
+
+        package, data = self.package(12000)
+        self.fwctl_ok('--quiet', 'write', package)
+        got = subprocess.run(busctl + ['get-property', harness.BUS_NAME, path,
+                                       harness.MODULE_IFACE, 'DownloadedBytes', 'State'],
+                             check=True, capture_output=True, text=True, timeout=60).stdout
+        self.assertEqual(got, 't %d\ns "finished"\n' % len(data))
+        result = subprocess.run(['gdbus', 'call', '--address', self.address, '--dest',
+                                 harness.BUS_NAME, '--object-path', path, '--method',
+                                 harness.MODULE_IFACE + '.Checksum', '2'],
+                                check=True, capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.stdout, "('%s',)\n" % hashlib.sha256(data).hexdigest().upper())
+
     # ---- monitor ----
 
     def test_monitor_json_sees_another_client(self):
