@@ -118,19 +118,6 @@ load_config (Daemon *daemon, GError **error)
 }
 
 static void
-bus_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
-{
-  Daemon *daemon = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!onemo_manager_export (daemon->manager, connection, &error)) {
-    g_warning ("Cannot export the manager: %s", error->message);
-    daemon->exit_code = 1;
-    g_main_loop_quit (daemon->loop);
-  }
-}
-
-static void
 name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
 {
   Daemon *daemon = user_data;
@@ -188,6 +175,7 @@ main (int argc, char **argv)
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("— the OneMO firmware service");
   g_autoptr (GError) error = NULL;
+  g_autoptr (GDBusConnection) connection = NULL;
   guint owner_id;
 
   setlocale (LC_ALL, "");
@@ -213,10 +201,16 @@ main (int argc, char **argv)
   daemon.manager = onemo_manager_new (&daemon.options);
   g_unix_signal_add (SIGTERM, quit_on_signal, &daemon);
   g_unix_signal_add (SIGINT, quit_on_signal, &daemon);
-  owner_id = g_bus_own_name (session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, BUS_NAME,
-                             G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT
-                                 | (replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
-                             bus_acquired, name_acquired, name_lost, &daemon, NULL);
+  /* Synchronously: g_bus_own_name() would connect from a worker thread that lingers idle. */
+  connection = g_bus_get_sync (session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, &error);
+  if (connection == NULL || !onemo_manager_export (daemon.manager, connection, &error)) {
+    g_printerr ("Cannot offer the service: %s\n", error->message);
+    return 1;
+  }
+  owner_id = g_bus_own_name_on_connection (connection, BUS_NAME,
+                                           G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT
+                                               | (replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
+                                           name_acquired, name_lost, &daemon, NULL);
   g_main_loop_run (daemon.loop);
 
   g_bus_unown_name (owner_id);

@@ -3,11 +3,11 @@
  * (AT+MFWDLOAD, hex or transparent), from an offset to resume, never holding it whole. */
 #include "onemo-module-private.h"
 #include "onemo-at-writer.h"
+#include "onemo-package-stream.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gunixfdlist.h>
-#include <gio/gunixinputstream.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -180,12 +180,6 @@ onemo_flow_write (OnemoModule *self, GDBusMethodInvocation *invocation, GUnixFDL
                                            "The offset is past the package's end");
     return TRUE;
   }
-  if (lseek (fd, write_options.offset, SEEK_SET) < 0) {
-    close (fd);
-    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
-                                           "Cannot seek in the package: %s", g_strerror (errno));
-    return TRUE;
-  }
   if (!onemo_module_op_begin (self, invocation, "writing", ONEMO_OP_CANCELLABLE)) {
     close (fd);
     return TRUE;
@@ -198,7 +192,7 @@ onemo_flow_write (OnemoModule *self, GDBusMethodInvocation *invocation, GUnixFDL
   op->offset = write_options.offset;
   op->done = op->offset;
   onemo_module_report_download (self, 1, size, op->offset);
-  stream = g_unix_input_stream_new (fd, TRUE);
+  stream = onemo_package_stream_new (fd, write_options.offset);
   onemo_at_write_package_async (onemo_module_op_port (self), stream, op->offset, size - op->offset,
                                 write_options.mode,
                                 onemo_module_get_options (self)->command_timeout_ms, write_progress,

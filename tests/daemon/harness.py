@@ -138,8 +138,9 @@ class DaemonTest(unittest.TestCase):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe:
+                pipe.close()
 
     def start_sim(self, model, *args):
         sim = Sim(self.tmpdir, model, len(self.sims), args)
