@@ -207,6 +207,11 @@ class Chinese(unittest.TestCase):
         result = run(['frobnicate'], env=env)
         self.assertEqual(result.returncode, 2)
         self.assertIn('未知命令', result.stderr)
+        for command in COMMANDS:
+            with self.subTest(command=command):
+                result = run([command, '--help'], env=env)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertRegex(result.stdout, r'[\u4e00-\u9fff]')
 
 
 if __name__ == '__main__':
