@@ -318,6 +318,21 @@ class CliTest(harness.DaemonTest):
 
     # ---- Busy, Ctrl-C ----
 
+    def test_upgrade_is_not_interrupted(self):
+        # The module is away 2 s for its reboot: time enough for Ctrl-C.
+        sim, path = self.add_sim('ML307R-DC', '--reboot-ms', '2000')
+        package = self.make_upgrade_package('ML307R', 'ML307R-DC-MBRH9S98')
+        self.fwctl_ok('--quiet', 'write', package)
+        upgrader = self.fwctl_popen('upgrade')
+        self.wait_for(lambda: self.prop(path, 'State') in ('upgrading', 'rebooting'), 20,
+                      'not upgrading')
+        upgrader.send_signal(signal.SIGINT)
+        out, err = upgrader.communicate(timeout=60)
+        self.assertEqual(upgrader.returncode, 0, err)
+        self.assertIn('An upgrade cannot be interrupted', err)
+        self.assertIn('Upgraded: the module now runs ML307R-DC-MBRH9S98', out)
+        self.assertIn('Upgrading: 100 %', out)
+
     def test_busy_then_interrupt(self):
         # At 9600 baud 30000 bytes take about 30 s.
         sim, path = self.add_sim('MN316-S-DLVS', '--baud', '9600')
