@@ -8,7 +8,7 @@ static void
 checksum_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GDBusMethodInvocation *invocation = user_data;
-  OnemoModule *self = g_object_get_data (G_OBJECT (invocation), "onemo-module");
+  OnemoModule *self = onemo_module_op_bound (invocation);
   GError *error = NULL;
   g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), result, &error);
   g_autofree char *checksum = NULL;
@@ -45,8 +45,7 @@ onemo_flow_checksum (OnemoModule *self, GDBusMethodInvocation *invocation, guint
   if (!onemo_module_op_begin (self, invocation, "verifying", ONEMO_OP_NONE))
     return TRUE;
   command = onemo_at_build_check (algorithm);
-  g_object_set_data_full (G_OBJECT (invocation), "onemo-module", g_object_ref (self),
-                          g_object_unref);
+  onemo_module_op_bind (self, invocation);
   onemo_at_port_command_async (onemo_module_op_port (self), command, 0,
                                onemo_module_get_options (self)->command_timeout_ms,
                                onemo_module_op_cancellable (self), checksum_done, invocation);

@@ -161,7 +161,7 @@ static void
 configure_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GDBusMethodInvocation *invocation = user_data;
-  OnemoModule *self = g_object_get_data (G_OBJECT (invocation), "onemo-module");
+  OnemoModule *self = onemo_module_op_bound (invocation);
   GError *error = NULL;
   g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
 
@@ -172,8 +172,7 @@ static void
 run_sequence (OnemoModule *self, GDBusMethodInvocation *invocation, OnemoCommandSequence *sequence,
               GAsyncReadyCallback callback)
 {
-  g_object_set_data_full (G_OBJECT (invocation), "onemo-module", g_object_ref (self),
-                          g_object_unref);
+  onemo_module_op_bind (self, invocation);
   onemo_command_sequence_run_async (sequence, onemo_module_op_port (self),
                                     onemo_module_get_options (self)->command_timeout_ms,
                                     onemo_module_op_cancellable (self), callback, invocation);
@@ -223,7 +222,7 @@ static void
 get_configuration_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GDBusMethodInvocation *invocation = user_data;
-  OnemoModule *self = g_object_get_data (G_OBJECT (invocation), "onemo-module");
+  OnemoModule *self = onemo_module_op_bound (invocation);
   GError *error = NULL;
   g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
   g_auto (GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);

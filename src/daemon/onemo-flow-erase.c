@@ -6,7 +6,7 @@ static void
 erase_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GDBusMethodInvocation *invocation = user_data;
-  OnemoModule *self = g_object_get_data (G_OBJECT (invocation), "onemo-module");
+  OnemoModule *self = onemo_module_op_bound (invocation);
   GError *error = NULL;
   g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), result, &error);
   OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
@@ -30,8 +30,7 @@ onemo_flow_erase (OnemoModule *self, GDBusMethodInvocation *invocation)
   /* "configuring": erasing prepares the module for the next load. */
   if (!onemo_module_op_begin (self, invocation, "configuring", ONEMO_OP_NONE))
     return TRUE;
-  g_object_set_data_full (G_OBJECT (invocation), "onemo-module", g_object_ref (self),
-                          g_object_unref);
+  onemo_module_op_bind (self, invocation);
   onemo_at_port_command_async (onemo_module_op_port (self), "AT+MFWERASE", 0,
                                onemo_module_get_options (self)->command_timeout_ms,
                                onemo_module_op_cancellable (self), erase_done, invocation);

@@ -33,6 +33,10 @@ GCancellable *onemo_module_op_cancellable (OnemoModule *self);
  * port kept) when the device cannot be opened yet. */
 OnemoAtPort *onemo_module_op_reopen_port (OnemoModule *self, GError **error);
 
+/* Keeps @self with @invocation, for a flow's callbacks that get only the invocation. */
+void onemo_module_op_bind (OnemoModule *self, GDBusMethodInvocation *invocation);
+OnemoModule *onemo_module_op_bound (GDBusMethodInvocation *invocation);
+
 /* Marks the running operation as one Cancel() refuses from now on (an upgrade). */
 void onemo_module_op_set_cancellable (OnemoModule *self, gboolean cancellable);
 

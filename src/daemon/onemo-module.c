@@ -157,6 +157,19 @@ onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, con
   return TRUE;
 }
 
+void
+onemo_module_op_bind (OnemoModule *self, GDBusMethodInvocation *invocation)
+{
+  g_object_set_data_full (G_OBJECT (invocation), "onemo-module", g_object_ref (self),
+                          g_object_unref);
+}
+
+OnemoModule *
+onemo_module_op_bound (GDBusMethodInvocation *invocation)
+{
+  return g_object_get_data (G_OBJECT (invocation), "onemo-module");
+}
+
 OnemoAtPort *
 onemo_module_op_port (OnemoModule *self)
 {

@@ -19,7 +19,7 @@ CME_NAMES = {850: 'Unknown', 851: 'Config', 852: 'UrlType', 853: 'Write', 854: '
 
 class UpgradeTest(harness.DaemonTest):
 
-    DAEMON_ARGS = ['--command-timeout-ms', '1000', '--upgrade-timeout', '20']
+    DAEMON_ARGS = ['--command-timeout-ms', '3000', '--upgrade-timeout', '20']
 
     def make_firmware(self, series, new_revision, size=4096):
         path = os.path.join(self.tmpdir, 'fw-%s.pkg' % new_revision)
