@@ -289,6 +289,43 @@ class CliTest(harness.DaemonTest):
         package, _ = self.package(1000)
         self.assertEqual(self.fwctl('write', '--offset', '512', package).returncode, 3)
 
+    # ---- download by the module ----
+
+    def http_server(self, root):
+        """tests/servers/serve.py on 127.0.0.1; returns its base URL."""
+        serve = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'servers',
+                             'serve.py')
+        server = subprocess.Popen([sys.executable, serve, '--kind', 'http', '--root', root],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, text=True)
+        self.addCleanup(self._stop, server)
+        self.addCleanup(server.stdin.close)
+        line = server.stdout.readline()
+        self.assertTrue(line.startswith('PORT '), line)
+        return 'http://127.0.0.1:%d/' % int(line.split()[1])
+
+    def test_download(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        package, data = self.package(50000)
+        base = self.http_server(os.path.dirname(package))
+        self.fwctl_ok('config', 'url=' + base + os.path.basename(package))
+        result = self.fwctl_ok('--json', 'download')
+        events = [json.loads(line) for line in result.stdout.splitlines()]
+        self.assertEqual(events[0], {'event': 'state', 'module': path, 'state': 'downloading'})
+        progress = [e for e in events if e['event'] == 'progress']
+        self.assertEqual([e['done'] for e in progress], sorted(e['done'] for e in progress))
+        self.assertEqual((progress[-1]['status'], progress[-1]['done']), ('done', len(data)))
+        self.assertEqual(events[-1], {'event': 'result', 'ok': True})
+        self.assertEqual(self.fwctl_ok('check', 'md5').stdout.strip(),
+                         hashlib.md5(data).hexdigest().upper())
+
+        # Nothing at that URL: the download fails, exit 12.
+        self.fwctl_ok('erase')
+        self.fwctl_ok('config', 'url=' + base + 'missing.bin')
+        result = self.fwctl('download')
+        self.assertEqual(result.returncode, 12, result.stderr)
+        self.assertRegex(result.stderr, r'^onemo-fwctl: The download failed: ')
+
     # ---- upgrade ----
 
     def make_upgrade_package(self, series, revision):
