@@ -48,6 +48,12 @@ fwctl_connect (FwctlContext *ctx, GError **error)
   reply = g_dbus_connection_call_sync (
       ctx->bus, FWCTL_BUS_NAME, FWCTL_ROOT_PATH, "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
       G_DBUS_CALL_FLAGS_NONE, fwctl_timeout_ms (ctx, FALSE), NULL, &local_error);
+  /* Anything else (AccessDenied from the bus policy…) is reported as it is. */
+  if (reply == NULL && !g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
+      && !g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) {
+    g_propagate_error (error, g_steal_pointer (&local_error));
+    return FALSE;
+  }
   if (reply == NULL) {
     g_dbus_error_strip_remote_error (local_error);
     g_set_error (error, FWCTL_ERROR, FWCTL_ERROR_NO_SERVICE, _ ("%s is not on the %s bus (%s)"),
