@@ -104,7 +104,7 @@ on_interrupt (gpointer user_data)
     call->cancel_requested = TRUE;
     if (!call->ctx->quiet)
       g_printerr (_ ("\nCancelling…\n"));
-    onemo_dbus_firmware_call_cancel (call->module, NULL, on_cancel_done, call);
+    onemo_dbus_firmware_call_cancel (call->module, NULL, on_cancel_done, NULL);
   }
   return G_SOURCE_CONTINUE;
 }
