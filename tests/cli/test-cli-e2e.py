@@ -121,6 +121,25 @@ class CliTest(harness.DaemonTest):
         self.assertEqual(result.returncode, 11)
         self.assertIn('No module matches “99”', result.stderr)
 
+    def test_add_and_remove_port(self):
+        sim = self.start_sim('MN316-DBRS')
+        path = self.fwctl_ok('add-port', '--model', 'MN316-DBRS', '--baud', '115200',
+                             sim.link).stdout.strip()
+        self.assertRegex(path, r'^/org/onemo/Firmware/Module/\d+$')
+        self.assertEqual(self.prop(path, 'SubModel'), 'MN316-DBRS')
+        # The same port again: Busy. Not a tty: InvalidArgument.
+        self.assertEqual(self.fwctl('add-port', sim.link).returncode, 5)
+        self.assertEqual(self.fwctl('add-port', os.devnull).returncode, 4)
+        self.assertEqual(self.fwctl('add-port', '--model', 'NO-SUCH-MODEL',
+                                    self.start_sim('MN316-DBRS').link).returncode, 4)
+
+        self.fwctl_ok('remove-port', sim.link)
+        self.assertEqual(self.fwctl_ok('list').stdout, '')
+        self.assertEqual(self.fwctl('remove-port', sim.link).returncode, 11)
+        result = json.loads(self.fwctl_ok('--json', 'add-port', sim.link).stdout)
+        self.assertEqual(result['event'], 'result')
+        self.assertTrue(result['module'].startswith('/org/onemo/Firmware/Module/'))
+
     # ---- config ----
 
     def test_config_password_stdin(self):
