@@ -17,6 +17,8 @@ typedef struct {
   guint64 size;
   guint64 offset;
   guint64 done;
+  OnemoAtWriteMode mode;
+  GError *error; /* kept while an abandoned transparent write settles */
 } WriteOp;
 
 typedef struct {
@@ -143,19 +145,49 @@ write_progress (OnemoAtPort *port, guint64 written, guint64 total, gpointer user
 }
 
 static void
+write_op_return (WriteOp *op, GError *error)
+{
+  onemo_module_op_return (op->module, op->invocation, NULL, error);
+  g_object_unref (op->module);
+  g_free (op);
+}
+
+static void
+write_settled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  WriteOp *op = user_data;
+  g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), result, NULL);
+
+  write_op_return (op, g_steal_pointer (&op->error));
+}
+
+static void
 write_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   WriteOp *op = user_data;
   GError *error = NULL;
 
-  if (onemo_at_write_package_finish (ONEMO_AT_PORT (source), result, &error))
+  if (onemo_at_write_package_finish (ONEMO_AT_PORT (source), result, &error)) {
     onemo_module_report_download (op->module, 2, op->size, op->size);
-  else if (!g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED)
-           && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    write_op_return (op, NULL);
+    return;
+  }
+  onemo_error_normalize (&error);
+  if (!g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED))
     onemo_module_report_download (op->module, 3, op->size, op->done);
-  onemo_module_op_return (op->module, op->invocation, NULL, error);
-  g_object_unref (op->module);
-  g_free (op);
+  if (op->mode != ONEMO_AT_WRITE_TRANSPARENT
+      || g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE)) {
+    write_op_return (op, error);
+    return;
+  }
+  /* An abandoned transparent write goes on with padding until the module has its announced
+   * length and leaves raw mode; an AT queued behind it answers once that is over, and only
+   * then is the port let go and the caller answered, so the next call finds a module that
+   * takes commands. */
+  op->error = error;
+  onemo_at_port_command_async (ONEMO_AT_PORT (source), "AT", 0,
+                               onemo_module_get_options (op->module)->command_timeout_ms, NULL,
+                               write_settled, op);
 }
 
 gboolean
@@ -190,6 +222,7 @@ onemo_flow_write (OnemoModule *self, GDBusMethodInvocation *invocation, GUnixFDL
   op->invocation = invocation;
   op->size = size;
   op->offset = write_options.offset;
+  op->mode = write_options.mode;
   op->done = op->offset;
   onemo_module_report_download (self, 1, size, op->offset);
   stream = onemo_package_stream_new (fd, write_options.offset);

@@ -174,6 +174,21 @@ class WriteTest(harness.DaemonTest):
         # Cancel with nothing running is harmless.
         self.module(path, 'Cancel')
 
+    def test_cancel_transparent(self):
+        # A cancelled transparent write pads the rest of its announced length, so the module
+        # leaves raw mode and takes commands again.
+        sim, path = self.add_sim('MN316-S-DLVS', '--baud', '115200')
+        package = self.make_package(30000)
+        progress = self.subscribe(path, 'DownloadProgress')
+        outcome = self.write_async(path, self.open_fd(package), {'mode': S('transparent')})
+        self.wait_for(lambda: progress and progress[-1][2] > 0, 10, 'no progress')
+        self.module(path, 'Cancel')
+        self.wait_call(outcome, 30)
+        self.assertEqual(harness.error_name(outcome['error']),
+                         harness.ERROR_PREFIX + 'Cancelled')
+        self.module(path, 'Erase')
+        self.write(path, self.open_fd(self.make_package(600, 'small.bin')), {'mode': S('hex')})
+
     def test_hangup_mid_write(self):
         sim, path = self.add_sim('MN316-S-DLVS', '--hangup-after', '5000')
         package = self.make_package(20000)
