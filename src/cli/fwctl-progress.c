@@ -270,7 +270,9 @@ feed_bar (FwctlProgress *self, const FwctlEvent *event, gint64 now_us)
     if (self->step_start_us < 0) {
       self->step_start_us = now_us;
       self->step_start_done = event->done;
-    } else if (now_us > self->step_start_us && event->done > self->step_start_done) {
+    } else if (now_us - self->step_start_us >= G_USEC_PER_SEC
+               && event->done > self->step_start_done) {
+      /* After a second: the first bursts (buffers filling) would show absurd rates. */
       rate = (event->done - self->step_start_done) * G_USEC_PER_SEC
              / (guint64)(now_us - self->step_start_us);
     }

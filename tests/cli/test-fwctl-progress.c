@@ -182,9 +182,12 @@ test_tty (void)
   g_autoptr (FwctlProgress) progress = fwctl_progress_new (FWCTL_OUTPUT_TTY, 70);
   FwctlEvent writing = state_event ("writing");
   FwctlEvent first = download_event (1, 1000000, 0);
+  FwctlEvent early = download_event (1, 1000000, 400000);
   FwctlEvent later = download_event (1, 1000000, 500000);
   g_autofree char *a = fwctl_progress_feed (progress, &writing, 0);
   g_autofree char *b = fwctl_progress_feed (progress, &first, 1 * G_USEC_PER_SEC);
+  /* Half a second in: too early for a rate. */
+  g_autofree char *b2 = fwctl_progress_feed (progress, &early, 3 * G_USEC_PER_SEC / 2);
   g_autofree char *c = fwctl_progress_feed (progress, &later, 3 * G_USEC_PER_SEC);
   g_autofree char *end = fwctl_progress_finish (progress);
 
@@ -194,6 +197,8 @@ test_tty (void)
   g_assert_true (g_str_has_prefix (b, "\rWriting ["));
   g_assert_null (strchr (b, '\n'));
   g_assert_null (strstr (b, "/s"));
+  g_assert_nonnull (strstr (b2, " 40% "));
+  g_assert_null (strstr (b2, "/s"));
   g_assert_nonnull (strstr (c, " 50% "));
   g_assert_nonnull (strstr (c, "250.0" NBSP "kB/s"));
   g_assert_cmpuint (fwctl_display_width (c + 1), ==, 69);
