@@ -20,6 +20,7 @@ struct _OnemoModule {
   OnemoOpFlags op_flags;
   gboolean op_cancellable;
   OnemoAtPort *port;
+  OnemoAtPort *released_port; /* the last operation's, until an idle closes it */
   GCancellable *cancellable;
 
   guint64 last_reported; /* DownloadedBytes at the last "loading" signal */
@@ -72,9 +73,12 @@ onemo_module_get_options (OnemoModule *self)
   return self->options;
 }
 
+static void close_released_port (OnemoModule *self);
+
 OnemoAtPort *
 onemo_module_open_port (OnemoModule *self, GError **error)
 {
+  close_released_port (self);
   return onemo_at_port_open (self->device, self->baud, self->flow_control, error);
 }
 
@@ -123,13 +127,34 @@ onemo_set_invalid (GError **error, const char *format, ...)
 
 /* ---- The operation guard ---- */
 
-static gboolean
-release_port (gpointer data)
+static void
+close_released_port (OnemoModule *self)
 {
-  g_autoptr (OnemoAtPort) port = data;
+  if (self->released_port != NULL)
+    onemo_at_port_close (self->released_port);
+  g_clear_object (&self->released_port);
+}
 
-  onemo_at_port_close (port);
+static gboolean
+release_port_idle (gpointer data)
+{
+  g_autoptr (OnemoModule) self = data;
+
+  close_released_port (self);
   return G_SOURCE_REMOVE;
+}
+
+/* An operation's result may come from inside the port's own dispatch (a hang-up), so the port
+ * is closed from an idle; but before any other port opens the same device, since two open
+ * ports would race for the module's answers. */
+static void
+release_port (OnemoModule *self)
+{
+  if (self->port == NULL)
+    return;
+  close_released_port (self);
+  self->released_port = g_steal_pointer (&self->port);
+  g_idle_add (release_port_idle, g_object_ref (self));
 }
 
 gboolean
@@ -143,6 +168,7 @@ onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, con
                                            "Another operation runs on %s", self->device);
     return FALSE;
   }
+  close_released_port (self);
   self->port = onemo_module_open_port (self, &error);
   if (self->port == NULL) {
     onemo_module_op_return (self, invocation, NULL, g_steal_pointer (&error));
@@ -183,8 +209,7 @@ onemo_module_op_reopen_port (OnemoModule *self, GError **error)
 
   if (port == NULL)
     return NULL;
-  if (self->port != NULL)
-    g_idle_add (release_port, g_steal_pointer (&self->port));
+  release_port (self);
   self->port = port;
   return port;
 }
@@ -214,9 +239,7 @@ onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GV
   OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
   gboolean query = self->busy && (self->op_flags & ONEMO_OP_QUERY);
 
-  /* The result may come from inside the port's own dispatch (a hang-up): let it return first. */
-  if (self->port != NULL)
-    g_idle_add (release_port, g_steal_pointer (&self->port));
+  release_port (self);
   g_clear_object (&self->cancellable);
   self->busy = FALSE;
 
@@ -359,6 +382,7 @@ onemo_module_finalize (GObject *object)
   if (self->port != NULL)
     onemo_at_port_close (self->port);
   g_clear_object (&self->port);
+  close_released_port (self);
   g_clear_object (&self->cancellable);
   g_free (self->device);
   G_OBJECT_CLASS (onemo_module_parent_class)->finalize (object);
