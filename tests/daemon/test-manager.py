@@ -131,6 +131,24 @@ class ManagerTest(harness.DaemonTest):
         self.assertEqual(self.prop(path, 'SubModel'), 'MN316-DBRS')
         self.assertEqual(self.prop(path, 'Revision'), 'XYZ-123')
 
+    def test_misbehaving_at_identification(self):
+        # Each fails cleanly, exports nothing, and leaves the device free for another try.
+        for args, name in [(('--hangup-after', '5'), 'PortGone'),
+                           (('--garbage', 'ATI'), None),
+                           (('--error', 'AT+CGMR=850'), 'Unknown')]:
+            with self.subTest(args=args):
+                sim = self.start_sim('MN316-DBRS', *args)
+                with self.assertRaises(harness.GLib.Error) as ctx:
+                    self.add_port(sim.link)
+                got = harness.error_name(ctx.exception)
+                if name:
+                    self.assertEqual(got, harness.ERROR_PREFIX + name, ctx.exception.message)
+                else:
+                    self.assertIn(got, [harness.ERROR_PREFIX + n for n in ('Protocol', 'Timeout')])
+        objects = self.call(MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
+                            'GetManagedObjects', reply='(a{oa{sa{sv}}})')[0]
+        self.assertEqual(objects, {})
+
     def test_many_modules(self):
         paths = [self.add_sim(m)[1] for m in ('MN316-DBRS', 'M5311-E-XLVS', 'ML307A-GCLN')]
         self.assertEqual(len(set(paths)), 3)

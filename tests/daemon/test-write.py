@@ -189,6 +189,25 @@ class WriteTest(harness.DaemonTest):
         self.module(path, 'Erase')
         self.write(path, self.open_fd(self.make_package(600, 'small.bin')), {'mode': S('hex')})
 
+    def test_modules_in_parallel(self):
+        # Two slow modules write at the same time; neither waits for the other.
+        runs = []
+        for index in range(2):
+            sim, path = self.add_sim('MN316-S-DLVS', '--baud', '115200')
+            package = self.make_package(30000, 'p%d.bin' % index)
+            runs.append((path, package))
+        started = harness.time.monotonic()
+        outcomes = [self.write_async(path, self.open_fd(package), {'mode': S('transparent')})
+                    for path, package in runs]
+        for outcome in outcomes:
+            self.wait_call(outcome, 30)
+            self.assertNotIn('error', outcome)
+        # About 2.6 s each at 115200 baud: together well under the sum.
+        self.assertLess(harness.time.monotonic() - started, 4.2)
+        for path, package in runs:
+            with open(package, 'rb') as f:
+                self.assertEqual(self.checksum(path, 0), hashlib.md5(f.read()).hexdigest().upper())
+
     def test_hangup_mid_write(self):
         sim, path = self.add_sim('MN316-S-DLVS', '--hangup-after', '5000')
         package = self.make_package(20000)
