@@ -157,7 +157,6 @@ main (int argc, char **argv)
   gint64 max_package = ONEMO_DAEMON_MAX_PACKAGE_DEFAULT;
   int command_timeout_ms = ONEMO_DAEMON_COMMAND_TIMEOUT_MS;
   int upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S;
-  int download_timeout_s = ONEMO_DAEMON_DOWNLOAD_TIMEOUT_S;
   const GOptionEntry entries[] = {
     { "session", 0, 0, G_OPTION_ARG_NONE, &session, "Use the session bus (tests)", NULL },
     { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &daemon.ports, "Add a UART module (repeatable)",
@@ -168,8 +167,6 @@ main (int argc, char **argv)
       "The largest package Write() takes (16 MiB)", "BYTES" },
     { "command-timeout-ms", 0, 0, G_OPTION_ARG_INT, &command_timeout_ms,
       "How long the module may take to answer a command (10000)", "MS" },
-    { "download-timeout", 0, 0, G_OPTION_ARG_INT, &download_timeout_s,
-      "How long a module's own download may take (1800)", "SECONDS" },
     { "upgrade-timeout", 0, 0, G_OPTION_ARG_INT, &upgrade_timeout_s,
       "How long an upgrade may take, reboots included (300)", "SECONDS" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
@@ -187,8 +184,7 @@ main (int argc, char **argv)
     g_printerr ("%s\n", error->message);
     return 2;
   }
-  if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s <= 0
-      || download_timeout_s <= 0) {
+  if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s <= 0) {
     g_printerr ("Limits must be positive\n");
     return 2;
   }
@@ -200,7 +196,6 @@ main (int argc, char **argv)
   daemon.options.max_package = max_package;
   daemon.options.command_timeout_ms = command_timeout_ms;
   daemon.options.upgrade_timeout_s = upgrade_timeout_s;
-  daemon.options.download_timeout_s = download_timeout_s;
 
   daemon.loop = g_main_loop_new (NULL, FALSE);
   daemon.manager = onemo_manager_new (&daemon.options);
