@@ -24,6 +24,13 @@ TARGET = 0.95
 MODE = 'transparent'
 
 
+def cpu_seconds(pid):
+    """User and system time of a process so far (/proc/PID/stat fields 14 and 15)."""
+    with open('/proc/%d/stat' % pid) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('build', nargs='?', default='build')
@@ -45,10 +52,12 @@ def main():
               % (args.size, single, single_rate, 100 * single_rate / sb.line_rate(args.baud)),
               flush=True)
 
+        cpu_before = cpu_seconds(bench.daemon.pid)
         outcomes = [bench.write_async(path, package, MODE)
                     for path, package in zip(paths, packages)]
         sb.wait_until(lambda: all('end' in o for o in outcomes), 60 + 5 * ideal,
                       'the writes did not end')
+        cpu = cpu_seconds(bench.daemon.pid) - cpu_before
         failed = [o['error'] for o in outcomes if o['error'] is not None]
         if failed:
             raise RuntimeError('%d writes failed, the first: %s' % (len(failed), failed[0]))
@@ -64,9 +73,10 @@ def main():
     share = aggregate / (args.modules * single_rate)
     print('service-parallel modules=%d baud=%d mode=%s bytes_each=%d seconds=%.3f '
           'aggregate=%.0fB/s single=%.0fB/s per_module_seconds min=%.3f median=%.3f max=%.3f '
-          'of_n_single=%.2f%%' % (args.modules, args.baud, MODE, args.size, last - first,
-                                  aggregate, single_rate, each[0], each[len(each) // 2],
-                                  each[-1], 100 * share))
+          'of_n_single=%.2f%% daemon_cpu=%.2fs' % (args.modules, args.baud, MODE, args.size,
+                                                   last - first, aggregate, single_rate, each[0],
+                                                   each[len(each) // 2], each[-1], 100 * share,
+                                                   cpu))
     ok = sb.verdict(share >= TARGET, '%d modules at once: %.2f %% of %d x one module (target '
                     '%d %%)' % (args.modules, 100 * share, args.modules, 100 * TARGET))
     return 0 if ok else 1
