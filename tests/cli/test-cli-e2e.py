@@ -404,13 +404,13 @@ class CliTest(harness.DaemonTest):
         self.assertIn('The module is busy', result.stderr)
         # Ctrl-C cancels the write: exit 9 with a result object.
         writer.send_signal(signal.SIGINT)
-        self.assertEqual(writer.wait(30), 9)
+        self.assertEqual(writer.wait(90), 9)
         lines = []
         while (line := reader.next()) is not None:
             lines.append(json.loads(line))
         self.assertEqual(lines[-1]['error'], 'org.onemo.Firmware.Error.Cancelled')
         self.assertEqual(lines[-1]['exit'], 9)
-        self.wait_for(lambda: self.prop(path, 'State') == 'failed', 10, 'not failed')
+        self.wait_for(lambda: self.prop(path, 'State') == 'failed', 60, 'not failed')
 
     def test_timeout_then_cancel_command(self):
         sim, path = self.add_sim('MN316-S-DLVS', '--baud', '9600')
@@ -421,7 +421,7 @@ class CliTest(harness.DaemonTest):
         # The write goes on in the service until cancelled.
         self.assertEqual(self.prop(path, 'State'), 'writing')
         self.fwctl_ok('cancel')
-        self.wait_for(lambda: self.prop(path, 'State') == 'failed', 20, 'not cancelled')
+        self.wait_for(lambda: self.prop(path, 'State') == 'failed', 90, 'not cancelled')
         self.assertIn('Cancelled', self.prop(path, 'LastError'))
 
     def test_busctl_and_cli_side_by_side(self):
