@@ -4,6 +4,8 @@
 
 #include "fwctl-run.h"
 
+#include "onemo-error.h"
+
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <signal.h>
@@ -19,7 +21,9 @@ typedef struct {
   FwctlProgress *progress;
   GVariant *reply;
   GError *error;
+  GCancellable *cancellable;
   gboolean cancel_requested;
+  gboolean stopped_waiting;
 } LongCall;
 
 guint
@@ -100,12 +104,16 @@ on_interrupt (gpointer user_data)
     g_printerr (_ ("\nAn upgrade cannot be interrupted: waiting for it to finish.\n"));
     return G_SOURCE_CONTINUE;
   }
-  if (!call->cancel_requested) {
-    call->cancel_requested = TRUE;
-    if (!call->ctx->quiet)
-      g_printerr (_ ("\nCancelling…\n"));
-    onemo_dbus_firmware_call_cancel (call->module, NULL, on_cancel_done, NULL);
+  if (call->cancel_requested) {
+    /* A second Ctrl-C stops waiting; the service finishes cancelling on its own. */
+    call->stopped_waiting = TRUE;
+    g_cancellable_cancel (call->cancellable);
+    return G_SOURCE_CONTINUE;
   }
+  call->cancel_requested = TRUE;
+  if (!call->ctx->quiet)
+    g_printerr (_ ("\nCancelling… (Ctrl-C again to stop waiting)\n"));
+  onemo_dbus_firmware_call_cancel (call->module, NULL, on_cancel_done, NULL);
   return G_SOURCE_CONTINUE;
 }
 
@@ -145,6 +153,7 @@ fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method
 {
   LongCall call = { .ctx = ctx, .module = module, .method = method };
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (FwctlProgress) progress = fwctl_progress_new (ctx->output, fwctl_terminal_width ());
   g_autofree char *finish = NULL;
   guint sigint_id, sigterm_id;
@@ -152,6 +161,7 @@ fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method
 
   call.loop = loop;
   call.progress = progress;
+  call.cancellable = cancellable;
   fwctl_progress_set_module (progress, g_dbus_proxy_get_object_path (G_DBUS_PROXY (module)));
   if (first_step (method) != NULL) {
     FwctlEvent start = { .kind = FWCTL_EVENT_STATE, .state = first_step (method) };
@@ -167,7 +177,7 @@ fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method
 
   g_dbus_proxy_call_with_unix_fd_list (G_DBUS_PROXY (module), method, parameters,
                                        G_DBUS_CALL_FLAGS_NONE, fwctl_timeout_ms (ctx, TRUE),
-                                       fd_list, NULL, on_call_done, &call);
+                                       fd_list, cancellable, on_call_done, &call);
   g_main_loop_run (loop);
 
   g_source_remove (sigint_id);
@@ -179,6 +189,11 @@ fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method
     fputs (finish, stdout);
   fflush (stdout);
 
+  if (call.stopped_waiting && call.reply == NULL) {
+    g_clear_error (&call.error);
+    g_set_error_literal (&call.error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED,
+                         _ ("Stopped waiting; the service is still cancelling"));
+  }
   if (call.reply == NULL)
     return fwctl_report_error (ctx, call.error);
   if (out_reply != NULL)

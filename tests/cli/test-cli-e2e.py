@@ -20,6 +20,7 @@ import subprocess
 import sys
 import termios
 import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'daemon'))
 import harness  # noqa: E402
@@ -411,6 +412,27 @@ class CliTest(harness.DaemonTest):
         self.assertEqual(lines[-1]['error'], 'org.onemo.Firmware.Error.Cancelled')
         self.assertEqual(lines[-1]['exit'], 9)
         self.wait_for(lambda: self.prop(path, 'State') == 'failed', 60, 'not failed')
+
+    def test_second_interrupt_stops_waiting(self):
+        sim, path = self.add_sim('MN316-S-DLVS', '--baud', '9600')
+        package, _ = self.package(30000)
+        writer = self.fwctl_popen('write', '--mode', 'transparent', package)
+        self.wait_for(lambda: self.prop(path, 'DownloadedBytes') > 0, 20, 'not writing')
+        writer.send_signal(signal.SIGINT)
+        # Two signals before the CLI's main loop runs would count once: wait for the first.
+        err = b''
+        while b'Ctrl-C again' not in err:
+            ready, _, _ = select.select([writer.stderr], [], [], 20)
+            self.assertTrue(ready, 'no answer to the first Ctrl-C')
+            err += os.read(writer.stderr.fileno(), 1000)
+        started = time.monotonic()
+        writer.send_signal(signal.SIGINT)
+        # Back at once, while the service is still finishing the cancel.
+        self.assertEqual(writer.wait(30), 9)
+        self.assertLess(time.monotonic() - started, 5)
+        err += os.read(writer.stderr.fileno(), 1000)
+        self.assertIn(b'Stopped waiting', err)
+        self.wait_for(lambda: self.prop(path, 'State') == 'failed', 90, 'not cancelled')
 
     def test_timeout_then_cancel_command(self):
         sim, path = self.add_sim('MN316-S-DLVS', '--baud', '9600')
