@@ -27,9 +27,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import service_bench as sb  # noqa: E402
 
-# "12345 21:00:00.123456 ppoll([...], 5, NULL, NULL, 8) = 1"; a call split by another thread's
-# is "... <unfinished ...>" then "12345 21:00:00.2 <... ppoll resumed>...) = 1": counted once,
-# when it returns (so is one that had begun before strace attached).
+# "12345 21:00:00.123456 ppoll([...], 5, NULL, NULL, 8) = 1". A call that another thread's line
+# cuts in two, "... <unfinished ...>" then "12345 21:00:00.2 <... ppoll resumed>...) = 1", is
+# counted once, when it returns (so is one that had begun before strace attached).
 WHOLE = re.compile(r'^(\d+)\s+\S+\s+([a-z_0-9]+)\(')
 RESUMED = re.compile(r'^(\d+)\s+\S+\s+<\.\.\. ([a-z_0-9]+) resumed>')
 TOTAL = re.compile(r'^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+\d*\s*total$')
