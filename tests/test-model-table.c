@@ -188,6 +188,34 @@ test_feature_names (void)
 }
 
 static void
+test_cfg_keys_and_schemes (void)
+{
+  const OnemoModel *m5311 = onemo_model_lookup ("M5311-E-DLVS");
+  const OnemoModel *ml307a = onemo_model_lookup ("ML307A-DSLN");
+  OnemoFeature feature;
+  guint n_keys = 0;
+
+  for (const char *const *key = onemo_model_cfg_keys (); *key != NULL; key++) {
+    n_keys++;
+    g_assert_true (onemo_model_supports_cfg_key (onemo_model_lookup ("MN316-S-DLVS"), *key));
+  }
+  g_assert_cmpuint (n_keys, ==, 7);
+  g_assert_true (onemo_model_supports_cfg_key (m5311, "pkgsize")); /* 512 only, but the key */
+  g_assert_false (onemo_model_supports_cfg_key (m5311, "ssl"));
+  g_assert_true (onemo_model_supports_cfg_key (ml307a, "URL"));
+  g_assert_false (onemo_model_supports_cfg_key (ml307a, "timeout"));
+  g_assert_false (onemo_model_supports_cfg_key (ml307a, "colour"));
+  g_assert_false (onemo_model_supports_cfg_key (ml307a, NULL));
+
+  g_assert_true (onemo_feature_for_url_scheme ("FTPS", &feature));
+  g_assert_cmpint (feature, ==, ONEMO_FEATURE_FTPS);
+  g_assert_true (onemo_feature_for_url_scheme ("file", &feature));
+  g_assert_cmpint (feature, ==, ONEMO_FEATURE_FILE);
+  g_assert_false (onemo_feature_for_url_scheme ("gopher", &feature));
+  g_assert_false (onemo_feature_for_url_scheme (NULL, &feature));
+}
+
+static void
 test_error_names (void)
 {
   static const struct {
@@ -228,6 +256,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/reboots", test_reboots);
   g_test_add_func ("/model/revision-and-series", test_revision_and_series);
   g_test_add_func ("/model/feature-names", test_feature_names);
+  g_test_add_func ("/model/cfg-keys-and-schemes", test_cfg_keys_and_schemes);
   g_test_add_func ("/error/dbus-names", test_error_names);
   return g_test_run ();
 }

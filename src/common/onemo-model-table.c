@@ -12,30 +12,29 @@
 #define F(x) ONEMO_F (x)
 
 /* NB-IoT parts: everything loads with AT+MFWDLOAD, then AT+MFWUPGRADE applies it. */
-#define NBIOT_BASE                                                                              \
-  (F (CFG_URL) | F (CFG_AUTH) | F (CFG_TIMEOUT) | F (CFG_MODE) | F (CFG_PROGIND) |               \
-   F (DLOAD_URL) | F (DLOAD_HEX) | F (DLOAD_OFFSET) | F (DLOAD_RESUME) | F (ERASE) | F (HTTP) |  \
-   F (UPGRADE))
+#define NBIOT_BASE                                                                                 \
+  (F (CFG_URL) | F (CFG_AUTH) | F (CFG_TIMEOUT) | F (CFG_MODE) | F (CFG_PROGIND) | F (DLOAD_URL)   \
+   | F (DLOAD_HEX) | F (DLOAD_OFFSET) | F (DLOAD_RESUME) | F (ERASE) | F (HTTP) | F (UPGRADE))
 /* M5311-E ("M5310-E" in the manual's notes): pkgsize 512 only, no SSL profile. */
 #define M5311E_FEATURES (NBIOT_BASE | F (CFG_PKGSIZE_512))
 /* MN316: SSL and HTTPS, but no transparent write, no file://, no FTP (hence no FTPS). */
 #define MN316_FEATURES (NBIOT_BASE | F (CFG_SSL) | F (CFG_PKGSIZE) | F (HTTPS))
 /* MN316-S: the whole command set. */
-#define MN316S_FEATURES                                                                         \
+#define MN316S_FEATURES                                                                            \
   (MN316_FEATURES | F (DLOAD_TRANSPARENT) | F (FILE) | F (FTP) | F (FTPS) | F (CHECK))
 
 /* ML30x: only url/auth and a self-downloading AT+MFWUPGRADE over HTTP; no rollback. */
-#define ML30X_BASE                                                                              \
+#define ML30X_BASE                                                                                 \
   (F (CFG_URL) | F (CFG_AUTH) | F (HTTP) | F (UPGRADE_URL) | F (UPGRADE_PERCENT) | F (REBOOTS))
 
 /* ML307R minimum-system FOTA (-DL, -BL, -ML): as ML30x, and HTTPS without certificate checks. */
-#define ML307R_FOTA                                                                             \
-  (F (CFG_URL) | F (CFG_AUTH) | F (HTTP) | F (HTTPS) | F (FTP) | F (UPGRADE_URL) |              \
-   F (UPGRADE_PERCENT) | F (REBOOTS) | F (ERRORS_856_857))
+#define ML307R_FOTA                                                                                \
+  (F (CFG_URL) | F (CFG_AUTH) | F (HTTP) | F (HTTPS) | F (FTP) | F (UPGRADE_URL)                   \
+   | F (UPGRADE_PERCENT) | F (REBOOTS) | F (ERRORS_856_857))
 /* ML307R -DC, -MC: also a full-system differential package, loaded whole from offset 0. */
-#define ML307R_DIFF                                                                             \
-  (ML307R_FOTA | F (CFG_TIMEOUT) | F (CFG_PROGIND) | F (CFG_SSL) | F (DLOAD_URL) |              \
-   F (DLOAD_TRANSPARENT) | F (FILE) | F (ERASE) | F (UPGRADE) | F (ROLLBACK))
+#define ML307R_DIFF                                                                                \
+  (ML307R_FOTA | F (CFG_TIMEOUT) | F (CFG_PROGIND) | F (CFG_SSL) | F (DLOAD_URL)                   \
+   | F (DLOAD_TRANSPARENT) | F (FILE) | F (ERASE) | F (UPGRADE) | F (ROLLBACK))
 
 #define NB ONEMO_FAMILY_NBIOT
 #define ML ONEMO_FAMILY_ML30X
@@ -95,6 +94,34 @@ static const char *const feature_names[ONEMO_N_FEATURES] = {
   [ONEMO_FEATURE_ERRORS_856_857] = "errors-856-857",
 };
 
+/* Which feature lets a module take each AT+MFWCFG key; pkgsize is there in two forms. */
+static const struct {
+  const char *key;
+  OnemoFeatures needs; /* any of these */
+} cfg_key_features[] = {
+  { "url", F (CFG_URL) },
+  { "auth", F (CFG_AUTH) },
+  { "timeout", F (CFG_TIMEOUT) },
+  { "mode", F (CFG_MODE) },
+  { "progind", F (CFG_PROGIND) },
+  { "ssl", F (CFG_SSL) },
+  { "pkgsize", F (CFG_PKGSIZE) | F (CFG_PKGSIZE_512) },
+};
+
+static const char *const cfg_key_names[] = {
+  "url", "auth", "timeout", "mode", "progind", "ssl", "pkgsize", NULL,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (cfg_key_names) == G_N_ELEMENTS (cfg_key_features) + 1);
+
+static const struct {
+  const char *scheme;
+  OnemoFeature feature;
+} scheme_features[] = {
+  { "http", ONEMO_FEATURE_HTTP }, { "https", ONEMO_FEATURE_HTTPS }, { "ftp", ONEMO_FEATURE_FTP },
+  { "ftps", ONEMO_FEATURE_FTPS }, { "file", ONEMO_FEATURE_FILE },
+};
+
 const OnemoModel *
 onemo_model_table (void)
 {
@@ -134,9 +161,9 @@ onemo_model_from_revision (const char *revision)
    * "MN316-S-DLVS-…" must not be read as an MN316. */
   for (const OnemoModel *m = models; m->sub_model != NULL; m++) {
     gsize n = strlen (m->sub_model);
-    if (g_ascii_strncasecmp (revision, m->sub_model, n) == 0 &&
-        (revision[n] == '\0' || revision[n] == '-') &&
-        (best == NULL || n > strlen (best->sub_model)))
+    if (g_ascii_strncasecmp (revision, m->sub_model, n) == 0
+        && (revision[n] == '\0' || revision[n] == '-')
+        && (best == NULL || n > strlen (best->sub_model)))
       best = m;
   }
   return best;
@@ -146,15 +173,45 @@ gboolean
 onemo_model_supports (const OnemoModel *model, OnemoFeature feature)
 {
   g_return_val_if_fail (model != NULL, FALSE);
-  g_return_val_if_fail ((guint) feature < ONEMO_N_FEATURES, FALSE);
+  g_return_val_if_fail ((guint)feature < ONEMO_N_FEATURES, FALSE);
 
   return (model->features & (G_GUINT64_CONSTANT (1) << feature)) != 0;
+}
+
+const char *const *
+onemo_model_cfg_keys (void)
+{
+  return cfg_key_names;
+}
+
+gboolean
+onemo_model_supports_cfg_key (const OnemoModel *model, const char *key)
+{
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  for (guint i = 0; key != NULL && i < G_N_ELEMENTS (cfg_key_features); i++)
+    if (g_ascii_strcasecmp (key, cfg_key_features[i].key) == 0)
+      return (model->features & cfg_key_features[i].needs) != 0;
+  return FALSE;
+}
+
+gboolean
+onemo_feature_for_url_scheme (const char *scheme, OnemoFeature *out_feature)
+{
+  for (guint i = 0; scheme != NULL && i < G_N_ELEMENTS (scheme_features); i++) {
+    if (g_ascii_strcasecmp (scheme, scheme_features[i].scheme) == 0) {
+      if (out_feature != NULL)
+        *out_feature = scheme_features[i].feature;
+      return TRUE;
+    }
+  }
+  return FALSE;
 }
 
 const char *
 onemo_feature_to_string (OnemoFeature feature)
 {
-  if ((guint) feature >= ONEMO_N_FEATURES)
+  if ((guint)feature >= ONEMO_N_FEATURES)
     return NULL;
   return feature_names[feature];
 }
@@ -165,7 +222,7 @@ onemo_feature_from_string (const char *name, OnemoFeature *out_feature)
   for (guint i = 0; i < ONEMO_N_FEATURES; i++) {
     if (g_strcmp0 (feature_names[i], name) == 0) {
       if (out_feature != NULL)
-        *out_feature = (OnemoFeature) i;
+        *out_feature = (OnemoFeature)i;
       return TRUE;
     }
   }
@@ -178,7 +235,7 @@ onemo_model_capabilities (const OnemoModel *model)
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
 
   for (guint i = 0; i < ONEMO_N_FEATURES; i++)
-    if (onemo_model_supports (model, (OnemoFeature) i))
+    if (onemo_model_supports (model, (OnemoFeature)i))
       g_strv_builder_add (builder, feature_names[i]);
   return g_strv_builder_end (builder);
 }

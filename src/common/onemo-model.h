@@ -86,6 +86,17 @@ const OnemoModel *onemo_model_from_revision (const char *revision);
 /* The one question every caller asks. */
 gboolean onemo_model_supports (const OnemoModel *model, OnemoFeature feature);
 
+/* The AT+MFWCFG keys in the manual's order ("url", "auth", "timeout", "mode", "progind", "ssl",
+ * "pkgsize"), NULL-terminated. */
+const char *const *onemo_model_cfg_keys (void);
+
+/* Whether @model takes the AT+MFWCFG key @key (case-insensitive); FALSE for an unknown key. */
+gboolean onemo_model_supports_cfg_key (const OnemoModel *model, const char *key);
+
+/* The feature a URL scheme needs ("http" → ONEMO_FEATURE_HTTP, … "file"); FALSE for a scheme the
+ * manual does not name. The host and the simulator both ask this, so they agree. */
+gboolean onemo_feature_for_url_scheme (const char *scheme, OnemoFeature *out_feature);
+
 /* "cfg-url", "dload-hex", …; NULL past the end. */
 const char *onemo_feature_to_string (OnemoFeature feature);
 gboolean onemo_feature_from_string (const char *name, OnemoFeature *out_feature);

@@ -12,26 +12,10 @@
 
 /* ---- AT+MFWCFG ---- */
 
-static const struct {
-  const char *key;
-  OnemoFeatures needs; /* any of these */
-} cfg_keys[] = {
-  { "url", ONEMO_F (CFG_URL) },
-  { "auth", ONEMO_F (CFG_AUTH) },
-  { "timeout", ONEMO_F (CFG_TIMEOUT) },
-  { "mode", ONEMO_F (CFG_MODE) },
-  { "progind", ONEMO_F (CFG_PROGIND) },
-  { "ssl", ONEMO_F (CFG_SSL) },
-  { "pkgsize", ONEMO_F (CFG_PKGSIZE) | ONEMO_F (CFG_PKGSIZE_512) },
-};
-
 static gboolean
 cfg_key_supported (SimModem *self, const char *key)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (cfg_keys); i++)
-    if (g_ascii_strcasecmp (key, cfg_keys[i].key) == 0)
-      return (self->model->features & cfg_keys[i].needs) != 0;
-  return FALSE;
+  return onemo_model_supports_cfg_key (self->model, key);
 }
 
 static gint64 *
@@ -65,19 +49,11 @@ cfg_query (SimModem *self, const char *key)
 gint
 sim_modem_url_usable (SimModem *self, const char *url)
 {
-  static const struct {
-    const char *scheme;
-    OnemoFeature feature;
-  } schemes[] = {
-    { "http", ONEMO_FEATURE_HTTP }, { "https", ONEMO_FEATURE_HTTPS }, { "ftp", ONEMO_FEATURE_FTP },
-    { "ftps", ONEMO_FEATURE_FTPS }, { "file", ONEMO_FEATURE_FILE },
-  };
-  const char *scheme = onemo_at_url_scheme (url);
+  OnemoFeature needs;
 
-  for (guint i = 0; scheme != NULL && i < G_N_ELEMENTS (schemes); i++)
-    if (g_str_equal (scheme, schemes[i].scheme))
-      return onemo_model_supports (self->model, schemes[i].feature) ? 0 : 852;
-  return 852;
+  if (!onemo_feature_for_url_scheme (onemo_at_url_scheme (url), &needs))
+    return 852;
+  return onemo_model_supports (self->model, needs) ? 0 : 852;
 }
 
 /* Sets one key; returns 0 or the CME code. */
@@ -128,17 +104,17 @@ sim_mfw_cfg (SimModem *self, const OnemoAtCommandLine *cmd)
 
   if (cmd->form == ONEMO_AT_FORM_TEST) {
     g_autoptr (GString) keys = g_string_new (NULL);
-    for (guint i = 0; i < G_N_ELEMENTS (cfg_keys); i++)
-      if (cfg_key_supported (self, cfg_keys[i].key))
-        g_string_append_printf (keys, "%s\"%s\"", keys->len ? "," : "", cfg_keys[i].key);
+    for (const char *const *k = onemo_model_cfg_keys (); *k != NULL; k++)
+      if (cfg_key_supported (self, *k))
+        g_string_append_printf (keys, "%s\"%s\"", keys->len ? "," : "", *k);
     sim_modem_reply_line (self, "+MFWCFG: (%s)", keys->str);
     sim_modem_reply_ok (self);
     return;
   }
   if (cmd->form == ONEMO_AT_FORM_READ) {
-    for (guint i = 0; i < G_N_ELEMENTS (cfg_keys); i++)
-      if (cfg_key_supported (self, cfg_keys[i].key))
-        cfg_query (self, cfg_keys[i].key);
+    for (const char *const *k = onemo_model_cfg_keys (); *k != NULL; k++)
+      if (cfg_key_supported (self, *k))
+        cfg_query (self, *k);
     sim_modem_reply_ok (self);
     return;
   }
