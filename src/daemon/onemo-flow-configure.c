@@ -18,8 +18,8 @@ static const struct {
 
 #define invalid onemo_set_invalid
 
-static gboolean
-url_supported (OnemoModule *self, const char *url, GError **error)
+gboolean
+onemo_flow_url_supported (OnemoModule *self, const char *url, GError **error)
 {
   static const struct {
     const char *scheme;
@@ -127,7 +127,7 @@ build_configure (OnemoModule *self, GVariant *settings, GError **error)
       || !string_option (settings, "password", &password, error))
     return NULL;
   if (url != NULL) {
-    if (!url_supported (self, url, error))
+    if (!onemo_flow_url_supported (self, url, error))
       return NULL;
     onemo_command_sequence_add (sequence, onemo_at_build_cfg_url (url), 0, FALSE);
   }

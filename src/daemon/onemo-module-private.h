@@ -37,6 +37,11 @@ OnemoAtPort *onemo_module_op_reopen_port (OnemoModule *self, GError **error);
 void onemo_module_op_bind (OnemoModule *self, GDBusMethodInvocation *invocation);
 OnemoModule *onemo_module_op_bound (GDBusMethodInvocation *invocation);
 
+/* Ends the running operation without answering @invocation and keeps State: the port is
+ * released and the module free, so that another flow can begin with the same invocation
+ * (Update() hands its last step to Upgrade()). */
+void onemo_module_op_handover (OnemoModule *self);
+
 /* Marks the running operation as one Cancel() refuses from now on (an upgrade). */
 void onemo_module_op_set_cancellable (OnemoModule *self, gboolean cancellable);
 
@@ -78,6 +83,10 @@ const OnemoModel *onemo_module_get_model_hint (OnemoModule *self);
 /* Opens a port to the module outside an operation (identification). */
 OnemoAtPort *onemo_module_open_port (OnemoModule *self, GError **error);
 
+/* A url the module itself would open (AT+MFWCFG="url"): its length, characters, and a scheme
+ * the sub-model has; InvalidArgument or NotSupported (onemo-flow-configure.c). */
+gboolean onemo_flow_url_supported (OnemoModule *self, const char *url, GError **error);
+
 /* The flows, one per file: each validates its arguments, then runs and answers @invocation. */
 gboolean onemo_flow_configure (OnemoModule *self, GDBusMethodInvocation *invocation,
                                GVariant *settings);
@@ -89,5 +98,8 @@ gboolean onemo_flow_download (OnemoModule *self, GDBusMethodInvocation *invocati
 gboolean onemo_flow_write (OnemoModule *self, GDBusMethodInvocation *invocation,
                            GUnixFDList *fd_list, GVariant *fd_handle, GVariant *options);
 gboolean onemo_flow_upgrade (OnemoModule *self, GDBusMethodInvocation *invocation);
+gboolean onemo_flow_fetch (OnemoModule *self, GDBusMethodInvocation *invocation, const char *url,
+                           GVariant *options);
+gboolean onemo_flow_update (OnemoModule *self, GDBusMethodInvocation *invocation);
 
 G_END_DECLS

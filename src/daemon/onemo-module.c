@@ -221,6 +221,14 @@ onemo_module_op_cancellable (OnemoModule *self)
 }
 
 void
+onemo_module_op_handover (OnemoModule *self)
+{
+  release_port (self);
+  g_clear_object (&self->cancellable);
+  self->busy = FALSE;
+}
+
+void
 onemo_module_op_set_cancellable (OnemoModule *self, gboolean cancellable)
 {
   self->op_cancellable = cancellable;
@@ -350,26 +358,17 @@ handle_upgrade (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, gp
 }
 
 static gboolean
-return_not_yet (GDBusMethodInvocation *invocation)
-{
-  g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED,
-                                         "%s is not implemented yet",
-                                         g_dbus_method_invocation_get_method_name (invocation));
-  return TRUE;
-}
-
-static gboolean
 handle_fetch (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, const char *url,
               GVariant *options, gpointer user_data)
 {
-  return return_not_yet (invocation);
+  return onemo_flow_fetch (ONEMO_MODULE (object), invocation, url, options);
 }
 
 static gboolean
 handle_update (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, GVariant *options,
                gpointer user_data)
 {
-  return return_not_yet (invocation);
+  return onemo_flow_update (ONEMO_MODULE (object), invocation);
 }
 
 static void
@@ -409,7 +408,6 @@ onemo_module_init (OnemoModule *self)
   g_signal_connect (self, "handle-download", G_CALLBACK (handle_download), NULL);
   g_signal_connect (self, "handle-write", G_CALLBACK (handle_write), NULL);
   g_signal_connect (self, "handle-upgrade", G_CALLBACK (handle_upgrade), NULL);
-  /* Fetch and Update are another engineer's flows. */
   g_signal_connect (self, "handle-fetch", G_CALLBACK (handle_fetch), NULL);
   g_signal_connect (self, "handle-update", G_CALLBACK (handle_update), NULL);
 }

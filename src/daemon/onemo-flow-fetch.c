@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Fetch(s url, a{sv}): the host downloads the package (onemo-fetch.c: http, https, ftp, ftps
+ * only; the daemon never reads a local file for a caller) into an anonymous file, then writes it
+ * over the serial port as Write() does. Everything is checked before any network or port
+ * activity; Cancel() stops the fetch and the write alike. */
+#include "onemo-flow-host.h"
+
+#include <unistd.h>
+
+typedef struct {
+  OnemoModule *module;
+  GDBusMethodInvocation *invocation;
+  OnemoAtWriteMode mode;
+  guint64 offset;
+} FetchOp;
+
+#define invalid onemo_set_invalid
+
+static void
+fetch_op_return (FetchOp *op, GError *error)
+{
+  onemo_module_op_return (op->module, op->invocation, NULL, error);
+  g_object_unref (op->module);
+  g_free (op);
+}
+
+static gboolean
+parse_options (OnemoModule *self, GVariant *options, OnemoHostOptions *host, guint64 *offset,
+               GError **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  *offset = 0;
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
+    g_autoptr (GVariant) owned = value;
+    gboolean handled;
+
+    if (onemo_host_options_take (self, host, key, value, &handled, error))
+      continue;
+    if (handled)
+      return FALSE;
+    if (!g_str_equal (key, "offset"))
+      return invalid (error, "Unknown option \"%s\"", key);
+    if (!g_variant_is_of_type (value, G_VARIANT_TYPE_UINT64))
+      return invalid (error, "\"offset\" must be of type t");
+    *offset = g_variant_get_uint64 (value);
+  }
+  return onemo_host_options_check_fetch (host, error)
+         && onemo_host_options_check_write (self, host, *offset, error);
+}
+
+static void
+written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  FetchOp *op = user_data;
+  GError *error = NULL;
+
+  onemo_host_write_finish (result, NULL, &error);
+  fetch_op_return (op, error);
+}
+
+static void
+fetched (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  FetchOp *op = user_data;
+  GError *error = NULL;
+  guint64 size = 0;
+  int fd = onemo_fetch_finish (result, &size, &error);
+
+  if (fd < 0) {
+    if (!g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED))
+      onemo_module_report_download (op->module, 3, 0, 0);
+    fetch_op_return (op, error);
+    return;
+  }
+  onemo_module_report_download (op->module, 2, size, size);
+  if (op->offset >= size) {
+    close (fd);
+    fetch_op_return (op, g_error_new (ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                                      "The offset is past the package's end (%" G_GUINT64_FORMAT
+                                      " bytes)",
+                                      size));
+    return;
+  }
+  onemo_module_op_set_state (op->module, "writing");
+  onemo_host_write_async (op->module, fd, size, op->offset, op->mode, written, op);
+}
+
+gboolean
+onemo_flow_fetch (OnemoModule *self, GDBusMethodInvocation *invocation, const char *url,
+                  GVariant *options)
+{
+  OnemoHostOptions host = { 0 };
+  OnemoFetchOptions fetch_options;
+  GError *error = NULL;
+  guint64 offset = 0;
+  FetchOp *op;
+
+  if (!onemo_fetch_validate_url (url, &error)
+      || !parse_options (self, options, &host, &offset, &error)) {
+    g_dbus_method_invocation_take_error (invocation, error);
+    return TRUE;
+  }
+  if (!onemo_module_op_begin (self, invocation, "downloading", ONEMO_OP_CANCELLABLE))
+    return TRUE;
+
+  op = g_new0 (FetchOp, 1);
+  op->module = g_object_ref (self);
+  op->invocation = invocation;
+  op->mode = host.mode;
+  op->offset = offset;
+  onemo_host_options_to_fetch (self, &host, &fetch_options);
+  onemo_module_report_download (self, 1, 0, 0);
+  onemo_fetch_async (url, &fetch_options, onemo_host_fetch_progress, self,
+                     onemo_module_op_cancellable (self), fetched, op);
+  return TRUE;
+}

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The host side of Fetch() and Update(): their shared options, and a serial write that digests
+ * the bytes it sends in the same pass (the package is read once, block by block). */
+#include "onemo-flow-host.h"
+#include "onemo-at-command.h"
+#include "onemo-package-stream.h"
+
+#define invalid onemo_set_invalid
+
+/* ---- Options ---- */
+
+static gboolean
+take_string (const char *key, GVariant *value, const char **out, GError **error)
+{
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return invalid (error, "\"%s\" must be of type s", key);
+  *out = g_variant_get_string (value, NULL);
+  return TRUE;
+}
+
+gboolean
+onemo_host_options_take (OnemoModule *self, OnemoHostOptions *out, const char *key, GVariant *value,
+                         gboolean *handled, GError **error)
+{
+  const char *mode = NULL;
+
+  *handled = TRUE;
+  if (g_str_equal (key, "user"))
+    return take_string (key, value, &out->user, error);
+  if (g_str_equal (key, "password"))
+    return take_string (key, value, &out->password, error);
+  if (g_str_equal (key, "ca-file"))
+    return take_string (key, value, &out->ca_file, error);
+  if (!g_str_equal (key, "mode")) {
+    *handled = FALSE;
+    return FALSE;
+  }
+  if (!take_string (key, value, &mode, error))
+    return FALSE;
+  out->have_mode = TRUE;
+  if (g_str_equal (mode, "hex"))
+    out->mode = ONEMO_AT_WRITE_HEX;
+  else if (g_str_equal (mode, "transparent"))
+    out->mode = ONEMO_AT_WRITE_TRANSPARENT;
+  else
+    return invalid (error, "\"mode\" must be \"hex\" or \"transparent\"");
+  return TRUE;
+}
+
+gboolean
+onemo_host_options_check_fetch (const OnemoHostOptions *options, GError **error)
+{
+  if (options->password != NULL && options->user == NULL)
+    return invalid (error, "\"password\" needs a \"user\"");
+  if (options->user != NULL
+      && !onemo_at_string_validate ("user", options->user, ONEMO_AT_AUTH_MAX, error))
+    return FALSE;
+  if (options->password != NULL
+      && !onemo_at_string_validate ("password", options->password, ONEMO_AT_AUTH_MAX, error))
+    return FALSE;
+  if (options->ca_file != NULL
+      && (!g_path_is_absolute (options->ca_file)
+          || !g_file_test (options->ca_file, G_FILE_TEST_IS_REGULAR)))
+    return invalid (error, "\"ca-file\" must be the absolute path of a regular file");
+  return TRUE;
+}
+
+gboolean
+onemo_host_options_check_write (OnemoModule *self, OnemoHostOptions *options, guint64 offset,
+                                GError **error)
+{
+  const OnemoModel *model = onemo_module_get_model (self);
+
+  if (!options->have_mode) {
+    /* Transparent where the sub-model has it: a third of the bytes on the wire. */
+    options->mode = onemo_model_supports (model, ONEMO_FEATURE_DLOAD_TRANSPARENT)
+                        ? ONEMO_AT_WRITE_TRANSPARENT
+                        : ONEMO_AT_WRITE_HEX;
+  }
+  if (options->mode == ONEMO_AT_WRITE_TRANSPARENT
+      && !onemo_module_require (self, ONEMO_FEATURE_DLOAD_TRANSPARENT, "take transparent writes",
+                                error))
+    return FALSE;
+  if (options->mode == ONEMO_AT_WRITE_HEX
+      && !onemo_module_require (
+          self, ONEMO_FEATURE_DLOAD_HEX,
+          options->have_mode ? "take hex writes" : "take a package over the serial port", error))
+    return FALSE;
+  return offset == 0
+         || onemo_module_require (self, ONEMO_FEATURE_DLOAD_OFFSET, "resume a write at an offset",
+                                  error);
+}
+
+void
+onemo_host_options_to_fetch (OnemoModule *self, const OnemoHostOptions *options,
+                             OnemoFetchOptions *out)
+{
+  *out = (OnemoFetchOptions){
+    .user = options->user,
+    .password = options->password,
+    .ca_file = options->ca_file,
+    .max_size = onemo_module_get_options (self)->max_package,
+  };
+}
+
+void
+onemo_host_fetch_progress (guint64 done, guint64 total, gpointer user_data)
+{
+  onemo_module_report_download (ONEMO_MODULE (user_data), 1, total, done);
+}
+
+/* ---- A stream that hashes what is read through it ---- */
+
+#define ONEMO_TYPE_DIGEST_STREAM (onemo_digest_stream_get_type ())
+G_DECLARE_FINAL_TYPE (OnemoDigestStream, onemo_digest_stream, ONEMO, DIGEST_STREAM, GInputStream)
+
+struct _OnemoDigestStream {
+  GInputStream parent_instance;
+  GInputStream *base;
+  GChecksum *sha256;
+};
+
+G_DEFINE_FINAL_TYPE (OnemoDigestStream, onemo_digest_stream, G_TYPE_INPUT_STREAM)
+
+static gssize
+digest_stream_read (GInputStream *stream, void *buffer, gsize count, GCancellable *cancellable,
+                    GError **error)
+{
+  OnemoDigestStream *self = ONEMO_DIGEST_STREAM (stream);
+  gssize n = g_input_stream_read (self->base, buffer, count, cancellable, error);
+
+  if (n > 0)
+    g_checksum_update (self->sha256, buffer, n);
+  return n;
+}
+
+static void
+digest_stream_base_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  OnemoDigestStream *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (n < 0) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_checksum_update (self->sha256, g_task_get_task_data (task), n);
+  g_task_return_int (task, n);
+}
+
+/* The base stream's own read_async: no worker thread for the package stream. */
+static void
+digest_stream_read_async (GInputStream *stream, void *buffer, gsize count, int io_priority,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  OnemoDigestStream *self = ONEMO_DIGEST_STREAM (stream);
+  GTask *task = g_task_new (stream, cancellable, callback, user_data);
+
+  g_task_set_task_data (task, buffer, NULL);
+  g_input_stream_read_async (self->base, buffer, count, io_priority, cancellable,
+                             digest_stream_base_read, task);
+}
+
+static gssize
+digest_stream_read_finish (GInputStream *stream, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+static gboolean
+digest_stream_close (GInputStream *stream, GCancellable *cancellable, GError **error)
+{
+  return g_input_stream_close (ONEMO_DIGEST_STREAM (stream)->base, cancellable, error);
+}
+
+static void
+digest_stream_close_async (GInputStream *stream, int io_priority, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (stream, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  if (digest_stream_close (stream, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+digest_stream_close_finish (GInputStream *stream, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+onemo_digest_stream_finalize (GObject *object)
+{
+  OnemoDigestStream *self = ONEMO_DIGEST_STREAM (object);
+
+  g_clear_object (&self->base);
+  g_checksum_free (self->sha256);
+  G_OBJECT_CLASS (onemo_digest_stream_parent_class)->finalize (object);
+}
+
+static void
+onemo_digest_stream_class_init (OnemoDigestStreamClass *klass)
+{
+  GInputStreamClass *stream_class = G_INPUT_STREAM_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = onemo_digest_stream_finalize;
+  stream_class->read_fn = digest_stream_read;
+  stream_class->read_async = digest_stream_read_async;
+  stream_class->read_finish = digest_stream_read_finish;
+  stream_class->close_fn = digest_stream_close;
+  stream_class->close_async = digest_stream_close_async;
+  stream_class->close_finish = digest_stream_close_finish;
+}
+
+static void
+onemo_digest_stream_init (OnemoDigestStream *self)
+{
+  self->sha256 = g_checksum_new (G_CHECKSUM_SHA256);
+}
+
+static OnemoDigestStream *
+onemo_digest_stream_new (GInputStream *base)
+{
+  OnemoDigestStream *self = g_object_new (ONEMO_TYPE_DIGEST_STREAM, NULL);
+
+  self->base = base;
+  return self;
+}
+
+/* ---- The write ---- */
+
+typedef struct {
+  OnemoModule *module;
+  OnemoDigestStream *stream;
+  guint64 size;
+  guint64 offset;
+  guint64 done;
+  OnemoAtWriteMode mode;
+  GError *error; /* kept while an abandoned transparent write settles */
+} HostWrite;
+
+static void
+host_write_free (HostWrite *write)
+{
+  g_object_unref (write->module);
+  g_clear_object (&write->stream);
+  g_clear_error (&write->error);
+  g_free (write);
+}
+
+static void
+host_write_progress (OnemoAtPort *port, guint64 written, guint64 total, gpointer user_data)
+{
+  HostWrite *write = user_data;
+
+  write->done = write->offset + written;
+  onemo_module_report_download (write->module, 1, write->size, write->done);
+}
+
+static void
+host_write_settled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  HostWrite *write = g_task_get_task_data (task);
+  g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), result, NULL);
+
+  g_task_return_error (task, g_steal_pointer (&write->error));
+}
+
+static void
+host_write_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  HostWrite *write = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (onemo_at_write_package_finish (ONEMO_AT_PORT (source), result, &error)) {
+    write->done = write->size;
+    onemo_module_report_download (write->module, 2, write->size, write->size);
+    g_task_return_pointer (task, g_strdup (g_checksum_get_string (write->stream->sha256)), g_free);
+    return;
+  }
+  onemo_error_normalize (&error);
+  if (!g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED))
+    onemo_module_report_download (write->module, 3, write->size, write->done);
+  if (write->mode != ONEMO_AT_WRITE_TRANSPARENT
+      || g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE)) {
+    g_task_return_error (task, error);
+    return;
+  }
+  /* The writer pads an abandoned transparent write to its announced length; an AT queued
+   * behind it answers once the module is back in command mode. */
+  write->error = error;
+  onemo_at_port_command_async (ONEMO_AT_PORT (source), "AT", 0,
+                               onemo_module_get_options (write->module)->command_timeout_ms, NULL,
+                               host_write_settled, g_steal_pointer (&task));
+}
+
+void
+onemo_host_write_async (OnemoModule *self, int fd, guint64 size, guint64 offset,
+                        OnemoAtWriteMode mode, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+  HostWrite *write = g_new0 (HostWrite, 1);
+
+  write->module = g_object_ref (self);
+  write->size = size;
+  write->offset = offset;
+  write->done = offset;
+  write->mode = mode;
+  write->stream = onemo_digest_stream_new (onemo_package_stream_new (fd, offset));
+  g_task_set_task_data (task, write, (GDestroyNotify)host_write_free);
+  onemo_module_report_download (self, 1, size, offset);
+  onemo_at_write_package_async (
+      onemo_module_op_port (self), G_INPUT_STREAM (write->stream), offset, size - offset, mode,
+      onemo_module_get_options (self)->command_timeout_ms, host_write_progress, write,
+      onemo_module_op_cancellable (self), host_write_done, task);
+}
+
+gboolean
+onemo_host_write_finish (GAsyncResult *result, char **out_sha256, GError **error)
+{
+  g_autofree char *sha256 = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (sha256 == NULL)
+    return FALSE;
+  if (out_sha256 != NULL)
+    *out_sha256 = g_steal_pointer (&sha256);
+  return TRUE;
+}

@@ -1,0 +1,211 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Fetch(): the host downloads over HTTP, HTTPS (a CA file), FTP and FTPS with a user and
+password, then writes the package as Write() does; the module's checksum proves the bytes.
+Bad URLs and options are InvalidArgument with nothing sent to the module; Cancel works."""
+
+import hashlib
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import GLib, MODULE_IFACE  # noqa: E402
+
+S = lambda v: GLib.Variant('s', v)  # noqa: E731
+T = lambda v: GLib.Variant('t', v)  # noqa: E731
+U = lambda v: GLib.Variant('u', v)  # noqa: E731
+
+
+class FetchMethodTest(harness.DaemonTest):
+
+    DAEMON_ARGS = ['--max-package', '200000', '--command-timeout-ms', '3000']
+
+    def start_server(self, kind, user=None, password=None):
+        """serve.py of @kind on a fresh directory: (root, base URL, CA file or None)."""
+        root = os.path.join(self.tmpdir, 'srv-' + kind)
+        os.mkdir(root)
+        serve = os.path.join(os.environ['ONEMO_TEST_SRCDIR'], 'servers', 'serve.py')
+        cmd = ['/usr/bin/python3', serve, '--kind', kind, '--root', root]
+        if user:
+            cmd += ['--user', user, '--password', password]
+        ca = None
+        if kind in ('https', 'ftps'):
+            ca = os.path.join(self.tmpdir, 'ca-%s.pem' % kind)
+            cmd += ['--cert-out', ca]
+        server = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        self.addCleanup(self._stop, server)
+        self.addCleanup(server.stdin.close)
+        line = server.stdout.readline().decode()
+        if not line.startswith('PORT '):
+            self.fail('serve.py did not start: %r' % line)
+        return root, '%s://127.0.0.1:%d/' % (kind, int(line.split()[1])), ca
+
+    def put(self, root, size, name='pkg.bin'):
+        data = os.urandom(size)
+        with open(os.path.join(root, name), 'wb') as f:
+            f.write(data)
+        return data
+
+    def fetch(self, path, url, options=None):
+        self.module(path, 'Fetch', '(sa{sv})', (url, options or {}))
+
+    def sha256(self, path):
+        return self.module(path, 'Checksum', '(u)', (2,), '(s)')[0]
+
+    def fetch_and_check(self, kind, options=None, user=None, password=None, size=30000):
+        root, base, ca = self.start_server(kind, user, password)
+        data = self.put(root, size)
+        sim, path = self.add_sim('MN316-S-DLVS')
+        options = dict(options or {})
+        if ca:
+            options['ca-file'] = S(ca)
+        if user:
+            options.update({'user': S(user), 'password': S(password)})
+        progress = self.subscribe(path, 'DownloadProgress')
+        states = self.subscribe_states(path)
+        self.fetch(path, base + 'pkg.bin', options)
+        self.assertEqual(self.sha256(path), hashlib.sha256(data).hexdigest().upper())
+        self.assertIn(b'AT+MFWDLOAD=0,%d\r' % size, sim.log_bytes())
+        self.wait_for(lambda: progress and progress[-1] == (2, size, size), 5,
+                      'no final DownloadProgress')
+        self.assertIn((2, size, size), progress[:-1], 'no end-of-fetch progress')
+        self.assertEqual(states[:3], ['downloading', 'writing', 'finished'])
+        return sim, path
+
+    def subscribe_states(self, path):
+        states = []
+
+        def changed(conn, sender, obj, iface, name, params):
+            changed_props = params.unpack()[1]
+            if 'State' in changed_props:
+                states.append(changed_props['State'])
+
+        sub = self.conn.signal_subscribe(harness.BUS_NAME, 'org.freedesktop.DBus.Properties',
+                                         'PropertiesChanged', path, MODULE_IFACE,
+                                         harness.Gio.DBusSignalFlags.NONE, changed)
+        self.addCleanup(self.conn.signal_unsubscribe, sub)
+        return states
+
+    def test_http(self):
+        self.fetch_and_check('http')
+
+    def test_https_with_ca_file(self):
+        self.fetch_and_check('https')
+
+    def test_https_untrusted_is_download_error(self):
+        root, base, ca = self.start_server('https')
+        self.put(root, 1000)
+        sim, path = self.add_sim('MN316-S-DLVS')
+        before = sim.log_bytes()
+        self.assertDBusError('Download', self.fetch, path, base + 'pkg.bin')
+        self.assertEqual(self.prop(path, 'State'), 'failed')
+        self.assertEqual(sim.log_bytes(), before)
+
+    def test_ftp_with_user_and_password(self):
+        self.fetch_and_check('ftp', user='onemo', password='s3cret!')
+
+    def test_ftps(self):
+        self.fetch_and_check('ftps', user='onemo', password='pw')
+
+    def test_hex_on_m5311(self):
+        root, base, _ = self.start_server('http')
+        self.put(root, 2000)
+        sim, path = self.add_sim('M5311-E-DLVS')
+        self.fetch(path, base + 'pkg.bin')
+        self.assertIn(b'AT+MFWDLOAD=1536,464,"', sim.log_bytes())
+        self.assertEqual(self.prop(path, 'DownloadedBytes'), 2000)
+        self.assertDBusError('NotSupported', self.fetch, path, base + 'pkg.bin',
+                             {'mode': S('transparent')})
+
+    def test_offset(self):
+        root, base, _ = self.start_server('http')
+        data = self.put(root, 3000)
+        sim, path = self.add_sim('MN316-S-DLVS')
+        # The first 1024 bytes by Write(), the rest fetched from there.
+        head = os.path.join(self.tmpdir, 'head.bin')
+        with open(head, 'wb') as f:
+            f.write(data[:1024])
+        self.module(path, 'Write', '(ha{sv})', (0, {'mode': S('hex')}),
+                    fds=[self.open_fd(head)])
+        self.fetch(path, base + 'pkg.bin', {'offset': T(1024), 'mode': S('hex')})
+        self.assertIn(b'AT+MFWDLOAD=1024,512,"', sim.log_bytes())
+        self.assertEqual(self.sha256(path), hashlib.sha256(data).hexdigest().upper())
+        self.assertDBusError('InvalidArgument', self.fetch, path, base + 'pkg.bin',
+                             {'offset': T(3000)})
+        self.module(path, 'Erase')
+
+    def test_missing_file_is_download_error(self):
+        root, base, _ = self.start_server('http')
+        sim, path = self.add_sim('MN316-S-DLVS')
+        self.assertDBusError('Download', self.fetch, path, base + 'absent.bin')
+        self.assertEqual(self.prop(path, 'State'), 'failed')
+        self.assertTrue(self.prop(path, 'LastError').startswith(harness.ERROR_PREFIX + 'Download'))
+
+    def test_bad_inputs_send_nothing(self):
+        root, base, _ = self.start_server('http')
+        self.put(root, 1000)
+        ca_dir = self.tmpdir
+        sim, path = self.add_sim('MN316-S-DLVS')
+        before = sim.log_bytes()
+        good = base + 'pkg.bin'
+        bad = [
+            ('file:///etc/passwd', {}),
+            ('FILE:///etc/shadow', {}),
+            ('data:text/plain,hello', {}),
+            ('gopher://127.0.0.1/x', {}),
+            ('scp://127.0.0.1/x', {}),
+            ('http://user:pw@127.0.0.1/pkg.bin', {}),
+            ('http://127.0.0.1/a\r\nHost: x', {}),
+            ('http://127.0.0.1/a b', {}),
+            ('http://127.0.0.1/' + 'a' * 3000, {}),
+            ('', {}),
+            ('ftp://127.0.0.1/dir/', {}),
+            (good, {'ca-file': S('/nonexistent/ca.pem')}),
+            (good, {'ca-file': S(ca_dir)}),
+            (good, {'ca-file': S('relative.pem')}),
+            (good, {'ca-file': U(1)}),
+            (good, {'user': U(1)}),
+            (good, {'user': S('u' * 49), 'password': S('p')}),
+            (good, {'user': S('u'), 'password': S('p\r\n')}),
+            (good, {'password': S('p')}),
+            (good, {'mode': S('fast')}),
+            (good, {'mode': U(0)}),
+            (good, {'offset': U(1)}),
+            (good, {'colour': S('red')}),
+        ]
+        for url, options in bad:
+            with self.subTest(url=url[:60], options=list(options)):
+                self.assertDBusError('InvalidArgument', self.fetch, path, url, options)
+        self.assertEqual(sim.log_bytes(), before, 'something reached the module')
+        # Neither State nor LastError moved: nothing ran.
+        self.assertNotEqual(self.prop(path, 'State'), 'failed')
+
+    def test_not_supported_before_network(self):
+        # ML307A cannot take serial writes: refused before the server sees a request.
+        root, base, _ = self.start_server('http')
+        sim, path = self.add_sim('ML307A-DCLN')
+        before = sim.log_bytes()
+        self.assertDBusError('NotSupported', self.fetch, path, base + 'pkg.bin')
+        self.assertEqual(sim.log_bytes(), before)
+
+    def test_busy_and_cancel_during_write(self):
+        root, base, _ = self.start_server('http')
+        self.put(root, 150000)
+        sim, path = self.add_sim('MN316-S-DLVS', '--baud', '115200')
+        outcome = self.call_async(path, MODULE_IFACE, 'Fetch', '(sa{sv})',
+                                  (base + 'pkg.bin', {'mode': S('hex')}))
+        self.wait_for(lambda: self.prop(path, 'State') == 'writing', 20, 'never writing')
+        self.assertDBusError('Busy', self.module, path, 'Erase')
+        self.module(path, 'Cancel')
+        self.wait_call(outcome)
+        self.assertEqual(harness.error_name(outcome['error']), harness.ERROR_PREFIX + 'Cancelled')
+        # Usable afterwards.
+        self.module(path, 'Erase')
+        self.assertEqual(self.prop(path, 'State'), 'finished')
+
+
+if __name__ == '__main__':
+    harness.main()
