@@ -125,6 +125,41 @@ test_hangup (EngineFixture *f, gconstpointer data)
   engine_result_clear (&later);
 }
 
+typedef struct {
+  EngineFixture *fixture;
+  gboolean done;
+} DropPort;
+
+/* The command's owner lets the port go in its callback, as a daemon does when a module vanishes. */
+static void
+drop_port_on_result (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  DropPort *drop = user_data;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), res, &error);
+
+  g_assert_null (lines);
+  g_assert_error (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE);
+  g_clear_object (&drop->fixture->port);
+  drop->done = TRUE;
+}
+
+static void
+test_hangup_drops_last_reference (EngineFixture *f, gconstpointer data)
+{
+  DropPort drop = { f, FALSE };
+  guint hangups = 0;
+
+  g_signal_connect (f->port, "hangup", G_CALLBACK (on_hangup), &hangups);
+  onemo_at_port_command_async (f->port, "AT+SLOW", 0, 5000, NULL, drop_port_on_result, &drop);
+  engine_settle_loop ();
+  engine_peer_hangup (f->peer);
+  engine_wait_until (&drop.done, "the hang-up");
+  engine_settle_loop ();
+  g_assert_null (f->port);
+  g_assert_cmpuint (hangups, ==, 1);
+}
+
 static gboolean
 count_is_positive (gconstpointer data)
 {
@@ -189,6 +224,8 @@ main (int argc, char **argv)
   engine_add_scripted_test ("/at/port/cancel", test_cancel);
   engine_add_scripted_test ("/at/port/hangup", test_hangup);
   engine_add_scripted_test ("/at/port/hangup-idle-and-close", test_hangup_idle_and_close);
+  engine_add_scripted_test ("/at/port/hangup-drops-last-reference",
+                            test_hangup_drops_last_reference);
   engine_add_scripted_test ("/at/port/overlong-line", test_overlong_line);
   return g_test_run ();
 }

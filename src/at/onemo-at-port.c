@@ -263,8 +263,13 @@ onemo_at_port_close (OnemoAtPort *self)
 void
 onemo_port_hangup (OnemoAtPort *self, const char *why)
 {
+  /* Failing the commands runs their callbacks, which may drop the caller's last reference;
+   * the port must outlive its own signal emission. */
+  g_autoptr (OnemoAtPort) keep = NULL;
+
   if (self->fd < 0)
     return;
+  keep = g_object_ref (self);
   g_debug ("%s: hung up (%s)", self->name, why);
   port_close_fd (self);
   port_fail_all (self, why);
