@@ -184,15 +184,21 @@ onemo_model_cfg_keys (void)
   return cfg_key_names;
 }
 
+OnemoFeatures
+onemo_cfg_key_features (const char *key)
+{
+  for (guint i = 0; key != NULL && i < G_N_ELEMENTS (cfg_key_features); i++)
+    if (g_ascii_strcasecmp (key, cfg_key_features[i].key) == 0)
+      return cfg_key_features[i].needs;
+  return 0;
+}
+
 gboolean
 onemo_model_supports_cfg_key (const OnemoModel *model, const char *key)
 {
   g_return_val_if_fail (model != NULL, FALSE);
 
-  for (guint i = 0; key != NULL && i < G_N_ELEMENTS (cfg_key_features); i++)
-    if (g_ascii_strcasecmp (key, cfg_key_features[i].key) == 0)
-      return (model->features & cfg_key_features[i].needs) != 0;
-  return FALSE;
+  return (model->features & onemo_cfg_key_features (key)) != 0;
 }
 
 gboolean

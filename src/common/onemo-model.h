@@ -90,6 +90,10 @@ gboolean onemo_model_supports (const OnemoModel *model, OnemoFeature feature);
  * "pkgsize"), NULL-terminated. */
 const char *const *onemo_model_cfg_keys (void);
 
+/* The features that let a module take the AT+MFWCFG key @key (any one of them suffices);
+ * 0 for a key the manual does not name. */
+OnemoFeatures onemo_cfg_key_features (const char *key);
+
 /* Whether @model takes the AT+MFWCFG key @key (case-insensitive); FALSE for an unknown key. */
 gboolean onemo_model_supports_cfg_key (const OnemoModel *model, const char *key);
 

@@ -21,25 +21,18 @@ static const struct {
 gboolean
 onemo_flow_url_supported (OnemoModule *self, const char *url, GError **error)
 {
-  static const struct {
-    const char *scheme;
-    OnemoFeature feature;
-  } schemes[] = {
-    { "http", ONEMO_FEATURE_HTTP }, { "https", ONEMO_FEATURE_HTTPS }, { "ftp", ONEMO_FEATURE_FTP },
-    { "ftps", ONEMO_FEATURE_FTPS }, { "file", ONEMO_FEATURE_FILE },
-  };
   const char *scheme;
+  OnemoFeature needs;
 
   if (!onemo_at_string_validate ("url", url, ONEMO_AT_URL_MAX, error))
     return FALSE;
   scheme = onemo_at_url_scheme (url);
   if (scheme == NULL)
     return invalid (error, "The url must start with http://, https://, ftp://, ftps:// or file://");
-  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
-    if (g_str_equal (scheme, schemes[i].scheme)) {
-      g_autofree char *what = g_strdup_printf ("use %s:// URLs", scheme);
-      return onemo_module_require (self, schemes[i].feature, what, error);
-    }
+  if (onemo_feature_for_url_scheme (scheme, &needs)) {
+    g_autofree char *what = g_strdup_printf ("use %s:// URLs", scheme);
+    return onemo_module_require (self, needs, what, error);
+  }
   return invalid (error, "Unknown URL scheme");
 }
 
@@ -249,30 +242,18 @@ get_configuration_done (GObject *source, GAsyncResult *result, gpointer user_dat
 gboolean
 onemo_flow_get_configuration (OnemoModule *self, GDBusMethodInvocation *invocation)
 {
-  static const struct {
-    OnemoCfgKey key;
-    OnemoFeatures features;
-  } keys[] = {
-    { ONEMO_CFG_URL, ONEMO_F (CFG_URL) },
-    { ONEMO_CFG_AUTH, ONEMO_F (CFG_AUTH) },
-    { ONEMO_CFG_TIMEOUT, ONEMO_F (CFG_TIMEOUT) },
-    { ONEMO_CFG_MODE, ONEMO_F (CFG_MODE) },
-    { ONEMO_CFG_PROGIND, ONEMO_F (CFG_PROGIND) },
-    { ONEMO_CFG_SSL, ONEMO_F (CFG_SSL) },
-    { ONEMO_CFG_PKGSIZE, ONEMO_F (CFG_PKGSIZE) | ONEMO_F (CFG_PKGSIZE_512) },
-  };
   const OnemoModel *model = onemo_module_get_model (self);
   OnemoCommandSequence *sequence;
 
   if (!onemo_module_op_begin (self, invocation, NULL, ONEMO_OP_QUERY))
     return TRUE;
   sequence = onemo_command_sequence_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (model->features & keys[i].features)
+  for (const char *const *key = onemo_model_cfg_keys (); *key != NULL; key++)
+    if (onemo_model_supports_cfg_key (model, *key))
       /* The auth answer carries the password: keep it out of every log. */
-      onemo_command_sequence_add (
-          sequence, onemo_at_build_cfg_query (onemo_cfg_key_to_string (keys[i].key)),
-          keys[i].key == ONEMO_CFG_AUTH ? ONEMO_AT_COMMAND_FLAG_SECRET : 0, TRUE);
+      onemo_command_sequence_add (sequence, onemo_at_build_cfg_query (*key),
+                                  g_str_equal (*key, "auth") ? ONEMO_AT_COMMAND_FLAG_SECRET : 0,
+                                  TRUE);
   run_sequence (self, invocation, sequence, get_configuration_done);
   return TRUE;
 }

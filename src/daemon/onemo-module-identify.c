@@ -52,25 +52,13 @@ group_has (GStrv group, const char *item)
 static OnemoFeatures
 narrow_features (OnemoFeatures features, GStrv cfg_test, GStrv dload_test)
 {
-  static const struct {
-    const char *key;
-    OnemoFeatures features;
-  } cfg_keys[] = {
-    { "url", ONEMO_F (CFG_URL) },
-    { "auth", ONEMO_F (CFG_AUTH) },
-    { "timeout", ONEMO_F (CFG_TIMEOUT) },
-    { "mode", ONEMO_F (CFG_MODE) },
-    { "progind", ONEMO_F (CFG_PROGIND) },
-    { "ssl", ONEMO_F (CFG_SSL) },
-    { "pkgsize", ONEMO_F (CFG_PKGSIZE) | ONEMO_F (CFG_PKGSIZE_512) },
-  };
   g_autoptr (GPtrArray) groups = NULL;
 
   if (cfg_test != NULL
       && onemo_at_parse_test_response (first_line (cfg_test), "+MFWCFG", &groups, NULL)) {
-    for (guint i = 0; i < G_N_ELEMENTS (cfg_keys); i++)
-      if (!group_has (g_ptr_array_index (groups, 0), cfg_keys[i].key))
-        features &= ~cfg_keys[i].features;
+    for (const char *const *key = onemo_model_cfg_keys (); *key != NULL; key++)
+      if (!group_has (g_ptr_array_index (groups, 0), *key))
+        features &= ~onemo_cfg_key_features (*key);
   }
   g_clear_pointer (&groups, g_ptr_array_unref);
 
