@@ -311,18 +311,20 @@ class CliTest(harness.DaemonTest):
 
     # ---- download by the module ----
 
-    def http_server(self, root):
+    def http_server(self, root, kind='http', *args):
         """tests/servers/serve.py on 127.0.0.1; returns its base URL."""
         serve = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'servers',
                              'serve.py')
-        server = subprocess.Popen([sys.executable, serve, '--kind', 'http', '--root', root],
+        server = subprocess.Popen([sys.executable, serve, '--kind', kind, '--root', root]
+                                  + list(args),
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL, text=True)
         self.addCleanup(self._stop, server)
+        self.addCleanup(server.stdout.close)
         self.addCleanup(server.stdin.close)
         line = server.stdout.readline()
         self.assertTrue(line.startswith('PORT '), line)
-        return 'http://127.0.0.1:%d/' % int(line.split()[1])
+        return '%s://127.0.0.1:%d/' % (kind, int(line.split()[1]))
 
     def test_download(self):
         sim, path = self.add_sim('MN316-S-DLVS')
@@ -345,6 +347,87 @@ class CliTest(harness.DaemonTest):
         result = self.fwctl('download')
         self.assertEqual(result.returncode, 12, result.stderr)
         self.assertRegex(result.stderr, r'^onemo-fwctl: The download failed: ')
+
+    # ---- fetch and update (the host loads the package) ----
+
+    def upgrade_package_in(self, directory, series, revision):
+        package = os.path.join(directory, '%s.pkg' % revision)
+        subprocess.run([os.environ['ONEMO_MODEM_SIM'], '--make-package', package,
+                        '--series', series, '--new-revision', revision],
+                       check=True, capture_output=True)
+        with open(package, 'rb') as f:
+            return package, f.read()
+
+    def test_fetch(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        package, data = self.package(60000)
+        base = self.http_server(os.path.dirname(package))
+        result = self.fwctl_ok('--json', 'fetch', base + os.path.basename(package))
+        events = [json.loads(line) for line in result.stdout.splitlines()]
+        self.assertEqual(events[-1], {'event': 'result', 'ok': True})
+        progress = [e for e in events if e['event'] == 'progress']
+        self.assertTrue(progress)
+        self.assertEqual(self.fwctl_ok('check', 'md5').stdout.strip(),
+                         hashlib.md5(data).hexdigest().upper())
+        # The service never reads a file for a caller: file:// is InvalidArgument.
+        result = self.fwctl('fetch', 'file://' + package)
+        self.assertEqual(result.returncode, 4, result.stderr)
+        # Nothing there: exit 12.
+        result = self.fwctl('fetch', base + 'missing.bin')
+        self.assertEqual(result.returncode, 12, result.stderr)
+
+    def test_fetch_https_with_password(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        package, data = self.package(20000)
+        ca = os.path.join(self.tmpdir, 'ca.pem')
+        url = self.http_server(os.path.dirname(package), 'https', '--cert-out', ca,
+                               '--user', 'gw', '--password', 'Pa55') + os.path.basename(package)
+        # TLS is verified: an unknown certificate fails the download.
+        result = self.fwctl('fetch', url)
+        self.assertEqual(result.returncode, 12, result.stderr)
+        self.assertIn('certificate', result.stderr)
+        # The right CA but no password.
+        result = self.fwctl('fetch', '--ca-file', ca, url)
+        self.assertEqual(result.returncode, 12, result.stderr)
+        # The password from stdin, the CA file by a relative name.
+        result = subprocess.run([FWCTL, 'fetch', '--user', 'gw', '--password-stdin', '--ca-file',
+                                 'ca.pem', url], env=self.env(), input='Pa55\n',
+                                capture_output=True, text=True, cwd=self.tmpdir, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.fwctl_ok('check', 'md5').stdout.strip(),
+                         hashlib.md5(data).hexdigest().upper())
+
+    def test_update_file_and_url(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        package, _ = self.upgrade_package_in(self.tmpdir, 'MN316-S', 'MN316-S-DLVS-MBRH7S01')
+        result = self.fwctl_ok('update', package)
+        self.assertIn('Updated: the module now runs MN316-S-DLVS-MBRH7S01', result.stdout)
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH7S01')
+
+        served = os.path.join(self.tmpdir, 'served')
+        os.mkdir(served)
+        package, _ = self.upgrade_package_in(served, 'MN316-S', 'MN316-S-DLVS-MBRH7S02')
+        base = self.http_server(served)
+        result = self.fwctl_ok('--json', 'update', '--via', 'host',
+                               base + os.path.basename(package))
+        events = [json.loads(line) for line in result.stdout.splitlines()]
+        self.assertEqual(events[-1], {'event': 'result', 'ok': True,
+                                      'revision': 'MN316-S-DLVS-MBRH7S02'})
+        states = [e['state'] for e in events if e['event'] == 'state']
+        self.assertIn('upgrading', states)
+
+        # The module downloads it itself.
+        package, _ = self.upgrade_package_in(served, 'MN316-S', 'MN316-S-DLVS-MBRH7S03')
+        result = self.fwctl_ok('update', '--via', 'module', base + os.path.basename(package))
+        self.assertIn('Downloading', result.stdout.splitlines())
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH7S03')
+
+    def test_update_wrong_package(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        package, _ = self.upgrade_package_in(self.tmpdir, 'ML307A', 'ML307A-DSLN-MBRH7S01')
+        result = self.fwctl('update', package)
+        self.assertIn(result.returncode, (8, 13), result.stderr)
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH0S00')
 
     # ---- upgrade ----
 
@@ -527,5 +610,5 @@ class CliTest(harness.DaemonTest):
 
 
 if __name__ == '__main__':
-    FWCTL = sys.argv.pop(1)
+    FWCTL = os.path.abspath(sys.argv.pop(1))
     harness.main()
