@@ -314,6 +314,18 @@ host_fetch (OnemoUpdate *op)
 
 /* ---- Entry ---- */
 
+static gboolean
+starts_with_fetch (OnemoUpdate *op)
+{
+  return (op->route == ONEMO_UPDATE_HOST && op->fd < 0) || op->digest_fetch;
+}
+
+static const char *
+first_state (OnemoUpdate *op)
+{
+  return starts_with_fetch (op) ? "downloading" : "configuring";
+}
+
 gboolean
 onemo_flow_update (OnemoModule *self, GDBusMethodInvocation *invocation)
 {
@@ -332,14 +344,14 @@ onemo_flow_update (OnemoModule *self, GDBusMethodInvocation *invocation)
     update_op_free (op);
     return TRUE;
   }
-  if (!onemo_module_op_begin (self, invocation, "configuring", ONEMO_OP_CANCELLABLE)) {
+  if (!onemo_module_op_begin (self, invocation, first_state (op), ONEMO_OP_CANCELLABLE)) {
     update_op_free (op);
     return TRUE;
   }
-  if (op->route == ONEMO_UPDATE_HOST && op->fd >= 0)
-    host_load (op);
-  else if (op->route == ONEMO_UPDATE_HOST || op->digest_fetch)
+  if (starts_with_fetch (op))
     host_fetch (op);
+  else if (op->route == ONEMO_UPDATE_HOST)
+    host_load (op);
   else
     module_configure (op);
   return TRUE;

@@ -6,11 +6,11 @@ Bad URLs and options are InvalidArgument with nothing sent to the module; Cancel
 
 import hashlib
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+import update_helpers  # noqa: E402
 from harness import GLib, MODULE_IFACE  # noqa: E402
 
 S = lambda v: GLib.Variant('s', v)  # noqa: E731
@@ -23,25 +23,7 @@ class FetchMethodTest(harness.DaemonTest):
     DAEMON_ARGS = ['--max-package', '200000', '--command-timeout-ms', '3000']
 
     def start_server(self, kind, user=None, password=None):
-        """serve.py of @kind on a fresh directory: (root, base URL, CA file or None)."""
-        root = os.path.join(self.tmpdir, 'srv-' + kind)
-        os.mkdir(root)
-        serve = os.path.join(os.environ['ONEMO_TEST_SRCDIR'], 'servers', 'serve.py')
-        cmd = ['/usr/bin/python3', serve, '--kind', kind, '--root', root]
-        if user:
-            cmd += ['--user', user, '--password', password]
-        ca = None
-        if kind in ('https', 'ftps'):
-            ca = os.path.join(self.tmpdir, 'ca-%s.pem' % kind)
-            cmd += ['--cert-out', ca]
-        server = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL)
-        self.addCleanup(self._stop, server)
-        self.addCleanup(server.stdin.close)
-        line = server.stdout.readline().decode()
-        if not line.startswith('PORT '):
-            self.fail('serve.py did not start: %r' % line)
-        return root, '%s://127.0.0.1:%d/' % (kind, int(line.split()[1])), ca
+        return update_helpers.start_server(self, kind, user, password)
 
     def put(self, root, size, name='pkg.bin'):
         data = os.urandom(size)
@@ -76,18 +58,7 @@ class FetchMethodTest(harness.DaemonTest):
         return sim, path
 
     def subscribe_states(self, path):
-        states = []
-
-        def changed(conn, sender, obj, iface, name, params):
-            changed_props = params.unpack()[1]
-            if 'State' in changed_props:
-                states.append(changed_props['State'])
-
-        sub = self.conn.signal_subscribe(harness.BUS_NAME, 'org.freedesktop.DBus.Properties',
-                                         'PropertiesChanged', path, MODULE_IFACE,
-                                         harness.Gio.DBusSignalFlags.NONE, changed)
-        self.addCleanup(self.conn.signal_unsubscribe, sub)
-        return states
+        return update_helpers.watch_states(self, path)
 
     def test_http(self):
         self.fetch_and_check('http')
