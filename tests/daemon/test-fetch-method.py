@@ -162,6 +162,23 @@ class FetchMethodTest(harness.DaemonTest):
         self.assertDBusError('NotSupported', self.fetch, path, base + 'pkg.bin')
         self.assertEqual(sim.log_bytes(), before)
 
+    def test_cancel_during_fetch(self):
+        root, base, _ = self.start_server('http')
+        self.put(root, 190000)
+        sim, path = self.add_sim('MN316-S-DLVS')
+        progress = self.subscribe(path, 'DownloadProgress')
+        outcome = self.call_async(path, MODULE_IFACE, 'Fetch', '(sa{sv})',
+                                  (base + 'slow/pkg.bin', {}))
+        self.wait_for(lambda: progress and progress[-1][2] > 0, 10, 'no fetch progress')
+        self.assertEqual(self.prop(path, 'State'), 'downloading')
+        self.assertDBusError('Busy', self.module, path, 'Erase')
+        self.module(path, 'Cancel')
+        self.wait_call(outcome)
+        self.assertEqual(harness.error_name(outcome['error']), harness.ERROR_PREFIX + 'Cancelled')
+        self.assertNotIn(b'AT+MFWDLOAD=0', sim.log_bytes())
+        self.module(path, 'Erase')
+        self.assertEqual(self.prop(path, 'State'), 'finished')
+
     def test_busy_and_cancel_during_write(self):
         root, base, _ = self.start_server('http')
         self.put(root, 150000)

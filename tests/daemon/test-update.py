@@ -163,6 +163,30 @@ class UpdateTest(UpdateBase):
         self.assertIn(('AT+MFWCFG="url","%s"\r' % url).encode(), log)
         self.assertLess(log.index(b'AT+MFWERASE\r'), log.index(b'AT+MFWDLOAD\r'))
 
+    def test_module_download_resumed_once(self):
+        root, base, _ = self.start_server('http')
+        sim, path = self.add_sim('MN316-DLVS', '--stall-at', '1000', '--stall-resumable')
+        package = self.make_firmware('MN316', 'MN316-DLVS-' + NEW, root)
+        progress = self.subscribe(path, 'DownloadProgress')
+        self.update(path, {'url': S(base + os.path.basename(package)), 'via': S('module')})
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-DLVS-' + NEW)
+        self.assertEqual(sim.log_bytes().count(b'AT+MFWDLOAD\r'), 2)
+        size = os.path.getsize(package)
+        self.wait_for(lambda: progress and progress[-1] == (2, size, size), 5,
+                      'no final DownloadProgress')
+
+    def test_module_download_failure_no_upgrade(self):
+        root, base, _ = self.start_server('http')
+        sim, path = self.add_sim('MN316-DLVS', '--stall-at', '1000')
+        package = self.make_firmware('MN316', 'MN316-DLVS-' + NEW, root)
+        self.assertDBusError('Download', self.update, path,
+                             {'url': S(base + os.path.basename(package)), 'via': S('module')})
+        self.assertNotIn(b'AT+MFWUPGRADE', sim.log_bytes())
+        self.assertEqual(self.prop(path, 'State'), 'failed')
+        # Usable afterwards: the stall was the first download's only.
+        self.update(path, {'url': S(base + os.path.basename(package)), 'via': S('module')})
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-DLVS-' + NEW)
+
     def test_mn316s_module_ftp_with_user_digest_by_host(self):
         root, base, _ = self.start_server('ftp', 'onemo', 'pw1')
         sim, path = self.add_sim('MN316-S-DLVS')
