@@ -23,8 +23,8 @@ typedef struct {
 gboolean onemo_host_options_take (OnemoModule *self, OnemoHostOptions *out, const char *key,
                                   GVariant *value, gboolean *handled, GError **error);
 
-/* The credentials and CA file, checked (user and password go together, at most 48 printable
- * bytes; the CA file an absolute path to a regular file); NULL @error-free for "none". */
+/* Checks the credentials (a password needs a user; each at most 48 printable bytes) and the CA
+ * file (an absolute path to a regular file); absent ones pass. */
 gboolean onemo_host_options_check_fetch (const OnemoHostOptions *options, GError **error);
 
 /* Picks the write mode (transparent where the sub-model has it) and checks the module can take
