@@ -20,13 +20,19 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-build-aux/install-deps.sh
-[ -d build/meson-private ] || meson setup build
-meson compile -C build >/dev/null
+# The test suite runs this script on its own build (ONEMO_BUILDDIR), skipping the set-up.
+if [ -n "${ONEMO_BUILDDIR:-}" ]; then
+  build=$ONEMO_BUILDDIR
+else
+  build=build
+  build-aux/install-deps.sh
+  [ -d build/meson-private ] || meson setup build
+  meson compile -C build >/dev/null
+fi
 
-sim=build/src/sim/onemo-modem-sim
-daemon=build/src/daemon/onemo-firmwared
-fwctl=build/src/cli/onemo-fwctl
+sim=$build/src/sim/onemo-modem-sim
+daemon=$build/src/daemon/onemo-firmwared
+fwctl=$build/src/cli/onemo-fwctl
 work=$(mktemp -d)
 pids=
 cleanup() {
