@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""onemo-fwctl end to end: the real daemon on a private bus, simulated modules, the CLI as a
-user or a script runs it (list, show, config with --password-stdin, write with --json and in
-a pipe, check, upgrade, erase, exit codes, Ctrl-C, monitor --json beside another client).
+"""onemo-fwctl end to end, the everyday commands: list, show, add-port/remove-port, config
+(with --password-stdin, never in argv, no echo on a terminal), write with --json, in a pipe
+and on a terminal, check, erase, exit codes, busctl and gdbus beside the CLI, monitor.
 
 Usage: test-cli-e2e.py ONEMO_FWCTL (and meson's daemon test environment)
 """
@@ -12,76 +12,21 @@ import hashlib
 import json
 import os
 import pty
-import queue
 import select
-import struct
 import signal
+import struct
 import subprocess
 import sys
 import termios
-import threading
-import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'daemon'))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cli_harness  # noqa: E402
 import harness  # noqa: E402
+from cli_harness import LineReader  # noqa: E402
 from harness import GLib  # noqa: E402
 
-FWCTL = None
 
-
-class LineReader:
-    """Collects a process's stdout lines in a thread, so a test can wait with a timeout."""
-
-    def __init__(self, stream):
-        self.lines = queue.Queue()
-        self.thread = threading.Thread(target=self._run, args=(stream,), daemon=True)
-        self.thread.start()
-
-    def _run(self, stream):
-        for line in stream:
-            self.lines.put(line)
-        self.lines.put(None)
-
-    def next(self, timeout=20):
-        return self.lines.get(timeout=timeout)
-
-
-class CliTest(harness.DaemonTest):
-
-    DAEMON_ARGS = ['--command-timeout-ms', '3000']
-
-    def env(self):
-        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address, ONEMO_FWCTL_BUS='session',
-                   LC_ALL='C.UTF-8')
-        env.pop('LANGUAGE', None)
-        return env
-
-    def fwctl(self, *args, stdin=None, timeout=60):
-        return subprocess.run([FWCTL] + list(args), env=self.env(), input=stdin,
-                              capture_output=True, text=True, timeout=timeout)
-
-    def fwctl_ok(self, *args, **kwargs):
-        result = self.fwctl(*args, **kwargs)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        return result
-
-    def fwctl_popen(self, *args, stdin=subprocess.DEVNULL):
-        proc = subprocess.Popen([FWCTL] + list(args), env=self.env(), stdin=stdin,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.addCleanup(self._stop, proc)
-        if proc.stderr:
-            self.addCleanup(proc.stderr.close)
-        return proc
-
-    def number(self, path):
-        return path.rsplit('/', 1)[1]
-
-    def package(self, size=30000):
-        path = self.make_package(size)
-        with open(path, 'rb') as f:
-            return path, f.read()
-
-    # ---- list, show ----
+class CommandsTest(cli_harness.CliTest):
 
     def test_list_and_show(self):
         sim_a, path_a = self.add_sim('MN316-S-DLVS')
@@ -141,8 +86,6 @@ class CliTest(harness.DaemonTest):
         self.assertEqual(result['event'], 'result')
         self.assertTrue(result['module'].startswith('/org/onemo/Firmware/Module/'))
 
-    # ---- config ----
-
     def test_config_password_stdin(self):
         sim, path = self.add_sim('MN316-S-DLVS')
         proc = self.fwctl_popen('config', 'url=http://127.0.0.1:1/fw.bin', 'timeout=60',
@@ -178,7 +121,7 @@ class CliTest(harness.DaemonTest):
     def test_config_password_from_terminal(self):
         sim, path = self.add_sim('MN316-S-DLVS')
         master, slave = pty.openpty()
-        proc = subprocess.Popen([FWCTL, 'config', 'user=bob', '--password-stdin'],
+        proc = subprocess.Popen([cli_harness.FWCTL, 'config', 'user=bob', '--password-stdin'],
                                 env=self.env(), stdin=slave, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
         self.addCleanup(self._stop, proc)
@@ -219,8 +162,6 @@ class CliTest(harness.DaemonTest):
         self.assertEqual(event['error'], 'org.onemo.Firmware.Error.NotSupported')
         self.assertEqual(event['exit'], 3)
         self.assertIn('The module does not support this', result.stderr)
-
-    # ---- write, check, erase ----
 
     def test_write_json_check_erase(self):
         sim, path = self.add_sim('MN316-S-DLVS')
@@ -275,7 +216,7 @@ class CliTest(harness.DaemonTest):
         package, data = self.package(40000)
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 24, 72, 0, 0))
-        proc = subprocess.Popen([FWCTL, 'write', package], env=self.env(), stdout=slave,
+        proc = subprocess.Popen([cli_harness.FWCTL, 'write', package], env=self.env(), stdout=slave,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
         self.addCleanup(self._stop, proc)
         os.close(slave)
@@ -309,226 +250,6 @@ class CliTest(harness.DaemonTest):
         package, _ = self.package(1000)
         self.assertEqual(self.fwctl('write', '--offset', '512', package).returncode, 3)
 
-    # ---- download by the module ----
-
-    def http_server(self, root, kind='http', *args):
-        """tests/servers/serve.py on 127.0.0.1; returns its base URL."""
-        serve = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'servers',
-                             'serve.py')
-        server = subprocess.Popen([sys.executable, serve, '--kind', kind, '--root', root]
-                                  + list(args),
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, text=True)
-        self.addCleanup(self._stop, server)
-        self.addCleanup(server.stdout.close)
-        self.addCleanup(server.stdin.close)
-        line = server.stdout.readline()
-        self.assertTrue(line.startswith('PORT '), line)
-        return '%s://127.0.0.1:%d/' % (kind, int(line.split()[1]))
-
-    def test_download(self):
-        sim, path = self.add_sim('MN316-S-DLVS')
-        package, data = self.package(50000)
-        base = self.http_server(os.path.dirname(package))
-        self.fwctl_ok('config', 'url=' + base + os.path.basename(package))
-        result = self.fwctl_ok('--json', 'download')
-        events = [json.loads(line) for line in result.stdout.splitlines()]
-        self.assertEqual(events[0], {'event': 'state', 'module': path, 'state': 'downloading'})
-        progress = [e for e in events if e['event'] == 'progress']
-        self.assertEqual([e['done'] for e in progress], sorted(e['done'] for e in progress))
-        self.assertEqual((progress[-1]['status'], progress[-1]['done']), ('done', len(data)))
-        self.assertEqual(events[-1], {'event': 'result', 'ok': True})
-        self.assertEqual(self.fwctl_ok('check', 'md5').stdout.strip(),
-                         hashlib.md5(data).hexdigest().upper())
-
-        # Nothing at that URL: the download fails, exit 12.
-        self.fwctl_ok('erase')
-        self.fwctl_ok('config', 'url=' + base + 'missing.bin')
-        result = self.fwctl('download')
-        self.assertEqual(result.returncode, 12, result.stderr)
-        self.assertRegex(result.stderr, r'^onemo-fwctl: The download failed: ')
-
-    # ---- fetch and update (the host loads the package) ----
-
-    def upgrade_package_in(self, directory, series, revision):
-        package = os.path.join(directory, '%s.pkg' % revision)
-        subprocess.run([os.environ['ONEMO_MODEM_SIM'], '--make-package', package,
-                        '--series', series, '--new-revision', revision],
-                       check=True, capture_output=True)
-        with open(package, 'rb') as f:
-            return package, f.read()
-
-    def test_fetch(self):
-        sim, path = self.add_sim('MN316-S-DLVS')
-        package, data = self.package(60000)
-        base = self.http_server(os.path.dirname(package))
-        result = self.fwctl_ok('--json', 'fetch', base + os.path.basename(package))
-        events = [json.loads(line) for line in result.stdout.splitlines()]
-        self.assertEqual(events[-1], {'event': 'result', 'ok': True})
-        progress = [e for e in events if e['event'] == 'progress']
-        self.assertTrue(progress)
-        self.assertEqual(self.fwctl_ok('check', 'md5').stdout.strip(),
-                         hashlib.md5(data).hexdigest().upper())
-        # The service never reads a file for a caller: file:// is InvalidArgument.
-        result = self.fwctl('fetch', 'file://' + package)
-        self.assertEqual(result.returncode, 4, result.stderr)
-        # Nothing there: exit 12.
-        result = self.fwctl('fetch', base + 'missing.bin')
-        self.assertEqual(result.returncode, 12, result.stderr)
-
-    def test_fetch_https_with_password(self):
-        sim, path = self.add_sim('MN316-S-DLVS')
-        package, data = self.package(20000)
-        ca = os.path.join(self.tmpdir, 'ca.pem')
-        url = self.http_server(os.path.dirname(package), 'https', '--cert-out', ca,
-                               '--user', 'gw', '--password', 'Pa55') + os.path.basename(package)
-        # TLS is verified: an unknown certificate fails the download.
-        result = self.fwctl('fetch', url)
-        self.assertEqual(result.returncode, 12, result.stderr)
-        self.assertIn('certificate', result.stderr)
-        # The right CA but no password.
-        result = self.fwctl('fetch', '--ca-file', ca, url)
-        self.assertEqual(result.returncode, 12, result.stderr)
-        # The password from stdin, the CA file by a relative name.
-        result = subprocess.run([FWCTL, 'fetch', '--user', 'gw', '--password-stdin', '--ca-file',
-                                 'ca.pem', url], env=self.env(), input='Pa55\n',
-                                capture_output=True, text=True, cwd=self.tmpdir, timeout=60)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(self.fwctl_ok('check', 'md5').stdout.strip(),
-                         hashlib.md5(data).hexdigest().upper())
-
-    def test_update_file_and_url(self):
-        sim, path = self.add_sim('MN316-S-DLVS')
-        package, _ = self.upgrade_package_in(self.tmpdir, 'MN316-S', 'MN316-S-DLVS-MBRH7S01')
-        result = self.fwctl_ok('update', package)
-        self.assertIn('Updated: the module now runs MN316-S-DLVS-MBRH7S01', result.stdout)
-        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH7S01')
-
-        served = os.path.join(self.tmpdir, 'served')
-        os.mkdir(served)
-        package, _ = self.upgrade_package_in(served, 'MN316-S', 'MN316-S-DLVS-MBRH7S02')
-        base = self.http_server(served)
-        result = self.fwctl_ok('--json', 'update', '--via', 'host',
-                               base + os.path.basename(package))
-        events = [json.loads(line) for line in result.stdout.splitlines()]
-        self.assertEqual(events[-1], {'event': 'result', 'ok': True,
-                                      'revision': 'MN316-S-DLVS-MBRH7S02'})
-        states = [e['state'] for e in events if e['event'] == 'state']
-        self.assertIn('upgrading', states)
-
-        # The module downloads it itself.
-        package, _ = self.upgrade_package_in(served, 'MN316-S', 'MN316-S-DLVS-MBRH7S03')
-        result = self.fwctl_ok('update', '--via', 'module', base + os.path.basename(package))
-        self.assertIn('Downloading', result.stdout.splitlines())
-        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH7S03')
-
-    def test_update_wrong_package(self):
-        sim, path = self.add_sim('MN316-S-DLVS')
-        package, _ = self.upgrade_package_in(self.tmpdir, 'ML307A', 'ML307A-DSLN-MBRH7S01')
-        result = self.fwctl('update', package)
-        self.assertIn(result.returncode, (8, 13), result.stderr)
-        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH0S00')
-
-    # ---- upgrade ----
-
-    def make_upgrade_package(self, series, revision):
-        package = os.path.join(self.tmpdir, '%s.pkg' % revision)
-        subprocess.run([os.environ['ONEMO_MODEM_SIM'], '--make-package', package,
-                        '--series', series, '--new-revision', revision],
-                       check=True, capture_output=True)
-        return package
-
-    def test_upgrade(self):
-        sim, path = self.add_sim('MN316-S-DLVS')
-        # A package for another series: the module refuses it (854), exit 13.
-        wrong = self.make_upgrade_package('ML307A', 'ML307A-DSLN-MBRH9S99')
-        self.fwctl_ok('--quiet', 'write', wrong)
-        result = self.fwctl('upgrade')
-        self.assertEqual(result.returncode, 13, result.stderr)
-        self.assertTrue(result.stderr.startswith('onemo-fwctl: The upgrade failed: '),
-                        result.stderr)
-        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH0S00')
-
-        package = self.make_upgrade_package('MN316-S', 'MN316-S-DLVS-MBRH9S99')
-        self.fwctl_ok('erase')
-        self.fwctl_ok('--quiet', 'write', package)
-        result = self.fwctl_ok('upgrade')
-        self.assertIn('Upgraded: the module now runs MN316-S-DLVS-MBRH9S99', result.stdout)
-        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH9S99')
-
-    # ---- Busy, Ctrl-C ----
-
-    def test_upgrade_is_not_interrupted(self):
-        # The module is away 2 s for its reboot: time enough for Ctrl-C.
-        sim, path = self.add_sim('ML307R-DC', '--reboot-ms', '2000')
-        package = self.make_upgrade_package('ML307R', 'ML307R-DC-MBRH9S98')
-        self.fwctl_ok('--quiet', 'write', package)
-        upgrader = self.fwctl_popen('upgrade')
-        self.wait_for(lambda: self.prop(path, 'State') in ('upgrading', 'rebooting'), 20,
-                      'not upgrading')
-        upgrader.send_signal(signal.SIGINT)
-        out, err = upgrader.communicate(timeout=60)
-        self.assertEqual(upgrader.returncode, 0, err)
-        self.assertIn('An upgrade cannot be interrupted', err)
-        self.assertIn('Upgraded: the module now runs ML307R-DC-MBRH9S98', out)
-        self.assertIn('Upgrading: 100 %', out)
-
-    def test_busy_then_interrupt(self):
-        # At 9600 baud 30000 bytes take about 30 s.
-        sim, path = self.add_sim('MN316-S-DLVS', '--baud', '9600')
-        package, _ = self.package(30000)
-        writer = self.fwctl_popen('--json', 'write', '--mode', 'transparent', package)
-        reader = LineReader(writer.stdout)
-        while True:
-            event = json.loads(reader.next())
-            if event['event'] == 'progress' and event['done'] > 0:
-                break
-        result = self.fwctl('erase')
-        self.assertEqual(result.returncode, 5, result.stderr)
-        self.assertIn('The module is busy', result.stderr)
-        # Ctrl-C cancels the write: exit 9 with a result object.
-        writer.send_signal(signal.SIGINT)
-        self.assertEqual(writer.wait(90), 9)
-        lines = []
-        while (line := reader.next()) is not None:
-            lines.append(json.loads(line))
-        self.assertEqual(lines[-1]['error'], 'org.onemo.Firmware.Error.Cancelled')
-        self.assertEqual(lines[-1]['exit'], 9)
-        self.wait_for(lambda: self.prop(path, 'State') == 'failed', 60, 'not failed')
-
-    def test_second_interrupt_stops_waiting(self):
-        sim, path = self.add_sim('MN316-S-DLVS', '--baud', '9600')
-        package, _ = self.package(30000)
-        writer = self.fwctl_popen('write', '--mode', 'transparent', package)
-        self.wait_for(lambda: self.prop(path, 'DownloadedBytes') > 0, 20, 'not writing')
-        writer.send_signal(signal.SIGINT)
-        # Two signals before the CLI's main loop runs would count once: wait for the first.
-        err = b''
-        while b'Ctrl-C again' not in err:
-            ready, _, _ = select.select([writer.stderr], [], [], 20)
-            self.assertTrue(ready, 'no answer to the first Ctrl-C')
-            err += os.read(writer.stderr.fileno(), 1000)
-        started = time.monotonic()
-        writer.send_signal(signal.SIGINT)
-        # Back at once, while the service is still finishing the cancel.
-        self.assertEqual(writer.wait(30), 9)
-        self.assertLess(time.monotonic() - started, 5)
-        err += os.read(writer.stderr.fileno(), 1000)
-        self.assertIn(b'Stopped waiting', err)
-        self.wait_for(lambda: self.prop(path, 'State') == 'failed', 90, 'not cancelled')
-
-    def test_timeout_then_cancel_command(self):
-        sim, path = self.add_sim('MN316-S-DLVS', '--baud', '9600')
-        package, _ = self.package(30000)
-        result = self.fwctl('--timeout', '1', 'write', package)
-        self.assertEqual(result.returncode, 6, result.stderr)
-        self.assertIn('The service did not answer in time', result.stderr)
-        # The write goes on in the service until cancelled.
-        self.assertEqual(self.prop(path, 'State'), 'writing')
-        self.fwctl_ok('cancel')
-        self.wait_for(lambda: self.prop(path, 'State') == 'failed', 90, 'not cancelled')
-        self.assertIn('Cancelled', self.prop(path, 'LastError'))
-
     def test_busctl_and_cli_side_by_side(self):
         """Scripts mix clients: what busctl sets, onemo-fwctl reads, and the other way round.
         (busctl and gdbus cannot pass a file descriptor, so Write is the CLI's.)"""
@@ -553,8 +274,6 @@ class CliTest(harness.DaemonTest):
                                  harness.MODULE_IFACE + '.Checksum', '2'],
                                 check=True, capture_output=True, text=True, timeout=60)
         self.assertEqual(result.stdout, "('%s',)\n" % hashlib.sha256(data).hexdigest().upper())
-
-    # ---- monitor ----
 
     def test_monitor_json_sees_another_client(self):
         sim, path = self.add_sim('MN316-S-DLVS')
@@ -610,5 +329,4 @@ class CliTest(harness.DaemonTest):
 
 
 if __name__ == '__main__':
-    FWCTL = os.path.abspath(sys.argv.pop(1))
-    harness.main()
+    cli_harness.main()
