@@ -153,12 +153,16 @@ int
 main (int argc, char **argv)
 {
   Daemon daemon = { 0 };
-  gboolean session = FALSE, verbose = FALSE, replace = FALSE;
+  gboolean session = FALSE, polkit = FALSE, verbose = FALSE, replace = FALSE;
   gint64 max_package = ONEMO_DAEMON_MAX_PACKAGE_DEFAULT;
   int command_timeout_ms = ONEMO_DAEMON_COMMAND_TIMEOUT_MS;
   int upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S;
   const GOptionEntry entries[] = {
-    { "session", 0, 0, G_OPTION_ARG_NONE, &session, "Use the session bus (tests)", NULL },
+    { "session", 0, 0, G_OPTION_ARG_NONE, &session,
+      "Use the session bus (tests); let anyone change things unless --polkit is given", NULL },
+    { "polkit", 0, 0, G_OPTION_ARG_NONE, &polkit,
+      "With --session, ask polkit on the system bus all the same (always without --session)",
+      NULL },
     { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &daemon.ports, "Add a UART module (repeatable)",
       "DEVICE[:SUB-MODEL]" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &daemon.config_file,
@@ -196,6 +200,9 @@ main (int argc, char **argv)
   daemon.options.max_package = max_package;
   daemon.options.command_timeout_ms = command_timeout_ms;
   daemon.options.upgrade_timeout_s = upgrade_timeout_s;
+  /* The authority is only looked up at the first call that needs it. */
+  if (!session || polkit)
+    daemon.options.authority = onemo_authority_new ();
 
   daemon.loop = g_main_loop_new (NULL, FALSE);
   daemon.manager = onemo_manager_new (&daemon.options);
@@ -215,6 +222,7 @@ main (int argc, char **argv)
 
   g_bus_unown_name (owner_id);
   g_clear_object (&daemon.manager);
+  g_clear_object (&daemon.options.authority);
   g_main_loop_unref (daemon.loop);
   g_strfreev (daemon.ports);
   g_free (daemon.config_file);

@@ -103,20 +103,23 @@ add_port_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(o)", path));
 }
 
-static gboolean
-handle_add_port (OnemoDBusFirmwareManager *object, GDBusMethodInvocation *invocation,
-                 const char *device, GVariant *options, gpointer user_data)
+/* AddPort() and RemovePort() need ONEMO_ACTION_MANAGE_PORTS, before any device is looked at. */
+static void
+run_add_port (gpointer object, GDBusMethodInvocation *invocation)
 {
-  OnemoManager *self = ONEMO_MANAGER (object);
+  OnemoManager *self = object;
+  const char *device;
+  g_autoptr (GVariant) options = NULL;
   OnemoPortSettings settings;
   GError *error = NULL;
 
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s@a{sv})", &device,
+                 &options);
   if (!onemo_port_settings_parse (options, &settings, &error)) {
     g_dbus_method_invocation_take_error (invocation, error);
-    return TRUE;
+    return;
   }
   onemo_manager_add_port_async (self, device, &settings, add_port_done, invocation);
-  return TRUE;
 }
 
 static gboolean
@@ -125,13 +128,15 @@ remove_held (gpointer key, gpointer value, gpointer user_data)
   return g_str_equal (value, user_data);
 }
 
-static gboolean
-handle_remove_port (OnemoDBusFirmwareManager *object, GDBusMethodInvocation *invocation,
-                    const char *path, gpointer user_data)
+static void
+run_remove_port (gpointer object, GDBusMethodInvocation *invocation)
 {
-  OnemoManager *self = ONEMO_MANAGER (object);
+  OnemoManager *self = object;
+  const char *path;
   g_autoptr (GDBusObject) found = NULL;
   g_autoptr (GDBusInterface) firmware = NULL;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&o)", &path);
 
   if (g_str_has_prefix (path, ONEMO_MODULE_PATH_BASE))
     found = g_dbus_object_manager_get_object (G_DBUS_OBJECT_MANAGER (self->object_manager), path);
@@ -140,16 +145,37 @@ handle_remove_port (OnemoDBusFirmwareManager *object, GDBusMethodInvocation *inv
   if (firmware == NULL) {
     g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
                                            "No module at %s", path);
-    return TRUE;
+    return;
   }
   if (onemo_module_is_busy (ONEMO_MODULE (firmware))) {
     g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_BUSY,
                                            "An operation runs on %s", path);
-    return TRUE;
+    return;
   }
   g_hash_table_foreach_remove (self->held, remove_held, (gpointer)path);
   g_dbus_object_manager_server_unexport (self->object_manager, path);
   g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static gboolean
+handle_add_port (OnemoDBusFirmwareManager *object, GDBusMethodInvocation *invocation,
+                 const char *device, GVariant *options, gpointer user_data)
+{
+  OnemoManager *self = ONEMO_MANAGER (object);
+
+  onemo_authority_run_authorized (self->options->authority, invocation, ONEMO_ACTION_MANAGE_PORTS,
+                                  G_OBJECT (self), run_add_port);
+  return TRUE;
+}
+
+static gboolean
+handle_remove_port (OnemoDBusFirmwareManager *object, GDBusMethodInvocation *invocation,
+                    const char *path, gpointer user_data)
+{
+  OnemoManager *self = ONEMO_MANAGER (object);
+
+  onemo_authority_run_authorized (self->options->authority, invocation, ONEMO_ACTION_MANAGE_PORTS,
+                                  G_OBJECT (self), run_remove_port);
   return TRUE;
 }
 

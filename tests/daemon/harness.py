@@ -74,9 +74,11 @@ class Sim:
 
 class DaemonTest(unittest.TestCase):
     """Starts a private bus and the daemon for each test; extra daemon arguments in
-    DAEMON_ARGS."""
+    DAEMON_ARGS. With PRIVATE_SYSTEM_BUS the daemon also sees the private bus as its system bus
+    (DBUS_SYSTEM_BUS_ADDRESS), where --polkit asks polkit."""
 
     DAEMON_ARGS = []
+    PRIVATE_SYSTEM_BUS = False
 
     def setUp(self):
         for var in ('ONEMO_FIRMWARED', 'ONEMO_MODEM_SIM'):
@@ -108,6 +110,8 @@ class DaemonTest(unittest.TestCase):
     def _start_daemon(self):
         env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address,
                    G_MESSAGES_DEBUG='all')
+        if self.PRIVATE_SYSTEM_BUS:
+            env['DBUS_SYSTEM_BUS_ADDRESS'] = self.address
         self.daemon_log = open(os.path.join(self.tmpdir, 'daemon.log'), 'w')
         self.addCleanup(self._dump_daemon_log)
         self.daemon = subprocess.Popen(
