@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import GLib, MANAGER_PATH, MANAGER_IFACE  # noqa: E402
+from harness import Gio, GLib, MANAGER_PATH, MANAGER_IFACE  # noqa: E402
 
 if importlib.util.find_spec('dbusmock') is None:  # a truly absent dependency: skip
     print('python3-dbusmock is missing', file=sys.stderr)
@@ -96,6 +96,25 @@ class PolkitTest(harness.DaemonTest):
         self.module(path, 'Configure', '(a{sv})', ({'url': S('http://127.0.0.1/a.bin')},))
         self.assertEqual(self.prop(path, 'State'), 'finished')
         self.assertIn(b'AT+MFWCFG="url","http://127.0.0.1/a.bin"', sim.log_bytes())
+
+    def polkit_calls(self):
+        """The (subject, action, flags) of every CheckAuthorization() polkitd got."""
+        calls = self.conn.call_sync(POLKIT_NAME, POLKIT_PATH, MOCK_IFACE, 'GetMethodCalls',
+                                    GLib.Variant('(s)', ('CheckAuthorization',)), None, 0,
+                                    5000, None).unpack()[0]
+        return [(args[0], args[1], args[3]) for _, args in calls]
+
+    def test_caller_and_interaction(self):
+        sim, path = self.add_sim_allowed()
+        self.allow(UPDATE)
+        settings = GLib.Variant('(a{sv})', ({'url': S('http://127.0.0.1/a.bin')},))
+        for flags in (Gio.DBusCallFlags.ALLOW_INTERACTIVE_AUTHORIZATION, Gio.DBusCallFlags.NONE):
+            self.conn.call_sync(harness.BUS_NAME, path, harness.MODULE_IFACE, 'Configure',
+                                settings, None, flags, PROMPT_MS, None)
+        subject = ('system-bus-name', {'name': self.conn.get_unique_name()})
+        # polkit may ask for a password (flag 1) only when the message allowed it.
+        self.assertEqual(self.polkit_calls(), [(subject, MANAGE_PORTS, 0), (subject, UPDATE, 1),
+                                               (subject, UPDATE, 0)])
 
     def test_update_denied_sends_nothing(self):
         sim, path = self.add_sim_allowed()
