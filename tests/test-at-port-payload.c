@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Transparent writes over a pty: a 200 KiB payload checked byte for byte by the peer, progress,
  * cancellation mid-payload and a stream that ends early (both padded with 0xFF so the module
- * leaves raw mode), answers instead of the prompt, a module error mid-payload, a hang-up. */
+ * leaves raw mode; a cancelled one answered only after the module's late answer), answers
+ * instead of the prompt, a module error mid-payload, a hang-up. */
 #include "engine-harness.h"
 #include "onemo-error.h"
 
@@ -21,7 +22,20 @@ typedef struct {
   guint n_progress;
   GCancellable *cancel_at; /* cancelled once this many bytes are out... */
   guint64 cancel_after;
+  guint answer_delay_ms; /* the answer comes this long after the last raw byte */
+  EnginePeer *peer;
+  gint64 answered_at;
 } PayloadPeer;
+
+static gboolean
+payload_send_late_answer (gpointer user_data)
+{
+  PayloadPeer *p = user_data;
+
+  p->answered_at = g_get_monotonic_time ();
+  engine_peer_send (p->peer, p->answer);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 payload_raw_done (EnginePeer *peer, GByteArray *raw, gpointer user_data)
@@ -29,8 +43,12 @@ payload_raw_done (EnginePeer *peer, GByteArray *raw, gpointer user_data)
   PayloadPeer *p = user_data;
 
   p->received = g_byte_array_ref (raw);
-  if (p->answer != NULL)
+  if (p->answer != NULL && p->answer_delay_ms > 0) {
+    p->peer = peer;
+    g_timeout_add (p->answer_delay_ms, payload_send_late_answer, p);
+  } else if (p->answer != NULL) {
     engine_peer_send (peer, p->answer);
+  }
 }
 
 static void
@@ -199,6 +217,38 @@ test_payload_cancel (EngineFixture *f, gconstpointer data)
   engine_result_clear (&next);
 }
 
+/* The module answers a cancelled write well after the settle time but within the command's
+ * timeout: the port waits for that answer before the next command, which gets its own. */
+static void
+test_payload_cancel_late_answer (EngineFixture *f, gconstpointer data)
+{
+  g_autoptr (GCancellable) cancel = g_cancellable_new ();
+  g_autoptr (GInputStream) stream = NULL;
+  PayloadPeer p;
+  EngineResult r = { 0 }, next = { 0 };
+
+  payload_fixture (f, &p, 20000);
+  stream = g_memory_input_stream_new_from_bytes (p.expected);
+  p.answer_delay_ms = 700;
+  p.cancel_at = cancel;
+  p.cancel_after = 1;
+  start_payload_stream (f, &p, stream, 20000, 2000, cancel, &r);
+  onemo_at_port_command_async (f->port, "AT", 0, 2000, NULL, engine_on_command, &next);
+  engine_wait_until (&next.done, "AT after the cancelled write");
+  g_assert_true (r.done);
+  g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED);
+  g_assert_no_error (next.error);
+  g_assert_nonnull (p.received);
+  assert_padded (p.received, p.expected);
+  g_assert_cmpint (p.answered_at, >, 0);
+  /* Answered once the module had its say, not before its padding was out. */
+  g_assert_cmpint (r.finished_at, >=, p.answered_at);
+  g_assert_cmpint (engine_peer_command_time (f->peer, 1), >=, p.answered_at);
+  payload_clear (&p);
+  engine_result_clear (&r);
+  engine_result_clear (&next);
+}
+
 static void
 test_payload_short_stream (EngineFixture *f, gconstpointer data)
 {
@@ -349,6 +399,7 @@ main (int argc, char **argv)
   g_test_add (path, EngineFixture, NULL, engine_fixture_set_up, func, engine_fixture_tear_down)
   ADD ("/at/port/payload", test_payload);
   ADD ("/at/port/payload-cancel", test_payload_cancel);
+  ADD ("/at/port/payload-cancel-late-answer", test_payload_cancel_late_answer);
   ADD ("/at/port/payload-short-stream", test_payload_short_stream);
   ADD ("/at/port/payload-without-prompt", test_payload_without_prompt);
   ADD ("/at/port/payload-module-error", test_payload_module_error);
