@@ -47,8 +47,12 @@ onemo_payload_piece_done (OnemoAtPort *self, Command *cmd)
     payload_request_chunk (self, cmd);
     return;
   }
+  /* The final result comes once the module has the last byte, which may still be in the
+   * tty's buffer; an abandoned write's result is waited for too, or it would answer the next
+   * command. */
   cmd->stage = PAYLOAD_SENT;
-  onemo_port_set_deadline_ms (self, cmd->task != NULL ? cmd->timeout_ms : SETTLE_MS);
+  onemo_port_set_deadline_after_line_ms (
+      self, cmd->task != NULL ? cmd->timeout_ms : MAX (cmd->timeout_ms, SETTLE_MS));
 }
 
 void

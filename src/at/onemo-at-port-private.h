@@ -28,6 +28,10 @@ typedef struct {
   gint ref_count;    /* the port's, and a pending payload read's */
   OnemoAtPort *port; /* NULL once the port let go of it */
   GTask *task; /* NULL once the caller has its answer (the command may still be on the wire) */
+  /* A cancelled payload's answer, given when the command leaves the wire (padding out, the
+   * module's answer read or waited for): a caller closing the port then cuts nothing short. */
+  GTask *held_task;
+  GError *held_error;
   char *text;
   GString *wire; /* text + CR */
   char *prefix;  /* "+MFWCFG:" or NULL */
@@ -89,7 +93,11 @@ struct _OnemoAtPort {
   gsize out_len;
   gsize out_pos;
   GBytes *out_bytes;
-  gboolean flushing; /* inside port_flush(): new pieces wait for its loop */
+  /* A tty holds written bytes in its buffers (kilobytes: seconds at slow rates) before the line
+   * carries them: deadlines after a write count from when the line will be free. */
+  guint line_rate;     /* bytes a second (baud / 10); 0 when unknown (not opened as a tty) */
+  gint64 line_free_at; /* monotonic µs when the bytes written so far have left, or 0 */
+  gboolean flushing;   /* inside port_flush(): new pieces wait for its loop */
 
   GPtrArray *handlers; /* of UrcHandler, oldest first */
   guint next_handler_id;
@@ -115,6 +123,8 @@ void onemo_port_enqueue (OnemoAtPort *self, Command *cmd, GCancellable *cancella
 void onemo_port_set_output (OnemoAtPort *self, const guint8 *data, gsize len, GBytes *owner);
 /* Arms the port's one deadline @ms from now; 0 disarms it. */
 void onemo_port_set_deadline_ms (OnemoAtPort *self, guint ms);
+/* Arms the deadline @ms after the line has carried every byte written so far. */
+void onemo_port_set_deadline_after_line_ms (OnemoAtPort *self, guint ms);
 /* Answers the command on the wire with @error (taken) and keeps it there until it settles. */
 void onemo_port_abandon_current (OnemoAtPort *self, GError *error);
 /* Takes the command off the wire, answers it with @error (taken) or its response if NULL, and

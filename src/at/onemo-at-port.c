@@ -68,7 +68,8 @@ onemo_port_command_unref (Command *cmd)
 {
   if (!g_atomic_int_dec_and_test (&cmd->ref_count))
     return;
-  g_assert (cmd->task == NULL);
+  g_assert (cmd->task == NULL && cmd->held_task == NULL);
+  g_clear_error (&cmd->held_error);
   g_clear_object (&cmd->cancellable);
   g_clear_object (&cmd->read_cancellable);
   g_clear_object (&cmd->payload);
@@ -86,6 +87,10 @@ command_free (Command *cmd)
 {
   g_assert (cmd->task == NULL);
   cmd->port = NULL;
+  if (cmd->held_task != NULL) {
+    g_autoptr (GTask) task = g_steal_pointer (&cmd->held_task);
+    g_task_return_error (task, g_steal_pointer (&cmd->held_error));
+  }
   if (cmd->cancel_source != NULL) {
     g_source_destroy (cmd->cancel_source);
     g_clear_pointer (&cmd->cancel_source, g_source_unref);
@@ -118,6 +123,16 @@ command_return (Command *cmd, GError *error)
   }
 }
 
+/* A payload cancelled or failing on the host's side is answered only once its padding is out
+ * and the module had its say; a timeout or a garbled answer is reported at once. */
+static gboolean
+command_holds_answer (Command *cmd, GError *error)
+{
+  return cmd->task != NULL && cmd->stage != PAYLOAD_NONE
+         && !g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_TIMEOUT)
+         && !g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_PROTOCOL);
+}
+
 /* ---- The source: fd readiness and the deadline ---- */
 
 void
@@ -126,6 +141,27 @@ onemo_port_set_deadline_ms (OnemoAtPort *self, guint ms)
   self->deadline = ms > 0 ? g_get_monotonic_time () + (gint64)ms * 1000 : -1;
   if (self->source != NULL)
     g_source_set_ready_time ((GSource *)self->source, self->deadline);
+}
+
+void
+onemo_port_set_deadline_after_line_ms (OnemoAtPort *self, guint ms)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 line_ms = self->line_free_at > now ? (self->line_free_at - now + 999) / 1000 : 0;
+
+  onemo_port_set_deadline_ms (self, (guint)MIN ((gint64)ms + line_ms, G_MAXUINT));
+}
+
+/* @n more bytes went into the fd: the line carries them after what it already holds. */
+static void
+port_line_reserve (OnemoAtPort *self, gsize n)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->line_rate == 0)
+    return;
+  self->line_free_at
+      = MAX (self->line_free_at, now) + (gint64)((guint64)n * G_USEC_PER_SEC / self->line_rate);
 }
 
 static void
@@ -167,11 +203,22 @@ onemo_port_abandon_current (OnemoAtPort *self, GError *error)
 {
   Command *cmd = self->current;
 
-  command_return (cmd, error);
+  if (command_holds_answer (cmd, error)) {
+    if (cmd->cancel_source != NULL)
+      g_source_destroy (cmd->cancel_source);
+    cmd->held_task = g_steal_pointer (&cmd->task);
+    cmd->held_error = error;
+  } else {
+    command_return (cmd, error);
+  }
   if (cmd->stage == PAYLOAD_STREAMING)
     onemo_payload_start_padding (self, cmd);
-  onemo_port_set_deadline_ms (self, self->out_data != NULL ? MAX (cmd->timeout_ms, SETTLE_MS)
-                                                           : SETTLE_MS);
+  if (self->out_data != NULL)
+    onemo_port_set_deadline_ms (self, MAX (cmd->timeout_ms, SETTLE_MS));
+  else if (cmd->stage == PAYLOAD_SENT)
+    onemo_port_set_deadline_after_line_ms (self, MAX (cmd->timeout_ms, SETTLE_MS));
+  else
+    onemo_port_set_deadline_after_line_ms (self, SETTLE_MS);
 }
 
 static void
@@ -308,6 +355,7 @@ port_write_pieces (OnemoAtPort *self)
       return FALSE;
     }
     self->out_pos += (gsize)n;
+    port_line_reserve (self, (gsize)n);
     if (cmd != NULL && cmd->stage == PAYLOAD_STREAMING) {
       onemo_payload_wrote (self, cmd, (gsize)n);
       if (self->current != cmd)
@@ -432,8 +480,13 @@ OnemoAtPort *
 onemo_at_port_open (const char *path, guint baud, gboolean rts_cts, GError **error)
 {
   int fd = onemo_at_tty_open (path, baud, rts_cts, error);
+  OnemoAtPort *self;
 
-  return fd >= 0 ? onemo_at_port_new_for_fd (fd, path) : NULL;
+  if (fd < 0)
+    return NULL;
+  self = onemo_at_port_new_for_fd (fd, path);
+  self->line_rate = MAX (baud / 10, 1); /* 8N1: ten bits a byte */
+  return self;
 }
 
 OnemoAtPort *

@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  *   command is a set, read or test form; for an execute form (AT+MFWDLOAD) it is a URC.
  * - After a command timed out or was cancelled once its bytes were on the wire, the port
  *   discards the late final result (or waits a short settle time) before sending the next one.
+ * - A tty buffers written bytes (seconds' worth at slow rates): deadlines that run after the
+ *   last byte of a payload count from when the line, at the port's baud rate, has carried it.
  * - A hang-up (EOF, EIO, POLLHUP, POLLERR) fails every queued command with
  *   ONEMO_ERROR_PORT_GONE, closes the fd and emits "hangup" once (a signal without arguments;
  *   onemo_at_port_close() does not emit it).
@@ -92,14 +94,17 @@ GStrv onemo_at_port_command_finish (OnemoAtPort *self, GAsyncResult *result, GEr
  * @payload: where the bytes come from; read in chunks, never held whole
  * @length: exactly how many bytes to send
  * @timeout_ms: for the `>` prompt, for each stall of the writer, and for the final result after
- *   the last byte
+ *   the last byte has left the tty's buffers
  * @progress: (nullable): called as bytes go out, at least every 1 % or 64 KiB
  *
  * Sends @command, waits for the `>` prompt, writes exactly @length bytes from @payload as fast
  * as the port takes them, then waits for the final result. A final result instead of the prompt
  * ends the operation (an OK without a prompt is ONEMO_ERROR_PROTOCOL: the module took nothing).
  * When cancelled or when @payload fails mid-way, the port pads the remaining bytes with 0xFF so
- * that the module leaves transparent mode and the port stays usable, then reports the error.
+ * that the module leaves transparent mode and the port stays usable, then reports the error:
+ * only once the padding is out and the module's answer to it has been read (or @timeout_ms
+ * passed without one), so that closing the port at once cuts nothing short and that answer
+ * never reaches the next command. A timeout is reported at once (the port still pads).
  */
 void onemo_at_port_command_with_payload_async (OnemoAtPort *self, const char *command,
                                                GInputStream *payload, guint64 length,
