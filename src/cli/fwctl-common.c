@@ -265,7 +265,7 @@ fwctl_call_short (FwctlContext *ctx, OnemoDBusFirmware *module, const char *meth
   g_autoptr (GError) error = NULL;
   GVariant *reply;
 
-  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (module), method, parameters, G_DBUS_CALL_FLAGS_NONE,
+  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (module), method, parameters, FWCTL_CALL_FLAGS,
                                   fwctl_timeout_ms (ctx, FALSE), NULL, &error);
   if (reply == NULL)
     return fwctl_report_error (ctx, g_steal_pointer (&error));

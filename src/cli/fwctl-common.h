@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 #define FWCTL_MODULE_PATH "/org/onemo/Firmware/Module/"
 
 /* Method call timeouts when --timeout is not given. */
+/* Calls may let polkit ask for a password (through the user's agent), as busctl's do. */
+#define FWCTL_CALL_FLAGS G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
+
 #define FWCTL_SHORT_TIMEOUT_S 25
 #define FWCTL_LONG_TIMEOUT_S  3600
 

@@ -32,6 +32,7 @@ fwctl_cmd_add_port (FwctlContext *ctx, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autofree char *model = NULL;
   g_autofree char *path = NULL;
+  g_autoptr (GVariant) reply = NULL;
   gint64 baud = 0;
   gboolean flow_control = FALSE;
   int exit_code = 0;
@@ -62,9 +63,13 @@ fwctl_cmd_add_port (FwctlContext *ctx, int argc, char **argv)
   manager = manager_proxy (ctx, &exit_code);
   if (manager == NULL)
     return exit_code;
-  if (!onemo_dbus_firmware_manager_call_add_port_sync (
-          manager, argv[1], g_variant_builder_end (&builder), &path, NULL, &error))
+  reply = g_dbus_proxy_call_sync (
+      G_DBUS_PROXY (manager), "AddPort",
+      g_variant_new ("(s@a{sv})", argv[1], g_variant_builder_end (&builder)), FWCTL_CALL_FLAGS,
+      fwctl_timeout_ms (ctx, FALSE), NULL, &error);
+  if (reply == NULL)
     return fwctl_report_error (ctx, g_steal_pointer (&error));
+  g_variant_get (reply, "(o)", &path);
   if (ctx->json)
     return fwctl_report_success (ctx, "module", path);
   if (!ctx->quiet)
@@ -77,6 +82,7 @@ fwctl_cmd_remove_port (FwctlContext *ctx, int argc, char **argv)
 {
   g_autoptr (OnemoDBusFirmwareManager) manager = NULL;
   g_autoptr (OnemoDBusFirmware) module = NULL;
+  g_autoptr (GVariant) reply = NULL;
   g_autoptr (GError) error = NULL;
   int exit_code = 0;
 
@@ -97,8 +103,11 @@ fwctl_cmd_remove_port (FwctlContext *ctx, int argc, char **argv)
   module = fwctl_find_module (ctx, &error);
   if (module == NULL)
     return fwctl_report_error (ctx, g_steal_pointer (&error));
-  if (!onemo_dbus_firmware_manager_call_remove_port_sync (
-          manager, g_dbus_proxy_get_object_path (G_DBUS_PROXY (module)), NULL, &error))
+  reply = g_dbus_proxy_call_sync (
+      G_DBUS_PROXY (manager), "RemovePort",
+      g_variant_new ("(o)", g_dbus_proxy_get_object_path (G_DBUS_PROXY (module))), FWCTL_CALL_FLAGS,
+      fwctl_timeout_ms (ctx, FALSE), NULL, &error);
+  if (reply == NULL)
     return fwctl_report_error (ctx, g_steal_pointer (&error));
   return fwctl_report_success (ctx, NULL, NULL);
 }

@@ -175,9 +175,9 @@ fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &call);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &call);
 
-  g_dbus_proxy_call_with_unix_fd_list (G_DBUS_PROXY (module), method, parameters,
-                                       G_DBUS_CALL_FLAGS_NONE, fwctl_timeout_ms (ctx, TRUE),
-                                       fd_list, cancellable, on_call_done, &call);
+  g_dbus_proxy_call_with_unix_fd_list (G_DBUS_PROXY (module), method, parameters, FWCTL_CALL_FLAGS,
+                                       fwctl_timeout_ms (ctx, TRUE), fd_list, cancellable,
+                                       on_call_done, &call);
   g_main_loop_run (loop);
 
   g_source_remove (sigint_id);
