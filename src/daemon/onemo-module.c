@@ -179,7 +179,7 @@ onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, con
   self->op_cancellable = (flags & ONEMO_OP_CANCELLABLE) != 0;
   self->cancellable = g_cancellable_new ();
   if (!(flags & ONEMO_OP_QUERY))
-    onemo_dbus_firmware_set_state (ONEMO_DBUS_FIRMWARE (self), state);
+    onemo_module_op_set_state (self, state);
   return TRUE;
 }
 
@@ -234,10 +234,20 @@ onemo_module_op_set_cancellable (OnemoModule *self, gboolean cancellable)
   self->op_cancellable = cancellable;
 }
 
+/* Sends the property changes made so far at once: the skeleton would otherwise merge States
+ * that follow each other within one main-loop pass, and a client would miss a step or see it
+ * after the progress signal or the method reply that belongs to it. */
+static void
+announce_properties (OnemoModule *self)
+{
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self));
+}
+
 void
 onemo_module_op_set_state (OnemoModule *self, const char *state)
 {
   onemo_dbus_firmware_set_state (ONEMO_DBUS_FIRMWARE (self), state);
+  announce_properties (self);
 }
 
 void
@@ -260,6 +270,7 @@ onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GV
       g_autofree char *last = g_strdup_printf ("%s: %s", name, error->message);
       onemo_dbus_firmware_set_state (iface, "failed");
       onemo_dbus_firmware_set_last_error (iface, last);
+      announce_properties (self);
     }
     g_debug ("%s: %s: %s", self->device, g_dbus_method_invocation_get_method_name (invocation),
              error->message);
@@ -271,6 +282,7 @@ onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GV
   if (!query) {
     onemo_dbus_firmware_set_state (iface, "finished");
     onemo_dbus_firmware_set_last_error (iface, "");
+    announce_properties (self);
   }
   g_dbus_method_invocation_return_value (invocation, value);
 }
