@@ -233,6 +233,11 @@ class DaemonTest(unittest.TestCase):
 
     def add_sim(self, model, *args, options=None):
         sim = self.start_sim(model, *args)
+        options = dict(options or {})
+        # A pty ignores termios rates: tell the daemon the simulated line's rate, as a real
+        # tty's would be, so the port's idea of when written bytes are on the wire is right.
+        if '--baud' in args and 'baud' not in options:
+            options['baud'] = GLib.Variant('u', int(args[args.index('--baud') + 1]))
         return sim, self.add_port(sim.link, options)
 
     def subscribe(self, path, signal_name):
