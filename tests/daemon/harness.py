@@ -250,6 +250,29 @@ class DaemonTest(unittest.TestCase):
         self.addCleanup(self.conn.signal_unsubscribe, sub)
         return got
 
+    def watch_states(self, path):
+        """A list that collects every State the module at @path announces."""
+        states = []
+
+        def changed(conn, sender, obj, iface, name, params):
+            props = params.unpack()[1]
+            if 'State' in props:
+                states.append(props['State'])
+
+        sub = self.conn.signal_subscribe(BUS_NAME, 'org.freedesktop.DBus.Properties',
+                                         'PropertiesChanged', path, MODULE_IFACE,
+                                         Gio.DBusSignalFlags.NONE, changed)
+        self.addCleanup(self.conn.signal_unsubscribe, sub)
+        return states
+
+    def make_firmware(self, series, new_revision, directory=None, size=4096):
+        """A valid simulated package (onemo-modem-sim --make-package) for @series."""
+        path = os.path.join(directory or self.tmpdir, 'fw-%s.pkg' % new_revision)
+        subprocess.run([os.environ['ONEMO_MODEM_SIM'], '--make-package', path, '--series', series,
+                        '--new-revision', new_revision, '--size', str(size)], check=True,
+                       stdout=subprocess.DEVNULL)
+        return path
+
     def start_http_server(self):
         """tests/servers/serve.py on 127.0.0.1 serving a fresh directory; returns (root, base
         URL). The server also exits when its stdin closes, should a cleanup be missed."""

@@ -58,7 +58,7 @@ class FetchMethodTest(harness.DaemonTest):
         return sim, path
 
     def subscribe_states(self, path):
-        return update_helpers.watch_states(self, path)
+        return self.watch_states(path)
 
     def test_http(self):
         self.fetch_and_check('http')

@@ -5,7 +5,6 @@ written package; a module that never comes back, one that keeps its old revision
 refused while an upgrade runs."""
 
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -22,27 +21,6 @@ class RebootTest(harness.DaemonTest):
     def setUp(self):
         super().setUp()
         self.root, self.base = self.start_http_server()
-
-    def make_firmware(self, series, new_revision, directory=None, size=4096):
-        path = os.path.join(directory or self.tmpdir, 'fw-%s.pkg' % new_revision)
-        subprocess.run([os.environ['ONEMO_MODEM_SIM'], '--make-package', path, '--series', series,
-                        '--new-revision', new_revision, '--size', str(size)], check=True,
-                       stdout=subprocess.DEVNULL)
-        return path
-
-    def watch_states(self, path):
-        states = []
-
-        def changed(conn, sender, obj, iface, name, params):
-            props = params.unpack()[1]
-            if 'State' in props:
-                states.append(props['State'])
-
-        sub = self.conn.signal_subscribe(harness.BUS_NAME, 'org.freedesktop.DBus.Properties',
-                                         'PropertiesChanged', path, MODULE_IFACE,
-                                         harness.Gio.DBusSignalFlags.NONE, changed)
-        self.addCleanup(self.conn.signal_unsubscribe, sub)
-        return states
 
     def url_module(self, model, series, new_revision, *sim_args):
         package = self.make_firmware(series, new_revision, self.root)

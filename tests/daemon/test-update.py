@@ -8,7 +8,6 @@ the module object stays usable after every failure."""
 
 import hashlib
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -26,18 +25,8 @@ NEW = 'MBRH9S99'
 
 class UpdateBase(harness.DaemonTest):
 
-    def make_firmware(self, series, new_revision, directory=None, size=4096):
-        path = os.path.join(directory or self.tmpdir, 'fw-%s.pkg' % new_revision)
-        subprocess.run([os.environ['ONEMO_MODEM_SIM'], '--make-package', path, '--series', series,
-                        '--new-revision', new_revision, '--size', str(size)], check=True,
-                       stdout=subprocess.DEVNULL)
-        return path
-
     def start_server(self, kind, user=None, password=None):
         return update_helpers.start_server(self, kind, user, password)
-
-    def watch_states(self, path):
-        return update_helpers.watch_states(self, path)
 
     def update(self, path, options, fds=None):
         self.module(path, 'Update', '(a{sv})', (options,), fds=fds)

@@ -1,12 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""What the Fetch() and Update() tests share: test servers of every kind, and the State
-changes a module object announces."""
+"""What the Fetch() and Update() tests share: test servers of every kind."""
 
 import os
 import subprocess
-
-import harness
-from harness import MODULE_IFACE
 
 
 def start_server(test, kind, user=None, password=None):
@@ -31,18 +27,3 @@ def start_server(test, kind, user=None, password=None):
         test.fail('serve.py did not start: %r' % line)
     return root, '%s://127.0.0.1:%d/' % (kind, int(line.split()[1])), ca
 
-
-def watch_states(test, path):
-    """A list that collects every State the module at @path announces."""
-    states = []
-
-    def changed(conn, sender, obj, iface, name, params):
-        props = params.unpack()[1]
-        if 'State' in props:
-            states.append(props['State'])
-
-    sub = test.conn.signal_subscribe(harness.BUS_NAME, 'org.freedesktop.DBus.Properties',
-                                     'PropertiesChanged', path, MODULE_IFACE,
-                                     harness.Gio.DBusSignalFlags.NONE, changed)
-    test.addCleanup(test.conn.signal_unsubscribe, sub)
-    return states
