@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "onemo-mm-inhibition.h"
+
+G_BEGIN_DECLS
+
+/**
+ * OnemoModemManager:
+ *
+ * The daemon's link to ModemManager: it follows org.freedesktop.ModemManager1's modems on the
+ * daemon's bus (its ObjectManager, also when ModemManager starts or stops later), finds the
+ * modem that is the same physical module as one of ours, and holds it inhibited while an
+ * operation runs.
+ *
+ * A module is ModemManager's modem when, in this order:
+ *  1. the modem's Device (its sysfs path) is the module's USB device; else
+ *  2. the modem's EquipmentIdentifier is the module's IMEI (ModemManager's test mode, whose
+ *     modems are /virtual/<id>, and modules added by port); else
+ *  3. one of the modem's Ports is the module's tty (the basename of its resolved path).
+ * No match, or no ModemManager on the bus, means nothing to inhibit: the operation goes on at
+ * once.
+ */
+#define ONEMO_TYPE_MODEM_MANAGER (onemo_modem_manager_get_type ())
+G_DECLARE_FINAL_TYPE (OnemoModemManager, onemo_modem_manager, ONEMO, MODEM_MANAGER, GObject)
+
+/* Follows ModemManager on @connection; @address is that bus's address, where each inhibition
+ * opens its own connection. */
+OnemoModemManager *onemo_modem_manager_new (GDBusConnection *connection, const char *address);
+
+/**
+ * onemo_modem_manager_find_modem:
+ * @physical_device: (nullable): the module's USB device in sysfs
+ * @imei: (nullable): the module's IMEI
+ * @port: (nullable): the module's port, as a path
+ *
+ * Returns: (nullable): the uid (Device) of the modem that is this module, by the rule above.
+ */
+char *onemo_modem_manager_find_modem (OnemoModemManager *self, const char *physical_device,
+                                      const char *imei, const char *port);
+
+/**
+ * onemo_modem_manager_inhibit_async:
+ *
+ * Inhibits the module's modem in ModemManager (see find_modem). The result is the held
+ * inhibition, or NULL without an error when ModemManager does not drive the module or went
+ * away meanwhile. A refusal is ONEMO_ERROR_BUSY: ModemManager keeps the module, so nothing may
+ * touch its port; the message carries ModemManager's reason.
+ */
+void onemo_modem_manager_inhibit_async (OnemoModemManager *self, const char *physical_device,
+                                        const char *imei, const char *port,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data);
+OnemoMmInhibition *onemo_modem_manager_inhibit_finish (OnemoModemManager *self,
+                                                       GAsyncResult *result, GError **error);
+
+/* Gives the modem back to ModemManager; the release runs on its own. */
+void onemo_modem_manager_uninhibit (OnemoModemManager *self, OnemoMmInhibition *inhibition);
+
+/* Ends every hold still open, waiting at most @timeout_ms for each (daemon shutdown). */
+void onemo_modem_manager_release_all (OnemoModemManager *self, guint timeout_ms);
+
+G_END_DECLS
