@@ -17,6 +17,8 @@
 #include <locale.h>
 
 #define BUS_NAME "org.onemo.Firmware"
+/* How long a SIGTERM waits for ModemManager to take each held modem back. */
+#define SHUTDOWN_UNINHIBIT_MS 2000
 
 typedef struct {
   GMainLoop *loop;
@@ -140,6 +142,21 @@ name_lost (GDBusConnection *connection, const char *name, gpointer user_data)
   g_main_loop_quit (daemon->loop);
 }
 
+/* ModemManager is on the daemon's own bus (the session bus in tests, where its test mode runs);
+ * each inhibition connects to the same bus by address. */
+static void
+follow_modem_manager (Daemon *daemon, GBusType bus_type, GDBusConnection *connection)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (bus_type, NULL, &error);
+
+  if (address == NULL) {
+    g_warning ("ModemManager cannot be followed: %s", error->message);
+    return;
+  }
+  daemon->options.modem_manager = onemo_modem_manager_new (connection, address);
+}
+
 static gboolean
 quit_on_signal (gpointer user_data)
 {
@@ -214,6 +231,7 @@ main (int argc, char **argv)
     g_printerr ("Cannot offer the service: %s\n", error->message);
     return 1;
   }
+  follow_modem_manager (&daemon, session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, connection);
   owner_id = g_bus_own_name_on_connection (connection, BUS_NAME,
                                            G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT
                                                | (replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
@@ -221,7 +239,11 @@ main (int argc, char **argv)
   g_main_loop_run (daemon.loop);
 
   g_bus_unown_name (owner_id);
+  /* Hand ModemManager back what an interrupted operation held, before the modules go. */
+  if (daemon.options.modem_manager != NULL)
+    onemo_modem_manager_release_all (daemon.options.modem_manager, SHUTDOWN_UNINHIBIT_MS);
   g_clear_object (&daemon.manager);
+  g_clear_object (&daemon.options.modem_manager);
   g_clear_object (&daemon.options.authority);
   g_main_loop_unref (daemon.loop);
   g_strfreev (daemon.ports);

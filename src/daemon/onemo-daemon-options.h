@@ -2,19 +2,21 @@
 #pragma once
 
 #include "onemo-authority.h"
+#include "onemo-modem-manager.h"
 
 G_BEGIN_DECLS
 
 /* The daemon's limits, set once from the command line and shared by the manager and every
  * module: the defaults suit real modules, tests shorten them. */
 typedef struct {
-  gboolean session_bus;      /* tests: a pty is accepted as a port */
-  guint64 max_package;       /* the largest package Write() takes */
-  guint command_timeout_ms;  /* one AT command, or one stage of a serial write */
-  guint download_timeout_s;  /* a whole module download (AT+MFWDLOAD and its URCs) */
-  guint upgrade_timeout_s;   /* a whole AT+MFWUPGRADE, reboots included */
-  guint resume_window_ms;    /* how long "+MFWDLOAD: 0" may lag behind "+MFWDLOAD: 3" */
-  OnemoAuthority *authority; /* who may change things; NULL: anyone (--session alone) */
+  gboolean session_bus;             /* tests: a pty is accepted as a port */
+  guint64 max_package;              /* the largest package Write() takes */
+  guint command_timeout_ms;         /* one AT command, or one stage of a serial write */
+  guint download_timeout_s;         /* a whole module download (AT+MFWDLOAD and its URCs) */
+  guint upgrade_timeout_s;          /* a whole AT+MFWUPGRADE, reboots included */
+  guint resume_window_ms;           /* how long "+MFWDLOAD: 0" may lag behind "+MFWDLOAD: 3" */
+  OnemoAuthority *authority;        /* who may change things; NULL: anyone (--session alone) */
+  OnemoModemManager *modem_manager; /* holds modules ModemManager drives; NULL: none */
 } OnemoDaemonOptions;
 
 #define ONEMO_DAEMON_MAX_PACKAGE_DEFAULT (16 * 1024 * 1024)
@@ -34,6 +36,7 @@ onemo_daemon_options_init (OnemoDaemonOptions *options)
     .upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S,
     .resume_window_ms = ONEMO_DAEMON_RESUME_WINDOW_MS,
     .authority = NULL,
+    .modem_manager = NULL,
   };
 }
 

@@ -26,11 +26,21 @@ checksum_done (GObject *source, GAsyncResult *result, gpointer user_data)
   onemo_module_op_return (self, invocation, g_variant_new ("(s)", checksum), NULL);
 }
 
+static void
+checksum_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
+{
+  g_autofree char *command = data;
+
+  onemo_module_op_bind (self, invocation);
+  onemo_at_port_command_async (onemo_module_op_port (self), command, 0,
+                               onemo_module_get_options (self)->command_timeout_ms,
+                               onemo_module_op_cancellable (self), checksum_done, invocation);
+}
+
 gboolean
 onemo_flow_checksum (OnemoModule *self, GDBusMethodInvocation *invocation, guint algorithm)
 {
   GError *error = NULL;
-  g_autofree char *command = NULL;
 
   if (algorithm > ONEMO_AT_CHECK_SHA256) {
     g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
@@ -42,12 +52,7 @@ onemo_flow_checksum (OnemoModule *self, GDBusMethodInvocation *invocation, guint
     g_dbus_method_invocation_take_error (invocation, error);
     return TRUE;
   }
-  if (!onemo_module_op_begin (self, invocation, "verifying", ONEMO_OP_NONE))
-    return TRUE;
-  command = onemo_at_build_check (algorithm);
-  onemo_module_op_bind (self, invocation);
-  onemo_at_port_command_async (onemo_module_op_port (self), command, 0,
-                               onemo_module_get_options (self)->command_timeout_ms,
-                               onemo_module_op_cancellable (self), checksum_done, invocation);
+  onemo_module_op_begin (self, invocation, "verifying", ONEMO_OP_NONE, checksum_start,
+                         onemo_at_build_check (algorithm), g_free);
   return TRUE;
 }

@@ -171,6 +171,12 @@ run_sequence (OnemoModule *self, GDBusMethodInvocation *invocation, OnemoCommand
                                     onemo_module_op_cancellable (self), callback, invocation);
 }
 
+static void
+configure_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer sequence)
+{
+  run_sequence (self, invocation, sequence, configure_done);
+}
+
 gboolean
 onemo_flow_configure (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *settings)
 {
@@ -181,11 +187,8 @@ onemo_flow_configure (OnemoModule *self, GDBusMethodInvocation *invocation, GVar
     g_dbus_method_invocation_take_error (invocation, error);
     return TRUE;
   }
-  if (!onemo_module_op_begin (self, invocation, "configuring", ONEMO_OP_NONE)) {
-    onemo_command_sequence_free (sequence);
-    return TRUE;
-  }
-  run_sequence (self, invocation, sequence, configure_done);
+  onemo_module_op_begin (self, invocation, "configuring", ONEMO_OP_NONE, configure_start, sequence,
+                         (GDestroyNotify)onemo_command_sequence_free);
   return TRUE;
 }
 
@@ -239,15 +242,12 @@ get_configuration_done (GObject *source, GAsyncResult *result, gpointer user_dat
                           NULL);
 }
 
-gboolean
-onemo_flow_get_configuration (OnemoModule *self, GDBusMethodInvocation *invocation)
+static void
+get_configuration_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
 {
   const OnemoModel *model = onemo_module_get_model (self);
-  OnemoCommandSequence *sequence;
+  OnemoCommandSequence *sequence = onemo_command_sequence_new ();
 
-  if (!onemo_module_op_begin (self, invocation, NULL, ONEMO_OP_QUERY))
-    return TRUE;
-  sequence = onemo_command_sequence_new ();
   for (const char *const *key = onemo_model_cfg_keys (); *key != NULL; key++)
     if (onemo_model_supports_cfg_key (model, *key))
       /* The auth answer carries the password: keep it out of every log. */
@@ -255,5 +255,12 @@ onemo_flow_get_configuration (OnemoModule *self, GDBusMethodInvocation *invocati
                                   g_str_equal (*key, "auth") ? ONEMO_AT_COMMAND_FLAG_SECRET : 0,
                                   TRUE);
   run_sequence (self, invocation, sequence, get_configuration_done);
+}
+
+gboolean
+onemo_flow_get_configuration (OnemoModule *self, GDBusMethodInvocation *invocation)
+{
+  onemo_module_op_begin (self, invocation, NULL, ONEMO_OP_QUERY, get_configuration_start, NULL,
+                         NULL);
   return TRUE;
 }

@@ -158,21 +158,11 @@ download_cancelled (GCancellable *cancellable, gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-gboolean
-onemo_flow_download (OnemoModule *self, GDBusMethodInvocation *invocation)
+static void
+download_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
 {
-  GError *error = NULL;
-  DownloadOp *op;
+  DownloadOp *op = g_rc_box_new0 (DownloadOp);
 
-  if (!onemo_module_require (self, ONEMO_FEATURE_DLOAD_URL, "download a package by itself",
-                             &error)) {
-    g_dbus_method_invocation_take_error (invocation, error);
-    return TRUE;
-  }
-  if (!onemo_module_op_begin (self, invocation, "downloading", ONEMO_OP_CANCELLABLE))
-    return TRUE;
-
-  op = g_rc_box_new0 (DownloadOp);
   op->module = g_object_ref (self);
   op->invocation = g_object_ref (invocation);
   op->port = g_object_ref (onemo_module_op_port (self));
@@ -189,5 +179,19 @@ onemo_flow_download (OnemoModule *self, GDBusMethodInvocation *invocation)
   onemo_at_port_command_async (
       op->port, "AT+MFWDLOAD", 0, onemo_module_get_options (self)->command_timeout_ms,
       onemo_module_op_cancellable (self), download_command_done, g_rc_box_acquire (op));
+}
+
+gboolean
+onemo_flow_download (OnemoModule *self, GDBusMethodInvocation *invocation)
+{
+  GError *error = NULL;
+
+  if (!onemo_module_require (self, ONEMO_FEATURE_DLOAD_URL, "download a package by itself",
+                             &error)) {
+    g_dbus_method_invocation_take_error (invocation, error);
+    return TRUE;
+  }
+  onemo_module_op_begin (self, invocation, "downloading", ONEMO_OP_CANCELLABLE, download_start,
+                         NULL, NULL);
   return TRUE;
 }

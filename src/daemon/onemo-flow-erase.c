@@ -18,6 +18,15 @@ erase_done (GObject *source, GAsyncResult *result, gpointer user_data)
   onemo_module_op_return (self, invocation, NULL, error);
 }
 
+static void
+erase_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
+{
+  onemo_module_op_bind (self, invocation);
+  onemo_at_port_command_async (onemo_module_op_port (self), "AT+MFWERASE", 0,
+                               onemo_module_get_options (self)->command_timeout_ms,
+                               onemo_module_op_cancellable (self), erase_done, invocation);
+}
+
 gboolean
 onemo_flow_erase (OnemoModule *self, GDBusMethodInvocation *invocation)
 {
@@ -28,11 +37,6 @@ onemo_flow_erase (OnemoModule *self, GDBusMethodInvocation *invocation)
     return TRUE;
   }
   /* "configuring": erasing prepares the module for the next load. */
-  if (!onemo_module_op_begin (self, invocation, "configuring", ONEMO_OP_NONE))
-    return TRUE;
-  onemo_module_op_bind (self, invocation);
-  onemo_at_port_command_async (onemo_module_op_port (self), "AT+MFWERASE", 0,
-                               onemo_module_get_options (self)->command_timeout_ms,
-                               onemo_module_op_cancellable (self), erase_done, invocation);
+  onemo_module_op_begin (self, invocation, "configuring", ONEMO_OP_NONE, erase_start, NULL, NULL);
   return TRUE;
 }

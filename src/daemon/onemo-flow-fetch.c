@@ -10,18 +10,26 @@
 typedef struct {
   OnemoModule *module;
   GDBusMethodInvocation *invocation;
-  OnemoAtWriteMode mode;
+  char *url;
+  OnemoHostOptions host; /* its strings borrowed from the invocation's parameters */
   guint64 offset;
 } FetchOp;
 
 #define invalid onemo_set_invalid
 
 static void
+fetch_op_free (FetchOp *op)
+{
+  g_object_unref (op->module);
+  g_free (op->url);
+  g_free (op);
+}
+
+static void
 fetch_op_return (FetchOp *op, GError *error)
 {
   onemo_module_op_return (op->module, op->invocation, NULL, error);
-  g_object_unref (op->module);
-  g_free (op);
+  fetch_op_free (op);
 }
 
 static gboolean
@@ -86,7 +94,19 @@ fetched (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   }
   onemo_module_op_set_state (op->module, "writing");
-  onemo_host_write_async (op->module, fd, size, op->offset, op->mode, written, op);
+  onemo_host_write_async (op->module, fd, size, op->offset, op->host.mode, written, op);
+}
+
+static void
+fetch_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
+{
+  FetchOp *op = data;
+  OnemoFetchOptions fetch_options;
+
+  onemo_host_options_to_fetch (self, &op->host, &fetch_options);
+  onemo_module_report_download (self, 1, 0, 0);
+  onemo_fetch_async (op->url, &fetch_options, onemo_host_fetch_progress, self,
+                     onemo_module_op_cancellable (self), fetched, op);
 }
 
 gboolean
@@ -94,7 +114,6 @@ onemo_flow_fetch (OnemoModule *self, GDBusMethodInvocation *invocation, const ch
                   GVariant *options)
 {
   OnemoHostOptions host = { 0 };
-  OnemoFetchOptions fetch_options;
   GError *error = NULL;
   guint64 offset = 0;
   FetchOp *op;
@@ -104,17 +123,13 @@ onemo_flow_fetch (OnemoModule *self, GDBusMethodInvocation *invocation, const ch
     g_dbus_method_invocation_take_error (invocation, error);
     return TRUE;
   }
-  if (!onemo_module_op_begin (self, invocation, "downloading", ONEMO_OP_CANCELLABLE))
-    return TRUE;
-
   op = g_new0 (FetchOp, 1);
   op->module = g_object_ref (self);
   op->invocation = invocation;
-  op->mode = host.mode;
+  op->url = g_strdup (url);
+  op->host = host;
   op->offset = offset;
-  onemo_host_options_to_fetch (self, &host, &fetch_options);
-  onemo_module_report_download (self, 1, 0, 0);
-  onemo_fetch_async (url, &fetch_options, onemo_host_fetch_progress, self,
-                     onemo_module_op_cancellable (self), fetched, op);
+  onemo_module_op_begin (self, invocation, "downloading", ONEMO_OP_CANCELLABLE, fetch_start, op,
+                         (GDestroyNotify)fetch_op_free);
   return TRUE;
 }

@@ -69,8 +69,7 @@ hand_over_to_upgrade (gpointer user_data)
 {
   OnemoUpdate *op = user_data;
 
-  onemo_module_op_handover (op->module);
-  onemo_flow_upgrade (op->module, op->invocation);
+  onemo_module_op_handover (op->module, op->invocation, onemo_flow_upgrade);
   update_op_free (op);
   return G_SOURCE_REMOVE;
 }
@@ -326,6 +325,19 @@ first_state (OnemoUpdate *op)
   return starts_with_fetch (op) ? "downloading" : "configuring";
 }
 
+static void
+update_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
+{
+  OnemoUpdate *op = data;
+
+  if (starts_with_fetch (op))
+    host_fetch (op);
+  else if (op->route == ONEMO_UPDATE_HOST)
+    host_load (op);
+  else
+    module_configure (op);
+}
+
 gboolean
 onemo_flow_update (OnemoModule *self, GDBusMethodInvocation *invocation)
 {
@@ -344,15 +356,7 @@ onemo_flow_update (OnemoModule *self, GDBusMethodInvocation *invocation)
     update_op_free (op);
     return TRUE;
   }
-  if (!onemo_module_op_begin (self, invocation, first_state (op), ONEMO_OP_CANCELLABLE)) {
-    update_op_free (op);
-    return TRUE;
-  }
-  if (starts_with_fetch (op))
-    host_fetch (op);
-  else if (op->route == ONEMO_UPDATE_HOST)
-    host_load (op);
-  else
-    module_configure (op);
+  onemo_module_op_begin (self, invocation, first_state (op), ONEMO_OP_CANCELLABLE, update_start, op,
+                         (GDestroyNotify)update_op_free);
   return TRUE;
 }

@@ -264,23 +264,12 @@ upgrade_timed_out (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-gboolean
-onemo_flow_upgrade (OnemoModule *self, GDBusMethodInvocation *invocation)
+static void
+upgrade_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
 {
-  const OnemoModel *model = onemo_module_get_model (self);
   guint timeout_s = onemo_module_get_options (self)->upgrade_timeout_s;
-  UpgradeOp *op;
+  UpgradeOp *op = g_rc_box_new0 (UpgradeOp);
 
-  if (!onemo_model_supports (model, ONEMO_FEATURE_UPGRADE)
-      && !onemo_model_supports (model, ONEMO_FEATURE_UPGRADE_URL)) {
-    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED,
-                                           "%s cannot upgrade", model->sub_model);
-    return TRUE;
-  }
-  if (!onemo_module_op_begin (self, invocation, "upgrading", ONEMO_OP_NONE))
-    return TRUE;
-
-  op = g_rc_box_new0 (UpgradeOp);
   op->module = g_object_ref (self);
   op->invocation = g_object_ref (invocation);
   op->device_name = g_path_get_basename (onemo_module_get_device (self));
@@ -293,5 +282,19 @@ onemo_flow_upgrade (OnemoModule *self, GDBusMethodInvocation *invocation)
   /* A module may start without answering: the command waits as long as the upgrade may take. */
   onemo_at_port_command_async (op->port, "AT+MFWUPGRADE", 0, timeout_s * 1000, NULL,
                                upgrade_command_done, g_rc_box_acquire (op));
+}
+
+gboolean
+onemo_flow_upgrade (OnemoModule *self, GDBusMethodInvocation *invocation)
+{
+  const OnemoModel *model = onemo_module_get_model (self);
+
+  if (!onemo_model_supports (model, ONEMO_FEATURE_UPGRADE)
+      && !onemo_model_supports (model, ONEMO_FEATURE_UPGRADE_URL)) {
+    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED,
+                                           "%s cannot upgrade", model->sub_model);
+    return TRUE;
+  }
+  onemo_module_op_begin (self, invocation, "upgrading", ONEMO_OP_NONE, upgrade_start, NULL, NULL);
   return TRUE;
 }

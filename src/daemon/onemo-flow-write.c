@@ -26,6 +26,21 @@ typedef struct {
   guint64 offset;
 } WriteOptions;
 
+/* The checked call, waiting for its begin. */
+typedef struct {
+  int fd;
+  guint64 size;
+  WriteOptions options;
+} WriteRequest;
+
+static void
+write_request_free (WriteRequest *request)
+{
+  if (request->fd >= 0)
+    close (request->fd);
+  g_free (request);
+}
+
 #define invalid onemo_set_invalid
 
 static gboolean
@@ -190,16 +205,39 @@ write_done (GObject *source, GAsyncResult *result, gpointer user_data)
                                write_settled, op);
 }
 
+static void
+write_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
+{
+  WriteRequest *request = data;
+  g_autoptr (GInputStream) stream = NULL;
+  WriteOp *op = g_new0 (WriteOp, 1);
+
+  op->module = g_object_ref (self);
+  op->invocation = invocation;
+  op->size = request->size;
+  op->offset = request->options.offset;
+  op->mode = request->options.mode;
+  op->done = op->offset;
+  onemo_module_report_download (self, 1, op->size, op->offset);
+  /* The stream takes the fd. */
+  stream = onemo_package_stream_new (request->fd, op->offset);
+  request->fd = -1;
+  write_request_free (request);
+  onemo_at_write_package_async (onemo_module_op_port (self), stream, op->offset,
+                                op->size - op->offset, op->mode,
+                                onemo_module_get_options (self)->command_timeout_ms, write_progress,
+                                op, onemo_module_op_cancellable (self), write_done, op);
+}
+
 gboolean
 onemo_flow_write (OnemoModule *self, GDBusMethodInvocation *invocation, GUnixFDList *fd_list,
                   GVariant *fd_handle, GVariant *options)
 {
-  g_autoptr (GInputStream) stream = NULL;
   int fd = -1;
   GError *error = NULL;
   WriteOptions write_options = { ONEMO_AT_WRITE_TRANSPARENT, 0 };
   guint64 size = 0;
-  WriteOp *op;
+  WriteRequest *request;
 
   if (!parse_options (self, options, &write_options, &error)
       || (fd = take_package_fd (self, fd_list, fd_handle, &size, &error)) < 0) {
@@ -212,23 +250,11 @@ onemo_flow_write (OnemoModule *self, GDBusMethodInvocation *invocation, GUnixFDL
                                            "The offset is past the package's end");
     return TRUE;
   }
-  if (!onemo_module_op_begin (self, invocation, "writing", ONEMO_OP_CANCELLABLE)) {
-    close (fd);
-    return TRUE;
-  }
-
-  op = g_new0 (WriteOp, 1);
-  op->module = g_object_ref (self);
-  op->invocation = invocation;
-  op->size = size;
-  op->offset = write_options.offset;
-  op->mode = write_options.mode;
-  op->done = op->offset;
-  onemo_module_report_download (self, 1, size, op->offset);
-  stream = onemo_package_stream_new (fd, write_options.offset);
-  onemo_at_write_package_async (onemo_module_op_port (self), stream, op->offset, size - op->offset,
-                                write_options.mode,
-                                onemo_module_get_options (self)->command_timeout_ms, write_progress,
-                                op, onemo_module_op_cancellable (self), write_done, op);
+  request = g_new0 (WriteRequest, 1);
+  request->fd = fd;
+  request->size = size;
+  request->options = write_options;
+  onemo_module_op_begin (self, invocation, "writing", ONEMO_OP_CANCELLABLE, write_start, request,
+                         (GDestroyNotify)write_request_free);
   return TRUE;
 }

@@ -15,15 +15,25 @@ typedef enum {
   ONEMO_OP_QUERY = 1 << 1,       /* leaves State and LastError alone */
 } OnemoOpFlags;
 
+/* What an operation does once it holds the module and its open port; it owns @data from then. */
+typedef void (*OnemoOpStart) (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data);
+
 /**
  * onemo_module_op_begin:
  * @state: the State for the operation's run ("configuring" …), ignored for a query
+ * @start: runs once the module is held in ModemManager (when it drives the same module) and
+ *   the port is open
+ * @data: (transfer full): given to @start, or freed with @destroy when the begin fails
  *
- * Takes the module for one operation and opens its port. On failure (Busy, or a port that
- * cannot be opened) it has already answered @invocation and returns FALSE.
+ * Takes the module for one operation at once (a second call gets Busy), then, asynchronously,
+ * asks ModemManager to let go of the module and opens the port. Any failure on the way (Busy,
+ * ModemManager refusing, a port that cannot be opened) answers @invocation and ends the
+ * operation; @start is then never called. The flows check their arguments before, so bad input
+ * changes nothing, not even ModemManager's hold.
  */
-gboolean onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation,
-                                const char *state, OnemoOpFlags flags);
+void onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, const char *state,
+                            OnemoOpFlags flags, OnemoOpStart start, gpointer data,
+                            GDestroyNotify destroy);
 
 /* The running operation's port and cancellable. */
 OnemoAtPort *onemo_module_op_port (OnemoModule *self);
@@ -37,10 +47,15 @@ OnemoAtPort *onemo_module_op_reopen_port (OnemoModule *self, GError **error);
 void onemo_module_op_bind (OnemoModule *self, GDBusMethodInvocation *invocation);
 OnemoModule *onemo_module_op_bound (GDBusMethodInvocation *invocation);
 
+/* The flows' entry points, as onemo_module_op_handover() takes one. */
+typedef gboolean (*OnemoFlowFunc) (OnemoModule *self, GDBusMethodInvocation *invocation);
+
 /* Ends the running operation without answering @invocation and keeps State: the port is
- * released and the module free, so that another flow can begin with the same invocation
- * (Update() hands its last step to Upgrade()). */
-void onemo_module_op_handover (OnemoModule *self);
+ * released and the module free, and @next begins with the same invocation (Update() hands its
+ * last step to Upgrade()). ModemManager's hold on the module passes to @next's begin, so the
+ * module is not handed back to ModemManager in between. */
+void onemo_module_op_handover (OnemoModule *self, GDBusMethodInvocation *invocation,
+                               OnemoFlowFunc next);
 
 /* Marks the running operation as one Cancel() refuses from now on (an upgrade). */
 void onemo_module_op_set_cancellable (OnemoModule *self, gboolean cancellable);
@@ -78,6 +93,8 @@ void onemo_module_set_identity (OnemoModule *self, const char *manufacturer, con
                                 const char *revision, const char *imei);
 
 const char *onemo_module_get_device (OnemoModule *self);
+/* The USB device's sysfs path; NULL for a module added by its port's path. */
+const char *onemo_module_get_physical_device (OnemoModule *self);
 const OnemoModel *onemo_module_get_model_hint (OnemoModule *self);
 
 /* Opens a port to the module outside an operation (identification). */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "onemo-module-private.h"
+#include "onemo-modem-manager.h"
 
 #include <gio/gunixfdlist.h>
 
@@ -22,6 +23,7 @@ struct _OnemoModule {
   OnemoAtPort *port;
   OnemoAtPort *released_port; /* the last operation's, until an idle closes it */
   GCancellable *cancellable;
+  OnemoMmInhibition *inhibition; /* ModemManager's hold on the module, for the operation */
 
   guint64 last_reported; /* DownloadedBytes at the last "loading" signal */
 };
@@ -53,6 +55,12 @@ const char *
 onemo_module_get_device (OnemoModule *self)
 {
   return self->device;
+}
+
+const char *
+onemo_module_get_physical_device (OnemoModule *self)
+{
+  return NULL;
 }
 
 const OnemoModel *
@@ -157,30 +165,103 @@ release_port (OnemoModule *self)
   g_idle_add (release_port_idle, g_object_ref (self));
 }
 
-gboolean
-onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, const char *state,
-                       OnemoOpFlags flags)
+/* One begin on its way to the start of its operation. */
+typedef struct {
+  OnemoModule *module;
+  GDBusMethodInvocation *invocation;
+  char *state;
+  OnemoOpStart start;
+  gpointer data;
+  GDestroyNotify destroy;
+} OpBegin;
+
+static void
+op_begin_free (OpBegin *begin)
 {
+  if (begin->destroy != NULL && begin->data != NULL)
+    begin->destroy (begin->data);
+  g_object_unref (begin->module);
+  g_free (begin->state);
+  g_free (begin);
+}
+
+/* The module is ModemManager's no more (or never was): open the port and start. */
+static void
+op_begin_open (OpBegin *begin)
+{
+  OnemoModule *self = begin->module;
   g_autoptr (GError) error = NULL;
 
-  if (self->busy) {
-    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_BUSY,
-                                           "Another operation runs on %s", self->device);
-    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (self->cancellable, &error)) {
+    onemo_module_op_return (self, begin->invocation, NULL, g_steal_pointer (&error));
+    op_begin_free (begin);
+    return;
   }
   close_released_port (self);
   self->port = onemo_module_open_port (self, &error);
   if (self->port == NULL) {
-    onemo_module_op_return (self, invocation, NULL, g_steal_pointer (&error));
-    return FALSE;
+    onemo_module_op_return (self, begin->invocation, NULL, g_steal_pointer (&error));
+    op_begin_free (begin);
+    return;
+  }
+  if (!(self->op_flags & ONEMO_OP_QUERY))
+    onemo_module_op_set_state (self, begin->state);
+  begin->start (self, begin->invocation, g_steal_pointer (&begin->data));
+  op_begin_free (begin);
+}
+
+static void
+op_begin_inhibited (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OpBegin *begin = user_data;
+  OnemoModule *self = begin->module;
+  GError *error = NULL;
+
+  self->inhibition
+      = onemo_modem_manager_inhibit_finish (ONEMO_MODEM_MANAGER (source), result, &error);
+  if (error != NULL) {
+    onemo_module_op_return (self, begin->invocation, NULL, error);
+    op_begin_free (begin);
+    return;
+  }
+  op_begin_open (begin);
+}
+
+void
+onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, const char *state,
+                       OnemoOpFlags flags, OnemoOpStart start, gpointer data,
+                       GDestroyNotify destroy)
+{
+  OnemoModemManager *modem_manager = self->options->modem_manager;
+  OpBegin *begin;
+
+  if (self->busy) {
+    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_BUSY,
+                                           "Another operation runs on %s", self->device);
+    if (destroy != NULL && data != NULL)
+      destroy (data);
+    return;
   }
   self->busy = TRUE;
   self->op_flags = flags;
   self->op_cancellable = (flags & ONEMO_OP_CANCELLABLE) != 0;
   self->cancellable = g_cancellable_new ();
-  if (!(flags & ONEMO_OP_QUERY))
-    onemo_module_op_set_state (self, state);
-  return TRUE;
+
+  begin = g_new0 (OpBegin, 1);
+  begin->module = g_object_ref (self);
+  begin->invocation = invocation;
+  begin->state = g_strdup (state);
+  begin->start = start;
+  begin->data = data;
+  begin->destroy = destroy;
+  /* A hold handed over by the operation before is kept; without ModemManager there is none. */
+  if (self->inhibition != NULL || modem_manager == NULL) {
+    op_begin_open (begin);
+    return;
+  }
+  onemo_modem_manager_inhibit_async (modem_manager, onemo_module_get_physical_device (self),
+                                     onemo_dbus_firmware_get_imei (ONEMO_DBUS_FIRMWARE (self)),
+                                     self->device, self->cancellable, op_begin_inhibited, begin);
 }
 
 void
@@ -220,12 +301,26 @@ onemo_module_op_cancellable (OnemoModule *self)
   return self->cancellable;
 }
 
+/* Hands ModemManager its module back; the operation has ended. */
+static void
+op_uninhibit (OnemoModule *self)
+{
+  if (self->inhibition == NULL)
+    return;
+  onemo_modem_manager_uninhibit (self->options->modem_manager, self->inhibition);
+  g_clear_object (&self->inhibition);
+}
+
 void
-onemo_module_op_handover (OnemoModule *self)
+onemo_module_op_handover (OnemoModule *self, GDBusMethodInvocation *invocation, OnemoFlowFunc next)
 {
   release_port (self);
   g_clear_object (&self->cancellable);
   self->busy = FALSE;
+  next (self, invocation);
+  /* @next refused before its begin: nothing holds the module any more. */
+  if (!self->busy)
+    op_uninhibit (self);
 }
 
 void
@@ -260,6 +355,7 @@ onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GV
   release_port (self);
   g_clear_object (&self->cancellable);
   self->busy = FALSE;
+  op_uninhibit (self);
 
   if (error != NULL) {
     g_autofree char *name = NULL;
@@ -472,6 +568,7 @@ onemo_module_finalize (GObject *object)
   g_clear_object (&self->port);
   close_released_port (self);
   g_clear_object (&self->cancellable);
+  op_uninhibit (self);
   g_free (self->device);
   G_OBJECT_CLASS (onemo_module_parent_class)->finalize (object);
 }
