@@ -5,9 +5,14 @@
 
 #include <stdlib.h>
 
-#define MM_NAME        "org.freedesktop.ModemManager1"
-#define MM_PATH        "/org/freedesktop/ModemManager1"
-#define MM_MODEM_IFACE "org.freedesktop.ModemManager1.Modem"
+#define MM_NAME              "org.freedesktop.ModemManager1"
+#define MM_PATH              "/org/freedesktop/ModemManager1"
+#define MM_MODEM_IFACE       "org.freedesktop.ModemManager1.Modem"
+#define MM_ERROR_NOT_FOUND   "org.freedesktop.ModemManager1.Error.Core.NotFound"
+#define MM_ERROR_WRONG_STATE "org.freedesktop.ModemManager1.Error.Core.WrongState"
+
+/* How long ModemManager may take to set a modem up again before it can be inhibited. */
+#define MODEM_SETUP_TIMEOUT_S 60
 
 struct _OnemoModemManager {
   GObject parent_instance;
@@ -132,58 +137,185 @@ onemo_modem_manager_find_modem (OnemoModemManager *self, const char *physical_de
 
 /* ---- Holding it ---- */
 
+/* ModemManager is not there any more, or does not know the device (it went, or was never
+ * ModemManager's): nothing to hold. */
 static gboolean
-modem_manager_gone (const GError *error)
+nothing_to_hold (GError *error)
 {
+  g_autofree char *name = g_dbus_error_get_remote_error (error);
+
   return g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
-         || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER);
+         || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)
+         || g_strcmp0 (name, MM_ERROR_NOT_FOUND) == 0;
+}
+
+/* One inhibit_async() call: the uid, and the wait for ModemManager to export the modem when it
+ * refused because it was still setting it up (right after an uninhibit). */
+typedef struct {
+  char *uid;
+  gboolean waited;
+  gulong added_id;
+  gulong owner_id;
+  GSource *deadline;
+  GSource *cancelled;
+} InhibitRequest;
+
+static void
+stop_waiting (OnemoModemManager *self, InhibitRequest *request)
+{
+  g_clear_signal_handler (&request->added_id, self->modems);
+  g_clear_signal_handler (&request->owner_id, self->modems);
+  if (request->deadline != NULL)
+    g_source_destroy (request->deadline);
+  g_clear_pointer (&request->deadline, g_source_unref);
+  if (request->cancelled != NULL)
+    g_source_destroy (request->cancelled);
+  g_clear_pointer (&request->cancelled, g_source_unref);
+}
+
+static void
+inhibit_request_free (InhibitRequest *request)
+{
+  g_free (request->uid);
+  g_free (request);
+}
+
+static void try_inhibit (GTask *task);
+
+static void
+modem_added (GDBusObjectManager *modems, GDBusObject *object, gpointer user_data)
+{
+  GTask *task = user_data;
+  InhibitRequest *request = g_task_get_task_data (task);
+  g_autoptr (GDBusInterface) modem = g_dbus_object_get_interface (object, MM_MODEM_IFACE);
+  g_autofree char *device = modem != NULL ? string_property (G_DBUS_PROXY (modem), "Device") : NULL;
+
+  if (g_strcmp0 (device, request->uid) != 0)
+    return;
+  stop_waiting (g_task_get_source_object (task), request);
+  try_inhibit (task);
+}
+
+static void
+owner_changed (GObject *modems, GParamSpec *pspec, gpointer user_data)
+{
+  GTask *task = user_data;
+
+  if (g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (modems)) != NULL)
+    return;
+  stop_waiting (g_task_get_source_object (task), g_task_get_task_data (task));
+  g_task_return_pointer (task, NULL, NULL);
+  g_object_unref (task);
+}
+
+static gboolean
+wait_ended (gpointer user_data)
+{
+  GTask *task = user_data;
+  InhibitRequest *request = g_task_get_task_data (task);
+
+  stop_waiting (g_task_get_source_object (task), request);
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_new_error (task, ONEMO_ERROR, ONEMO_ERROR_BUSY,
+                             "ModemManager did not finish setting up the module (%s) within %u s",
+                             request->uid, MODEM_SETUP_TIMEOUT_S);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* ModemManager is still setting the modem up: wait (for an event, bounded) until it exports it,
+ * then ask once more. */
+static void
+wait_for_export (GTask *task)
+{
+  OnemoModemManager *self = g_task_get_source_object (task);
+  InhibitRequest *request = g_task_get_task_data (task);
+
+  request->waited = TRUE;
+  g_debug ("ModemManager: waiting for %s to be set up", request->uid);
+  request->added_id
+      = g_signal_connect (self->modems, "object-added", G_CALLBACK (modem_added), task);
+  request->owner_id
+      = g_signal_connect (self->modems, "notify::name-owner", G_CALLBACK (owner_changed), task);
+  request->deadline = g_timeout_source_new_seconds (MODEM_SETUP_TIMEOUT_S);
+  g_source_set_callback (request->deadline, wait_ended, task, NULL);
+  g_source_attach (request->deadline, NULL);
+  if (g_task_get_cancellable (task) != NULL) {
+    request->cancelled = g_cancellable_source_new (g_task_get_cancellable (task));
+    g_source_set_callback (request->cancelled, wait_ended, task, NULL);
+    g_source_attach (request->cancelled, NULL);
+  }
+}
+
+static gboolean
+still_setting_up (GError *error)
+{
+  g_autofree char *name = g_dbus_error_get_remote_error (error);
+
+  return g_strcmp0 (name, MM_ERROR_WRONG_STATE) == 0;
 }
 
 static void
 inhibition_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  GTask *task = user_data;
   OnemoModemManager *self = g_task_get_source_object (task);
-  const char *uid = g_task_get_task_data (task);
+  InhibitRequest *request = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   OnemoMmInhibition *inhibition = onemo_mm_inhibition_new_finish (result, &error);
 
   if (inhibition != NULL) {
     g_hash_table_add (self->held, g_object_ref (inhibition));
     g_task_return_pointer (task, inhibition, g_object_unref);
-    return;
-  }
-  if (modem_manager_gone (error)) {
-    g_debug ("ModemManager left before %s could be inhibited", uid);
+  } else if (nothing_to_hold (error)) {
+    g_debug ("ModemManager: nothing to inhibit for %s: %s", request->uid, error->message);
     g_task_return_pointer (task, NULL, NULL);
-    return;
-  }
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+  } else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
     g_task_return_error (task, g_steal_pointer (&error));
+  } else if (still_setting_up (error) && !request->waited && self->modems != NULL) {
+    wait_for_export (task);
     return;
+  } else {
+    g_dbus_error_strip_remote_error (error);
+    g_task_return_new_error (task, ONEMO_ERROR, ONEMO_ERROR_BUSY,
+                             "ModemManager drives this module (%s) and would not let go of it: %s",
+                             request->uid, error->message);
   }
-  g_dbus_error_strip_remote_error (error);
-  g_task_return_new_error (task, ONEMO_ERROR, ONEMO_ERROR_BUSY,
-                           "ModemManager drives this module (%s) and would not let go of it: %s",
-                           uid, error->message);
+  g_object_unref (task);
+}
+
+static void
+try_inhibit (GTask *task)
+{
+  OnemoModemManager *self = g_task_get_source_object (task);
+  InhibitRequest *request = g_task_get_task_data (task);
+
+  onemo_mm_inhibition_new_async (self->address, request->uid, g_task_get_cancellable (task),
+                                 inhibition_ready, task);
 }
 
 void
 onemo_modem_manager_inhibit_async (OnemoModemManager *self, const char *physical_device,
-                                   const char *imei, const char *port, GCancellable *cancellable,
-                                   GAsyncReadyCallback callback, gpointer user_data)
+                                   const char *imei, const char *port, const char *known_uid,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  char *uid = onemo_modem_manager_find_modem (self, physical_device, imei, port);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  InhibitRequest *request = g_new0 (InhibitRequest, 1);
 
   g_task_set_source_tag (task, onemo_modem_manager_inhibit_async);
-  if (uid == NULL) {
+  g_task_set_task_data (task, request, (GDestroyNotify)inhibit_request_free);
+  request->uid = onemo_modem_manager_find_modem (self, physical_device, imei, port);
+  if (request->uid == NULL && known_uid != NULL && self->modems != NULL
+      && g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (self->modems))
+             != NULL)
+    request->uid = g_strdup (known_uid);
+  if (request->uid == NULL) {
     g_task_return_pointer (task, NULL, NULL);
+    g_object_unref (task);
     return;
   }
-  g_task_set_task_data (task, uid, g_free);
-  onemo_mm_inhibition_new_async (self->address, uid, cancellable, inhibition_ready,
-                                 g_steal_pointer (&task));
+  try_inhibit (task);
 }
 
 OnemoMmInhibition *

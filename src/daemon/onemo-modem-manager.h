@@ -19,7 +19,8 @@ G_BEGIN_DECLS
  *     modems are /virtual/<id>, and modules added by port); else
  *  3. one of the modem's Ports is the module's tty (the basename of its resolved path).
  * No match, or no ModemManager on the bus, means nothing to inhibit: the operation goes on at
- * once.
+ * once. A modem is listed only once ModemManager has initialized it; while it re-creates one
+ * (just after an uninhibit) the module's uid from its last hold is used instead.
  */
 #define ONEMO_TYPE_MODEM_MANAGER (onemo_modem_manager_get_type ())
 G_DECLARE_FINAL_TYPE (OnemoModemManager, onemo_modem_manager, ONEMO, MODEM_MANAGER, GObject)
@@ -41,14 +42,16 @@ char *onemo_modem_manager_find_modem (OnemoModemManager *self, const char *physi
 
 /**
  * onemo_modem_manager_inhibit_async:
+ * @known_uid: (nullable): the uid the module had in ModemManager before, for a modem that is
+ *   not listed (yet)
  *
  * Inhibits the module's modem in ModemManager (see find_modem). The result is the held
- * inhibition, or NULL without an error when ModemManager does not drive the module or went
- * away meanwhile. A refusal is ONEMO_ERROR_BUSY: ModemManager keeps the module, so nothing may
+ * inhibition, or NULL without an error when ModemManager does not drive the module (does not
+ * know the uid) or went away meanwhile. A refusal is ONEMO_ERROR_BUSY: ModemManager keeps the module, so nothing may
  * touch its port; the message carries ModemManager's reason.
  */
 void onemo_modem_manager_inhibit_async (OnemoModemManager *self, const char *physical_device,
-                                        const char *imei, const char *port,
+                                        const char *imei, const char *port, const char *known_uid,
                                         GCancellable *cancellable, GAsyncReadyCallback callback,
                                         gpointer user_data);
 OnemoMmInhibition *onemo_modem_manager_inhibit_finish (OnemoModemManager *self,

@@ -24,6 +24,7 @@ struct _OnemoModule {
   OnemoAtPort *released_port; /* the last operation's, until an idle closes it */
   GCancellable *cancellable;
   OnemoMmInhibition *inhibition; /* ModemManager's hold on the module, for the operation */
+  char *mm_uid;                  /* the module's uid in ModemManager, from its last hold */
 
   guint64 last_reported; /* DownloadedBytes at the last "loading" signal */
 };
@@ -219,6 +220,10 @@ op_begin_inhibited (GObject *source, GAsyncResult *result, gpointer user_data)
 
   self->inhibition
       = onemo_modem_manager_inhibit_finish (ONEMO_MODEM_MANAGER (source), result, &error);
+  if (self->inhibition != NULL) {
+    g_free (self->mm_uid);
+    self->mm_uid = g_strdup (onemo_mm_inhibition_get_uid (self->inhibition));
+  }
   if (error != NULL) {
     onemo_module_op_return (self, begin->invocation, NULL, error);
     op_begin_free (begin);
@@ -261,7 +266,8 @@ onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, con
   }
   onemo_modem_manager_inhibit_async (modem_manager, onemo_module_get_physical_device (self),
                                      onemo_dbus_firmware_get_imei (ONEMO_DBUS_FIRMWARE (self)),
-                                     self->device, self->cancellable, op_begin_inhibited, begin);
+                                     self->device, self->mm_uid, self->cancellable,
+                                     op_begin_inhibited, begin);
 }
 
 void
@@ -569,6 +575,7 @@ onemo_module_finalize (GObject *object)
   close_released_port (self);
   g_clear_object (&self->cancellable);
   op_uninhibit (self);
+  g_free (self->mm_uid);
   g_free (self->device);
   G_OBJECT_CLASS (onemo_module_parent_class)->finalize (object);
 }
