@@ -8,7 +8,10 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -18,6 +21,7 @@ struct _SimClient {
   GSubprocess *process;
   char *dir;
   char *link;
+  char *socket_address; /* a client of the sim's --socket instead of its pty */
   int fd;
   GByteArray *input;
   gboolean hung_up;
@@ -62,11 +66,36 @@ spawn (GPtrArray *argv, GSubprocessFlags flags, GError **error)
   return g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, error);
 }
 
+/* "abstract:NAME" is the abstract socket named by the whole string, as the sim listens. */
+static gboolean
+client_connect (SimClient *self)
+{
+  struct sockaddr_un address = { .sun_family = AF_UNIX };
+  gsize length = strlen (self->socket_address);
+  gboolean abstract = g_str_has_prefix (self->socket_address, "abstract:");
+  char *name = address.sun_path + (abstract ? 1 : 0);
+
+  g_assert_cmpuint (length, <, sizeof address.sun_path);
+  memcpy (name, self->socket_address, length);
+  self->fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (self->fd, >=, 0);
+  if (connect (self->fd, (struct sockaddr *)&address,
+               abstract ? offsetof (struct sockaddr_un, sun_path) + 1 + length : sizeof address)
+      < 0) {
+    sim_client_close (self);
+    return FALSE;
+  }
+  self->hung_up = FALSE;
+  return TRUE;
+}
+
 static gboolean
 client_open (SimClient *self)
 {
   struct termios tio;
 
+  if (self->socket_address != NULL)
+    return client_connect (self);
   self->fd = open (self->link, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (self->fd < 0)
     return FALSE;
@@ -107,6 +136,21 @@ sim_client_new (const char *model, const char *const *extra)
   return self;
 }
 
+SimClient *
+sim_client_connect (const char *address)
+{
+  SimClient *self = g_new0 (SimClient, 1);
+
+  self->socket_address = g_strdup (address);
+  self->input = g_byte_array_new ();
+  self->fd = -1;
+  if (!client_open (self)) {
+    sim_client_free (self);
+    return NULL;
+  }
+  return self;
+}
+
 const char *
 sim_client_dir (SimClient *self)
 {
@@ -140,16 +184,19 @@ sim_client_free (SimClient *self)
   if (self == NULL)
     return;
   sim_client_close (self);
-  g_subprocess_send_signal (self->process, SIGTERM);
-  g_subprocess_wait (self->process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (self->process));
-  g_assert_cmpint (g_subprocess_get_exit_status (self->process), ==, 0);
-  g_assert_false (g_file_test (self->link, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK));
-  g_object_unref (self->process);
-  remove_dir (self->dir);
+  if (self->process != NULL) {
+    g_subprocess_send_signal (self->process, SIGTERM);
+    g_subprocess_wait (self->process, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_get_if_exited (self->process));
+    g_assert_cmpint (g_subprocess_get_exit_status (self->process), ==, 0);
+    g_assert_false (g_file_test (self->link, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK));
+    g_object_unref (self->process);
+    remove_dir (self->dir);
+  }
   g_free (self->dir);
   g_free (self->link);
+  g_free (self->socket_address);
   g_byte_array_unref (self->input);
   g_free (self);
 }
@@ -171,7 +218,8 @@ sim_client_reopen (SimClient *self, guint timeout_ms)
   g_byte_array_set_size (self->input, 0);
   /* The link of the old pty may still be there for a moment: retry until one opens. */
   while (g_get_monotonic_time () < deadline) {
-    if (wait_for_path (self->link, timeout_ms) && client_open (self))
+    if ((self->socket_address != NULL || wait_for_path (self->link, timeout_ms))
+        && client_open (self))
       return TRUE;
     g_usleep (5 * G_TIME_SPAN_MILLISECOND);
   }

@@ -17,6 +17,10 @@ typedef struct _SimClient SimClient;
  * for the link and opens it. */
 SimClient *sim_client_new (const char *model, const char *const *extra);
 
+/* A client of a running sim's --socket @address (a path or "abstract:NAME"), or NULL when
+ * nothing listens there. Freeing it closes the connection only; reopen reconnects. */
+SimClient *sim_client_connect (const char *address);
+
 /* The temporary folder (removed by sim_client_free) and the link in it. */
 const char *sim_client_dir (SimClient *self);
 const char *sim_client_link (SimClient *self);

@@ -19,6 +19,7 @@
 typedef struct {
   char *model;
   char *link;
+  char *socket;
   char *revision;
   char *imei;
   char *fs_root;
@@ -75,6 +76,14 @@ static const char description[]
       "OK, 1,50, reboot once, +MATREADY, 1,100, 2. Before a reboot the sim waits up to 1 s for\n"
       "the host to read what was sent. Configuration, package and revision survive reboots.\n"
       "\n"
+      "--socket ADDRESS: the module also (or, without --link, only) listens on a unix stream\n"
+      "socket, as ModemManager's test mode reaches its ports. abstract:NAME is the abstract\n"
+      "socket whose name is the whole string, abstract: included; anything else is a path. The\n"
+      "pty and every connection reach the same module: an answer goes back where its command\n"
+      "came from, URCs go where the last command came from; a line half sent on one channel is\n"
+      "dropped when another starts one. A reboot closes the connections and stops listening\n"
+      "while the module is down.\n"
+      "\n"
       "--list-models prints one line per sub-model: name, series, family, capabilities\n"
       "(comma-separated, as the D-Bus Capabilities property names them).\n"
       "\n"
@@ -95,6 +104,7 @@ static const char description[]
       "  onemo-modem-sim --model MN316-S-DLVS --link ./tty --baud 115200 --log rx.bin\n"
       "  onemo-modem-sim --make-package fw.pkg --series ML307A --new-revision ML307A-DSLN-X --size "
       "4096\n"
+      "  onemo-modem-sim --model ML307A-DSLN --socket abstract:onemo0\n"
       "  onemo-modem-sim --list-models\n"
       "\n"
       "Exit status: 0 after SIGTERM/SIGINT or a finished --make-package/--list-models, 1 on a\n"
@@ -107,6 +117,8 @@ main_entries (SimArgs *a)
     { "model", 'm', 0, G_OPTION_ARG_STRING, NULL, "The sub-model to play (see --list-models)",
       "SUB-MODEL" },
     { "link", 'l', 0, G_OPTION_ARG_FILENAME, NULL, "Where the symlink to the pty appears", "PATH" },
+    { "socket", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      "Also (or only) listen on this unix socket: a path, or abstract:NAME", "ADDRESS" },
     { "revision", 0, 0, G_OPTION_ARG_STRING, NULL,
       "The firmware revision at start (default SUB-MODEL-MBRH0S00)", "REV" },
     { "imei", 0, 0, G_OPTION_ARG_STRING, NULL, "AT+CGSN's answer (default " DEFAULT_IMEI ")",
@@ -137,10 +149,10 @@ main_entries (SimArgs *a)
     { NULL },
   };
   gpointer targets[]
-      = { &a->model,        &a->link,       &a->revision,     &a->imei,          &a->fs_root,
-          &a->baud,         &a->latency_ms, &a->log,          &a->reboot_ms,     &a->max_package,
-          &a->make_package, &a->series,     &a->new_revision, &a->base_revision, &a->differential,
-          &a->size,         &a->list_models };
+      = { &a->model,        &a->link,         &a->socket,     &a->revision,     &a->imei,
+          &a->fs_root,      &a->baud,         &a->latency_ms, &a->log,          &a->reboot_ms,
+          &a->max_package,  &a->make_package, &a->series,     &a->new_revision, &a->base_revision,
+          &a->differential, &a->size,         &a->list_models };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (targets) == G_N_ELEMENTS (entries) - 1);
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
@@ -265,11 +277,12 @@ run (const SimArgs *a, const OnemoModel *model, SimFaults *faults)
     .log_path = a->log,
     .hangup_after = faults->hangup_after,
   };
-  g_autoptr (SimModem) modem = sim_modem_new (&options, &link_options, &error);
+  g_autoptr (SimModem) modem = sim_modem_new (&options, &link_options, a->socket, &error);
 
   if (modem == NULL) {
     g_printerr ("onemo-modem-sim: %s\n", error->message);
-    return 1;
+    /* A bad --socket address is a bad option; a busy one or a failing pty is not. */
+    return g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT) ? 2 : 1;
   }
   g_unix_signal_add (SIGTERM, on_quit_signal, loop);
   g_unix_signal_add (SIGINT, on_quit_signal, loop);
@@ -282,6 +295,7 @@ args_clear (SimArgs *a)
 {
   g_free (a->model);
   g_free (a->link);
+  g_free (a->socket);
   g_free (a->revision);
   g_free (a->imei);
   g_free (a->fs_root);
@@ -308,8 +322,8 @@ check_and_run (SimArgs *a)
   }
   if (a->make_package != NULL)
     return make_package (a);
-  if (a->model == NULL || a->link == NULL) {
-    g_printerr ("onemo-modem-sim: --model and --link are required (see --help)\n");
+  if (a->model == NULL || (a->link == NULL && a->socket == NULL)) {
+    g_printerr ("onemo-modem-sim: --model and --link or --socket are required (see --help)\n");
     return 2;
   }
   model = onemo_model_lookup (a->model);
@@ -339,7 +353,8 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
-  context = g_option_context_new ("--model SUB-MODEL --link PATH  — simulate a OneMO module");
+  context = g_option_context_new (
+      "--model SUB-MODEL --link PATH | --socket ADDRESS  — simulate a OneMO module");
   g_option_context_set_summary (context, "One OneMO cellular module on a pseudo-terminal.");
   g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, main_entries (&a), NULL);

@@ -40,12 +40,7 @@ struct _SimLink {
   GSource *out_timer;
 
   /* A reboot waits for the outbox to drain, then for down_ms. */
-  gboolean reboot_pending;
-  guint reboot_down_ms;
-  gboolean reboot_forever;
-  guint reboot_timer;
-  SimLinkEvent reboot_up;
-  gpointer reboot_data;
+  SimReboot reboot;
 
   SimLinkReceive receive;
   gpointer receive_data;
@@ -230,28 +225,16 @@ link_watch_input (SimLink *self)
 /* ---- output ---- */
 
 static gboolean
-on_reboot_timer (gpointer user_data)
+link_reopen (gpointer channel, GError **error)
 {
-  SimLink *self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  self->reboot_timer = 0;
-  if (!link_open (self, &error)) {
-    g_warning ("reboot: %s", error->message);
-    return G_SOURCE_REMOVE;
-  }
-  if (self->reboot_up != NULL)
-    self->reboot_up (self->reboot_data);
-  return G_SOURCE_REMOVE;
+  return link_open (channel, error);
 }
 
 static void
 link_reboot_now (SimLink *self)
 {
-  self->reboot_pending = FALSE;
   link_close (self);
-  if (!self->reboot_forever && !self->dead)
-    self->reboot_timer = g_timeout_add (self->reboot_down_ms, on_reboot_timer, self);
+  sim_reboot_went_down (&self->reboot, self->dead);
 }
 
 static gboolean
@@ -301,14 +284,14 @@ link_flush (SimLink *self)
                              line_reserve (self, &self->out_free_at, self->out_scheduled));
     return;
   }
-  if (self->outbox->len == 0 && self->reboot_pending)
+  if (self->outbox->len == 0 && self->reboot.pending)
     link_reboot_now (self);
 }
 
 void
 sim_link_write (SimLink *self, const void *data, gsize length)
 {
-  if (self->master_fd < 0 || self->reboot_pending)
+  if (self->master_fd < 0 || self->reboot.pending)
     return;
   g_byte_array_append (self->outbox, data, length);
   link_flush (self);
@@ -343,11 +326,7 @@ sim_link_reboot (SimLink *self, guint down_ms, gboolean forever, SimLinkEvent up
 {
   if (self->dead || self->master_fd < 0)
     return;
-  self->reboot_down_ms = down_ms;
-  self->reboot_forever = forever;
-  self->reboot_up = up;
-  self->reboot_data = user_data;
-  self->reboot_pending = TRUE;
+  sim_reboot_request (&self->reboot, down_ms, forever, up, user_data);
   link_flush (self);
 }
 
@@ -371,6 +350,8 @@ sim_link_new (const SimLinkOptions *options, SimLinkReceive receive, gpointer us
   self->out_timer = timer_new (on_output_timer, self);
   self->receive = receive;
   self->receive_data = user_data;
+  self->reboot.reopen = link_reopen;
+  self->reboot.channel = self;
   if (options->log_path != NULL) {
     self->log_fd = open (options->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (self->log_fd < 0)
@@ -389,7 +370,7 @@ sim_link_free (SimLink *self)
   if (self == NULL)
     return;
   link_close (self);
-  g_clear_handle_id (&self->reboot_timer, g_source_remove);
+  sim_reboot_clear (&self->reboot);
   if (self->in_timer != NULL) {
     g_source_destroy (self->in_timer);
     g_source_unref (self->in_timer);

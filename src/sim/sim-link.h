@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include "sim-reboot.h"
 
 G_BEGIN_DECLS
 
@@ -22,7 +22,7 @@ typedef struct {
 
 /* @data: bytes the host sent, delivered no faster than the line rate. */
 typedef void (*SimLinkReceive) (const guint8 *data, gsize length, gpointer user_data);
-typedef void (*SimLinkEvent) (gpointer user_data);
+typedef SimRebootEvent SimLinkEvent;
 
 SimLink *sim_link_new (const SimLinkOptions *options, SimLinkReceive receive, gpointer user_data,
                        GError **error);

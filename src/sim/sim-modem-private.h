@@ -22,7 +22,8 @@ typedef struct _SimUpgrade SimUpgrade;
 struct _SimModem {
   SimModemOptions options;
   const OnemoModel *model;
-  SimLink *link;
+  SimPorts *ports;
+  guint channel; /* where the last command came from: its answers and the URCs go there */
   char *revision;
   char *imei;
   char *fs_root;
@@ -63,7 +64,7 @@ struct _SimModem {
   /* The answer being built, sent after --latency-ms; input waits meanwhile. */
   GString *response;
   guint latency_timer;
-  GByteArray *held_input;
+  GQueue *held_input; /* of HeldInput */
 
   SimUpgrade *upgrade;
 };

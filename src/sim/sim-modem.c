@@ -8,7 +8,22 @@
 /* A command line longer than this is refused; the longest real one is a 512-byte hex write. */
 #define LINE_MAX_BYTES 4096
 
-static void modem_take (SimModem *self, const guint8 *data, gsize length);
+static void modem_take (SimModem *self, guint channel, const guint8 *data, gsize length);
+
+/* Input that arrived while an answer waited for its latency. */
+typedef struct {
+  guint channel;
+  GBytes *bytes;
+} HeldInput;
+
+static void
+held_input_free (gpointer data)
+{
+  HeldInput *held = data;
+
+  g_bytes_unref (held->bytes);
+  g_free (held);
+}
 
 /* ---- answers ---- */
 
@@ -59,6 +74,7 @@ void
 sim_modem_urc (SimModem *self, const char *format, ...)
 {
   g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
   va_list args;
 
   va_start (args, format);
@@ -69,22 +85,34 @@ sim_modem_urc (SimModem *self, const char *format, ...)
     g_string_append_printf (self->response, "\r\n%s\r\n", text);
     return;
   }
-  sim_link_write_string (self->link, "\r\n");
-  sim_link_write_string (self->link, text);
-  sim_link_write_string (self->link, "\r\n");
+  line = g_strdup_printf ("\r\n%s\r\n", text);
+  /* To the channel that sent the last command; when it is gone, to every channel. */
+  if (sim_ports_has_channel (self->ports, self->channel))
+    sim_ports_write_string (self->ports, self->channel, line);
+  else
+    sim_ports_write_all (self->ports, line);
 }
 
 static gboolean
 on_latency_elapsed (gpointer user_data)
 {
   SimModem *self = user_data;
-  g_autoptr (GByteArray) held = g_steal_pointer (&self->held_input);
+  GQueue pending;
+  HeldInput *held;
 
   self->latency_timer = 0;
-  self->held_input = g_byte_array_new ();
-  sim_link_write (self->link, self->response->str, self->response->len);
+  sim_ports_write (self->ports, self->channel, self->response->str, self->response->len);
   g_string_truncate (self->response, 0);
-  modem_take (self, held->data, held->len);
+  /* In order: once another answer must wait, modem_take() queues the rest again behind it. */
+  pending = *self->held_input;
+  g_queue_init (self->held_input);
+  while ((held = g_queue_pop_head (&pending)) != NULL) {
+    gsize size;
+    const guint8 *data = g_bytes_get_data (held->bytes, &size);
+
+    modem_take (self, held->channel, data, size);
+    held_input_free (held);
+  }
   return G_SOURCE_REMOVE;
 }
 
@@ -97,7 +125,7 @@ sim_modem_commit (SimModem *self)
     self->latency_timer = g_timeout_add (self->options.latency_ms, on_latency_elapsed, self);
     return;
   }
-  sim_link_write (self->link, self->response->str, self->response->len);
+  sim_ports_write (self->ports, self->channel, self->response->str, self->response->len);
   g_string_truncate (self->response, 0);
 }
 
@@ -253,8 +281,8 @@ modem_end_of_line (SimModem *self)
   g_autofree char *line = NULL;
 
   if (self->echo) {
-    sim_link_write (self->link, self->line->str, self->line->len);
-    sim_link_write_string (self->link, "\r");
+    sim_ports_write (self->ports, self->channel, self->line->str, self->line->len);
+    sim_ports_write_string (self->ports, self->channel, "\r");
   }
   line = g_strndup (self->line->str, self->line->len);
   g_string_truncate (self->line, 0);
@@ -269,14 +297,31 @@ modem_end_of_line (SimModem *self)
   modem_execute_line (self, line);
 }
 
+/* The module has one command parser: bytes from another channel start a new line there. */
 static void
-modem_take (SimModem *self, const guint8 *data, gsize length)
+modem_switch_channel (SimModem *self, guint channel)
+{
+  if (channel == self->channel)
+    return;
+  g_string_truncate (self->line, 0);
+  self->after_cr = FALSE;
+  self->line_too_long = FALSE;
+  self->channel = channel;
+}
+
+static void
+modem_take (SimModem *self, guint channel, const guint8 *data, gsize length)
 {
   for (gsize i = 0; i < length; i++) {
     if (self->latency_timer != 0) {
-      g_byte_array_append (self->held_input, data + i, length - i);
+      HeldInput *held = g_new0 (HeldInput, 1);
+
+      held->channel = channel;
+      held->bytes = g_bytes_new (data + i, length - i);
+      g_queue_push_tail (self->held_input, held);
       return;
     }
+    modem_switch_channel (self, channel);
     if (self->transparent) {
       i += sim_mfw_take_raw (self, data + i, length - i) - 1;
       continue;
@@ -297,9 +342,9 @@ modem_take (SimModem *self, const guint8 *data, gsize length)
 }
 
 static void
-on_link_receive (const guint8 *data, gsize length, gpointer user_data)
+on_ports_receive (guint channel, const guint8 *data, gsize length, gpointer user_data)
 {
-  modem_take (user_data, data, length);
+  modem_take (user_data, channel, data, length);
 }
 
 /* ---- life ---- */
@@ -315,7 +360,8 @@ sim_modem_erase (SimModem *self)
 }
 
 SimModem *
-sim_modem_new (const SimModemOptions *options, const SimLinkOptions *link_options, GError **error)
+sim_modem_new (const SimModemOptions *options, const SimLinkOptions *link_options,
+               const char *socket_address, GError **error)
 {
   g_autoptr (SimModem) self = g_new0 (SimModem, 1);
 
@@ -333,11 +379,12 @@ sim_modem_new (const SimModemOptions *options, const SimLinkOptions *link_option
   self->dload_state = SIM_DLOAD_IDLE;
   self->line = g_string_new (NULL);
   self->response = g_string_new (NULL);
-  self->held_input = g_byte_array_new ();
-  self->link = sim_link_new (link_options, on_link_receive, self, error);
-  if (self->link == NULL)
+  self->held_input = g_queue_new ();
+  self->channel = SIM_PORTS_PTY;
+  self->ports = sim_ports_new (link_options, socket_address, on_ports_receive, self, error);
+  if (self->ports == NULL)
     return NULL;
-  sim_link_write_string (self->link, "\r\n+MATREADY\r\n");
+  sim_ports_write_all (self->ports, "\r\n+MATREADY\r\n");
   return g_steal_pointer (&self);
 }
 
@@ -350,7 +397,7 @@ sim_modem_free (SimModem *self)
   g_clear_pointer (&self->download, sim_download_cancel);
   g_clear_handle_id (&self->latency_timer, g_source_remove);
   g_clear_handle_id (&self->raw_timeout, g_source_remove);
-  g_clear_pointer (&self->link, sim_link_free);
+  g_clear_pointer (&self->ports, sim_ports_free);
   g_free (self->revision);
   g_free (self->imei);
   g_free (self->fs_root);
@@ -360,6 +407,6 @@ sim_modem_free (SimModem *self)
   g_byte_array_unref (self->package);
   g_string_free (self->line, TRUE);
   g_string_free (self->response, TRUE);
-  g_byte_array_unref (self->held_input);
+  g_queue_free_full (self->held_input, held_input_free);
   g_free (self);
 }

@@ -3,7 +3,7 @@
 
 #include "onemo-model.h"
 #include "sim-faults.h"
-#include "sim-link.h"
+#include "sim-ports.h"
 
 G_BEGIN_DECLS
 
@@ -26,9 +26,10 @@ typedef struct {
   const SimFaults *faults; /* not copied: must outlive the modem */
 } SimModemOptions;
 
-/* Creates the link and prints +MATREADY on it. */
+/* Creates the pty (@link_options->path, may be NULL) and the socket (@socket_address, may be
+ * NULL), and prints +MATREADY. */
 SimModem *sim_modem_new (const SimModemOptions *options, const SimLinkOptions *link_options,
-                         GError **error);
+                         const char *socket_address, GError **error);
 void sim_modem_free (SimModem *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimModem, sim_modem_free)

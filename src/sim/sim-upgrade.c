@@ -62,7 +62,7 @@ on_rebooted (gpointer user_data)
   /* A fresh boot: half a command line from before is gone. */
   g_string_truncate (self->line, 0);
   self->after_cr = FALSE;
-  sim_link_write_string (self->link, "\r\n+MATREADY\r\n");
+  sim_ports_write_all (self->ports, "\r\n+MATREADY\r\n");
   upgrade->reboots_done++;
   if (upgrade->reboots_done == upgrade->reboots_total) {
     upgrade_finish (self, TRUE);
@@ -82,11 +82,11 @@ on_drain_check (gpointer user_data)
   gboolean forever = self->options.faults->reboot_never && upgrade->reboots_done == 0;
 
   upgrade->drain_waited_ms += DRAIN_CHECK_MS;
-  if (sim_link_unread (self->link) > 0 && upgrade->drain_waited_ms < DRAIN_MAX_MS)
+  if (sim_ports_unread (self->ports) > 0 && upgrade->drain_waited_ms < DRAIN_MAX_MS)
     return G_SOURCE_CONTINUE;
   upgrade->timer = 0;
   upgrade->drain_waited_ms = 0;
-  sim_link_reboot (self->link, self->options.reboot_ms, forever, on_rebooted, self);
+  sim_ports_reboot (self->ports, self->options.reboot_ms, forever, on_rebooted, self);
   return G_SOURCE_REMOVE;
 }
 
