@@ -40,6 +40,8 @@ static const struct {
   = { FWCTL_EXIT_NOT_VERIFIED, N_ ("The package could not be verified") },
   [ONEMO_ERROR_CANCELLED] = { FWCTL_EXIT_CANCELLED, N_ ("Cancelled") },
   [ONEMO_ERROR_PERMISSION_DENIED] = { FWCTL_EXIT_PERMISSION, N_ ("Permission denied") },
+  [ONEMO_ERROR_INTERRUPTED]
+  = { FWCTL_EXIT_FAILED, N_ ("The operation was interrupted: the service stopped") },
 };
 
 static FwctlExit

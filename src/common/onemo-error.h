@@ -36,9 +36,10 @@ typedef enum {
   ONEMO_ERROR_NOT_VERIFIED,      /* NotVerified: size or digest of the package did not match */
   ONEMO_ERROR_CANCELLED,         /* Cancelled */
   ONEMO_ERROR_PERMISSION_DENIED, /* PermissionDenied */
+  ONEMO_ERROR_INTERRUPTED,       /* Interrupted: the daemon stopped during the operation */
 } OnemoError;
 
-#define ONEMO_ERROR_N_CODES (ONEMO_ERROR_PERMISSION_DENIED + 1)
+#define ONEMO_ERROR_N_CODES (ONEMO_ERROR_INTERRUPTED + 1)
 
 GQuark onemo_error_quark (void);
 
