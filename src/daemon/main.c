@@ -15,6 +15,7 @@
 
 #include <glib-unix.h>
 #include <locale.h>
+#include <string.h>
 
 #define BUS_NAME "org.onemo.Firmware"
 /* How long a SIGTERM waits for ModemManager to take each held modem back. */
@@ -26,6 +27,7 @@ typedef struct {
   OnemoDaemonOptions options;
   char **ports;      /* --port DEVICE[:SUB-MODEL] */
   char *config_file; /* --config */
+  char *state_dir;   /* --state-dir */
   int exit_code;
 } Daemon;
 
@@ -157,6 +159,22 @@ follow_modem_manager (Daemon *daemon, GBusType bus_type, GDBusConnection *connec
   daemon->options.modem_manager = onemo_modem_manager_new (connection, address);
 }
 
+/* --state-dir, else systemd's StateDirectory=, else the built-in one; a session daemon (tests,
+ * a user's own modules) keeps its journal in the user's state directory. */
+static char *
+choose_state_dir (const Daemon *daemon, gboolean session)
+{
+  const char *systemd = g_getenv ("STATE_DIRECTORY");
+
+  if (daemon->state_dir != NULL)
+    return g_strdup (daemon->state_dir);
+  if (session)
+    return g_build_filename (g_get_user_state_dir (), "onemo-firmware", NULL);
+  if (systemd != NULL && g_path_is_absolute (systemd))
+    return g_strndup (systemd, strcspn (systemd, ":"));
+  return g_strdup (ONEMO_STATE_DIR);
+}
+
 static gboolean
 quit_on_signal (gpointer user_data)
 {
@@ -184,6 +202,8 @@ main (int argc, char **argv)
       "DEVICE[:SUB-MODEL]" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &daemon.config_file,
       "Read UART modules from FILE ([port NAME] groups)", "FILE" },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &daemon.state_dir,
+      "Keep the journal of running operations in DIR (" ONEMO_STATE_DIR ")", "DIR" },
     { "max-package", 0, 0, G_OPTION_ARG_INT64, &max_package,
       "The largest package Write() takes (16 MiB)", "BYTES" },
     { "command-timeout-ms", 0, 0, G_OPTION_ARG_INT, &command_timeout_ms,
@@ -197,6 +217,7 @@ main (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new ("— the OneMO firmware service");
   g_autoptr (GError) error = NULL;
   g_autoptr (GDBusConnection) connection = NULL;
+  g_autofree char *state_dir = NULL;
   guint owner_id;
 
   setlocale (LC_ALL, "");
@@ -220,6 +241,14 @@ main (int argc, char **argv)
   /* The authority is only looked up at the first call that needs it. */
   if (!session || polkit)
     daemon.options.authority = onemo_authority_new ();
+  state_dir = choose_state_dir (&daemon, session);
+  if (!g_path_is_absolute (state_dir)) {
+    g_printerr ("--state-dir must be an absolute path\n");
+    return 2;
+  }
+  daemon.options.journal = onemo_journal_new (state_dir);
+  /* Corrupt records are reported and set aside now, before any module is looked at. */
+  onemo_journal_check_all (daemon.options.journal);
 
   daemon.loop = g_main_loop_new (NULL, FALSE);
   daemon.manager = onemo_manager_new (&daemon.options);
@@ -245,8 +274,10 @@ main (int argc, char **argv)
   g_clear_object (&daemon.manager);
   g_clear_object (&daemon.options.modem_manager);
   g_clear_object (&daemon.options.authority);
+  g_clear_object (&daemon.options.journal);
   g_main_loop_unref (daemon.loop);
   g_strfreev (daemon.ports);
   g_free (daemon.config_file);
+  g_free (daemon.state_dir);
   return daemon.exit_code;
 }

@@ -3,6 +3,7 @@
 
 #include "onemo-authority.h"
 #include "onemo-modem-manager.h"
+#include "onemo-journal.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,7 @@ typedef struct {
   guint resume_window_ms;           /* how long "+MFWDLOAD: 0" may lag behind "+MFWDLOAD: 3" */
   OnemoAuthority *authority;        /* who may change things; NULL: anyone (--session alone) */
   OnemoModemManager *modem_manager; /* holds modules ModemManager drives; NULL: none */
+  OnemoJournal *journal;            /* running operations, under --state-dir; NULL: none kept */
 } OnemoDaemonOptions;
 
 #define ONEMO_DAEMON_MAX_PACKAGE_DEFAULT (16 * 1024 * 1024)
@@ -37,6 +39,7 @@ onemo_daemon_options_init (OnemoDaemonOptions *options)
     .resume_window_ms = ONEMO_DAEMON_RESUME_WINDOW_MS,
     .authority = NULL,
     .modem_manager = NULL,
+    .journal = NULL,
   };
 }
 

@@ -6,9 +6,16 @@
  * Modules that reboot during the upgrade (ML30x, ML307R) take their port away: on the port's
  * hang-up the state is "rebooting", the device's directory is watched (inotify, through
  * GFileMonitor: no polling) until the device is back, then the port is reopened and the
- * reports followed on it. The whole upgrade has one deadline (--upgrade-timeout). */
+ * reports followed on it. The whole upgrade has one deadline (--upgrade-timeout).
+ *
+ * The same following serves an upgrade the journal says was running when the daemon stopped
+ * (onemo_flow_upgrade_follow): AT+MFWUPGRADE is not sent again; since the module's reports may
+ * have been lost meanwhile, a module that stays silent on its port is asked its revision once.
+ * A logind inhibitor holds off shutdown and sleep from the start to the end. */
 #include "onemo-module-private.h"
 #include "onemo-at-parsers.h"
+#include "onemo-module-journal.h"
+#include "onemo-shutdown-inhibitor.h"
 
 typedef struct {
   OnemoModule *module;
@@ -22,6 +29,10 @@ typedef struct {
   GSource *timeout;
   gboolean finished;
   GError *error;
+  OnemoShutdownInhibitor *inhibitor;
+  gboolean resumed; /* followed after a restart */
+  gboolean heard;   /* a report came on this port */
+  guint quiet_id;   /* resumed: when to ask the revision of a silent module */
 } UpgradeOp;
 
 static void
@@ -39,6 +50,9 @@ upgrade_detach_port (UpgradeOp *op)
 static void
 upgrade_op_free (UpgradeOp *op)
 {
+  onemo_shutdown_inhibitor_release (op->inhibitor);
+  g_clear_object (&op->inhibitor);
+  g_clear_handle_id (&op->quiet_id, g_source_remove);
   upgrade_detach_port (op);
   g_clear_object (&op->monitor);
   g_free (op->device_name);
@@ -83,6 +97,7 @@ upgrade_teardown (gpointer user_data)
 
   upgrade_detach_port (op);
   g_clear_object (&op->monitor);
+  g_clear_handle_id (&op->quiet_id, g_source_remove);
   if (op->timeout != NULL) {
     g_source_destroy (op->timeout);
     g_clear_pointer (&op->timeout, g_source_unref);
@@ -99,6 +114,7 @@ upgrade_teardown (gpointer user_data)
   } else {
     onemo_dbus_firmware_set_upgrade_percent (iface, 100);
     onemo_dbus_firmware_emit_upgrade_progress (iface, ONEMO_UPGRADE_SUCCESS, 100);
+    onemo_module_journal_phase (op->module, "confirming");
     onemo_at_port_command_async (port, "AT+CGMR", 0,
                                  onemo_module_get_options (op->module)->command_timeout_ms, NULL,
                                  revision_read, op);
@@ -131,6 +147,7 @@ upgrade_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpointer us
     g_debug ("%s: ignoring \"%s\": %s", onemo_at_port_get_name (port), line, error->message);
     return;
   }
+  op->heard = TRUE;
   switch (report.state) {
     case ONEMO_UPGRADE_UPGRADING:
       if (report.has_percent)
@@ -149,13 +166,17 @@ upgrade_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpointer us
 }
 
 static void upgrade_port_hangup (OnemoAtPort *port, gpointer user_data);
+static void upgrade_expect_silence (UpgradeOp *op);
 
 static void
 upgrade_attach_port (UpgradeOp *op, OnemoAtPort *port)
 {
   op->port = g_object_ref (port);
+  op->heard = FALSE;
   op->urc_id = onemo_at_port_add_urc_handler (port, "^\\+MFWUPGRADE:", upgrade_urc, op, NULL);
   op->hangup_id = g_signal_connect (port, "hangup", G_CALLBACK (upgrade_port_hangup), op);
+  if (op->resumed)
+    upgrade_expect_silence (op);
 }
 
 static void
@@ -264,21 +285,36 @@ upgrade_timed_out (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The running operation's following, from now to the deadline, holding off shutdown. */
+static UpgradeOp *
+upgrade_op_new (OnemoModule *self, GDBusMethodInvocation *invocation)
+{
+  OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
+  const OnemoDaemonOptions *options = onemo_module_get_options (self);
+  UpgradeOp *op = g_rc_box_new0 (UpgradeOp);
+  g_autofree char *why = g_strdup_printf (
+      "Upgrading the firmware of %s on %s; interrupting it can damage the module",
+      onemo_module_get_model (self)->sub_model, onemo_module_get_device (self));
+
+  op->module = g_object_ref (self);
+  op->invocation = invocation != NULL ? g_object_ref (invocation) : NULL;
+  op->device_name = g_path_get_basename (onemo_module_get_device (self));
+  op->old_revision = g_strdup (onemo_dbus_firmware_get_revision (iface));
+  op->inhibitor = onemo_shutdown_inhibitor_new (options->session_bus, why);
+  op->timeout = g_timeout_source_new_seconds (options->upgrade_timeout_s);
+  g_source_set_callback (op->timeout, upgrade_timed_out, op, NULL);
+  g_source_attach (op->timeout, NULL);
+  return op;
+}
+
 static void
 upgrade_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
 {
   guint timeout_s = onemo_module_get_options (self)->upgrade_timeout_s;
-  UpgradeOp *op = g_rc_box_new0 (UpgradeOp);
+  UpgradeOp *op = upgrade_op_new (self, invocation);
 
-  op->module = g_object_ref (self);
-  op->invocation = g_object_ref (invocation);
-  op->device_name = g_path_get_basename (onemo_module_get_device (self));
-  op->old_revision = g_strdup (onemo_dbus_firmware_get_revision (ONEMO_DBUS_FIRMWARE (self)));
   onemo_dbus_firmware_set_upgrade_percent (ONEMO_DBUS_FIRMWARE (self), 0);
   upgrade_attach_port (op, onemo_module_op_port (self));
-  op->timeout = g_timeout_source_new_seconds (timeout_s);
-  g_source_set_callback (op->timeout, upgrade_timed_out, op, NULL);
-  g_source_attach (op->timeout, NULL);
   /* A module may start without answering: the command waits as long as the upgrade may take. */
   onemo_at_port_command_async (op->port, "AT+MFWUPGRADE", 0, timeout_s * 1000, NULL,
                                upgrade_command_done, g_rc_box_acquire (op));
@@ -297,4 +333,71 @@ onemo_flow_upgrade (OnemoModule *self, GDBusMethodInvocation *invocation)
   }
   onemo_module_op_begin (self, invocation, "upgrading", ONEMO_OP_NONE, upgrade_start, NULL, NULL);
   return TRUE;
+}
+
+/* ---- Following after a restart ---- */
+
+static void
+quiet_revision_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  UpgradeOp *op = user_data;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), result, &error);
+  g_autofree char *revision = NULL;
+
+  if (!op->finished && lines != NULL
+      && onemo_at_parse_cgmr (lines[0] != NULL ? lines[0] : "", &revision, NULL)
+      && g_strcmp0 (revision, op->old_revision) != 0) {
+    g_message ("%s: the upgrade ended while the daemon was away", op->device_name);
+    upgrade_finish (op, NULL);
+  } else if (!op->finished) {
+    /* Still the old revision, or no answer: the upgrade runs on, its reports will come. */
+    g_debug ("%s: still upgrading", op->device_name);
+  }
+  upgrade_op_release (op);
+}
+
+static gboolean
+upgrade_quiet (gpointer user_data)
+{
+  UpgradeOp *op = user_data;
+
+  op->quiet_id = 0;
+  if (!op->finished && !op->heard && op->port != NULL)
+    onemo_at_port_command_async (op->port, "AT+CGMR", 0,
+                                 onemo_module_get_options (op->module)->command_timeout_ms, NULL,
+                                 quiet_revision_read, g_rc_box_acquire (op));
+  return G_SOURCE_REMOVE;
+}
+
+/* The reports that were due while the daemon was away are lost: a module that says nothing
+ * for a command timeout is asked its revision, once per port. */
+static void
+upgrade_expect_silence (UpgradeOp *op)
+{
+  g_clear_handle_id (&op->quiet_id, g_source_remove);
+  op->quiet_id = g_timeout_add (onemo_module_get_options (op->module)->command_timeout_ms,
+                                upgrade_quiet, op);
+}
+
+void
+onemo_flow_upgrade_follow (OnemoModule *self, const char *phase)
+{
+  UpgradeOp *op;
+  g_autoptr (GError) error = NULL;
+  OnemoAtPort *port;
+
+  onemo_module_op_resume (self, "upgrading");
+  op = upgrade_op_new (self, NULL);
+  op->resumed = TRUE;
+  port = onemo_module_op_reopen_port (self, &error);
+  if (port == NULL) {
+    g_debug ("%s: away: %s", op->device_name, error->message);
+    g_idle_add (upgrade_wait_for_device, g_rc_box_acquire (op));
+    return;
+  }
+  upgrade_attach_port (op, port);
+  /* It had said it succeeded: only the revision is left to read. */
+  if (g_str_equal (phase, "confirming"))
+    upgrade_finish (op, NULL);
 }

@@ -3,6 +3,7 @@
  * what the sub-model should have, which may narrow its capabilities (never widen them). */
 #include "onemo-command-sequence.h"
 #include "onemo-module-private.h"
+#include "onemo-module-journal.h"
 #include "onemo-at-command.h"
 #include "onemo-at-parsers.h"
 
@@ -94,6 +95,7 @@ identify_tests_done (GObject *source, GAsyncResult *result, gpointer user_data)
                               responses->len > 1 ? g_ptr_array_index (responses, 1) : NULL);
   onemo_module_set_identity (self, data->identity.manufacturer, data->identity.model,
                              data->sub_model, features, data->identity.revision, data->imei);
+  onemo_module_journal_settle (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -171,6 +173,11 @@ onemo_module_identify_async (OnemoModule *self, GCancellable *cancellable,
 
   g_task_set_source_tag (task, onemo_module_identify_async);
   g_task_set_task_data (task, data, (GDestroyNotify)identify_data_free);
+  /* A module the journal says is upgrading must not be disturbed: it is followed instead. */
+  if (onemo_module_journal_follow (self)) {
+    g_task_return_boolean (task, TRUE);
+    return;
+  }
   data->port = onemo_module_open_port (self, &error);
   if (data->port == NULL) {
     g_task_return_error (task, error);

@@ -35,6 +35,11 @@ void onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation
                             OnemoOpFlags flags, OnemoOpStart start, gpointer data,
                             GDestroyNotify destroy);
 
+/* Takes the module for an operation that was running when the daemon stopped (the journal
+ * said so), without a caller and without opening the port: onemo_module_op_reopen_port() opens
+ * it, and onemo_module_op_return() with a NULL invocation only logs the outcome. */
+void onemo_module_op_resume (OnemoModule *self, const char *state);
+
 /* The running operation's port and cancellable. */
 OnemoAtPort *onemo_module_op_port (OnemoModule *self);
 GCancellable *onemo_module_op_cancellable (OnemoModule *self);
@@ -68,7 +73,8 @@ void onemo_module_op_set_state (OnemoModule *self, const char *state);
  * @value: (nullable): the method's return value (floating refs are sunk)
  * @error: (nullable): the failure, taken
  *
- * Ends the operation: closes the port, sets State and LastError, and answers @invocation.
+ * Ends the operation: closes the port, sets State and LastError, and answers @invocation
+ * (nullable: an operation followed after a restart, whose outcome is logged).
  */
 void onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *value,
                              GError *error);
@@ -115,6 +121,9 @@ gboolean onemo_flow_download (OnemoModule *self, GDBusMethodInvocation *invocati
 gboolean onemo_flow_write (OnemoModule *self, GDBusMethodInvocation *invocation,
                            GUnixFDList *fd_list, GVariant *fd_handle, GVariant *options);
 gboolean onemo_flow_upgrade (OnemoModule *self, GDBusMethodInvocation *invocation);
+/* Follows an upgrade the module was running when the daemon stopped, from the journal's
+ * @phase ("upgrading", "rebooting" or "confirming"), without commanding it again. */
+void onemo_flow_upgrade_follow (OnemoModule *self, const char *phase);
 gboolean onemo_flow_fetch (OnemoModule *self, GDBusMethodInvocation *invocation, const char *url,
                            GVariant *options);
 gboolean onemo_flow_update (OnemoModule *self, GDBusMethodInvocation *invocation);

@@ -2,6 +2,8 @@
 #include "onemo-module-private.h"
 #include "onemo-modem-manager.h"
 
+#include "onemo-module-journal.h"
+
 #include <gio/gunixfdlist.h>
 
 struct _OnemoModule {
@@ -205,8 +207,11 @@ op_begin_open (OpBegin *begin)
     op_begin_free (begin);
     return;
   }
-  if (!(self->op_flags & ONEMO_OP_QUERY))
+  if (!(self->op_flags & ONEMO_OP_QUERY)) {
+    onemo_module_journal_begin (self, g_dbus_method_invocation_get_method_name (begin->invocation),
+                                begin->state);
     onemo_module_op_set_state (self, begin->state);
+  }
   begin->start (self, begin->invocation, g_steal_pointer (&begin->data));
   op_begin_free (begin);
 }
@@ -271,6 +276,17 @@ onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, con
 }
 
 void
+onemo_module_op_resume (OnemoModule *self, const char *state)
+{
+  g_return_if_fail (!self->busy);
+  self->busy = TRUE;
+  self->op_flags = ONEMO_OP_NONE;
+  self->op_cancellable = FALSE;
+  self->cancellable = g_cancellable_new ();
+  onemo_module_op_set_state (self, state);
+}
+
+void
 onemo_module_op_bind (OnemoModule *self, GDBusMethodInvocation *invocation)
 {
   g_object_set_data_full (G_OBJECT (invocation), "onemo-module", g_object_ref (self),
@@ -320,6 +336,7 @@ op_uninhibit (OnemoModule *self)
 void
 onemo_module_op_handover (OnemoModule *self, GDBusMethodInvocation *invocation, OnemoFlowFunc next)
 {
+  onemo_module_journal_end (self);
   release_port (self);
   g_clear_object (&self->cancellable);
   self->busy = FALSE;
@@ -349,6 +366,7 @@ onemo_module_op_set_state (OnemoModule *self, const char *state)
 {
   onemo_dbus_firmware_set_state (ONEMO_DBUS_FIRMWARE (self), state);
   announce_properties (self);
+  onemo_module_journal_phase (self, state);
 }
 
 void
@@ -357,7 +375,10 @@ onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GV
 {
   OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
   gboolean query = self->busy && (self->op_flags & ONEMO_OP_QUERY);
+  const char *method
+      = invocation != NULL ? g_dbus_method_invocation_get_method_name (invocation) : "Following";
 
+  onemo_module_journal_end (self);
   release_port (self);
   g_clear_object (&self->cancellable);
   self->busy = FALSE;
@@ -374,9 +395,14 @@ onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GV
       onemo_dbus_firmware_set_last_error (iface, last);
       announce_properties (self);
     }
-    g_debug ("%s: %s: %s", self->device, g_dbus_method_invocation_get_method_name (invocation),
-             error->message);
-    g_dbus_method_invocation_take_error (invocation, error);
+    g_debug ("%s: %s: %s", self->device, method, error->message);
+    if (invocation != NULL) {
+      g_dbus_method_invocation_take_error (invocation, error);
+    } else {
+      g_warning ("%s: the operation the daemon followed after its restart failed: %s", self->device,
+                 error->message);
+      g_error_free (error);
+    }
     if (value != NULL)
       g_variant_unref (g_variant_ref_sink (value));
     return;
@@ -386,7 +412,10 @@ onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GV
     onemo_dbus_firmware_set_last_error (iface, "");
     announce_properties (self);
   }
-  g_dbus_method_invocation_return_value (invocation, value);
+  if (invocation != NULL)
+    g_dbus_method_invocation_return_value (invocation, value);
+  else
+    g_message ("%s: the operation the daemon followed after its restart finished", self->device);
 }
 
 void

@@ -89,6 +89,8 @@ class DaemonTest(unittest.TestCase):
         self.tmpdir = tempfile.mkdtemp(prefix='onemo-daemon-test-')
         self.addCleanup(shutil.rmtree, self.tmpdir, ignore_errors=True)
         self.sims = []
+        # The journal of running operations: per test, and kept across restart_daemon().
+        self.state_dir = os.path.join(self.tmpdir, 'state')
         self._start_bus()
         self._start_daemon()
 
@@ -115,7 +117,8 @@ class DaemonTest(unittest.TestCase):
         self.daemon_log = open(os.path.join(self.tmpdir, 'daemon.log'), 'w')
         self.addCleanup(self._dump_daemon_log)
         self.daemon = subprocess.Popen(
-            [os.environ['ONEMO_FIRMWARED'], '--session', '--verbose'] + self.DAEMON_ARGS,
+            [os.environ['ONEMO_FIRMWARED'], '--session', '--verbose', '--state-dir',
+             self.state_dir] + self.DAEMON_ARGS,
             env=env, stdout=self.daemon_log, stderr=subprocess.STDOUT)
         self.addCleanup(self._stop, self.daemon)
         self.wait_for(lambda: self._has_owner(), 10, 'the daemon did not take its name')

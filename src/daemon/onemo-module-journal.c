@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The module's side of the journal: what is recorded, and what a restarted daemon does with a
+ * record it finds for a module's port. */
+#include "onemo-module-journal.h"
+
+#include "onemo-module-private.h"
+
+#define RECORD_KEY "onemo-journal-record"
+
+/* The operations that change the module; queries and Checksum leave nothing to follow. */
+static const char *const recorded_operations[] = {
+  "Write", "Download", "Fetch", "Configure", "Erase", "Upgrade", "Update", NULL,
+};
+
+static OnemoJournal *
+journal_of (OnemoModule *self)
+{
+  return onemo_module_get_options (self)->journal;
+}
+
+static OnemoJournalRecord *
+record_of (OnemoModule *self)
+{
+  return g_object_get_data (G_OBJECT (self), RECORD_KEY);
+}
+
+static void
+save (OnemoModule *self, OnemoJournalRecord *record)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!onemo_journal_save (journal_of (self), record, &error))
+    g_warning ("%s: cannot journal %s (%s): %s", record->port, record->operation, record->phase,
+               error->message);
+}
+
+static void
+forget (OnemoModule *self, const char *port)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!onemo_journal_remove (journal_of (self), port, &error))
+    g_warning ("%s: cannot remove its journal record: %s", port, error->message);
+}
+
+/* Keeps @record (taken) as the module's running operation's. */
+static void
+hold_record (OnemoModule *self, OnemoJournalRecord *record)
+{
+  g_object_set_data_full (G_OBJECT (self), RECORD_KEY, record,
+                          (GDestroyNotify)onemo_journal_record_free);
+}
+
+void
+onemo_module_journal_begin (OnemoModule *self, const char *operation, const char *phase)
+{
+  OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
+  OnemoJournalRecord *record;
+
+  if (journal_of (self) == NULL || !g_strv_contains (recorded_operations, operation))
+    return;
+  record = g_new0 (OnemoJournalRecord, 1);
+  record->port = g_strdup (onemo_module_get_device (self));
+  record->imei = g_strdup (onemo_dbus_firmware_get_imei (iface));
+  record->manufacturer = g_strdup (onemo_dbus_firmware_get_manufacturer (iface));
+  record->model = g_strdup (onemo_dbus_firmware_get_model (iface));
+  record->sub_model = g_strdup (onemo_dbus_firmware_get_sub_model (iface));
+  record->revision = g_strdup (onemo_dbus_firmware_get_revision (iface));
+  record->operation = g_strdup (operation);
+  record->phase = g_strdup (phase);
+  record->started = g_get_real_time () / G_USEC_PER_SEC;
+  hold_record (self, record);
+  save (self, record);
+}
+
+void
+onemo_module_journal_phase (OnemoModule *self, const char *phase)
+{
+  OnemoJournalRecord *record = record_of (self);
+
+  if (record == NULL || phase == NULL || g_strcmp0 (record->phase, phase) == 0)
+    return;
+  g_free (record->phase);
+  record->phase = g_strdup (phase);
+  save (self, record);
+}
+
+void
+onemo_module_journal_end (OnemoModule *self)
+{
+  OnemoJournalRecord *record = record_of (self);
+
+  if (record == NULL)
+    return;
+  forget (self, record->port);
+  g_object_set_data (G_OBJECT (self), RECORD_KEY, NULL);
+}
+
+/* The record for the module's port, if any. */
+static OnemoJournalRecord *
+find_record (OnemoModule *self)
+{
+  g_autoptr (GError) error = NULL;
+  OnemoJournalRecord *record;
+
+  if (journal_of (self) == NULL)
+    return NULL;
+  record = onemo_journal_load (journal_of (self), onemo_module_get_device (self), &error);
+  if (error != NULL)
+    g_warning ("%s: cannot read its journal record: %s", onemo_module_get_device (self),
+               error->message);
+  return record;
+}
+
+gboolean
+onemo_module_journal_follow (OnemoModule *self)
+{
+  g_autoptr (OnemoJournalRecord) record = find_record (self);
+  const OnemoModel *sub_model;
+
+  if (record == NULL || !onemo_journal_phase_is_upgrade (record->phase))
+    return FALSE;
+  sub_model = onemo_model_lookup (record->sub_model);
+  if (sub_model == NULL) {
+    g_warning ("%s: the journal names an unknown sub-model %s: identifying the module instead",
+               record->port, record->sub_model);
+    return FALSE;
+  }
+  g_message ("%s: the daemon stopped while %s ran (%s since %" G_GINT64_FORMAT "): following it",
+             record->port, record->operation, record->phase, record->started);
+  onemo_module_set_identity (self, record->manufacturer != NULL ? record->manufacturer : "",
+                             record->model != NULL ? record->model : "", sub_model,
+                             sub_model->features, record->revision != NULL ? record->revision : "",
+                             record->imei != NULL ? record->imei : "");
+  /* Held first: the follow's phases update it, and its end removes it. */
+  hold_record (self, onemo_journal_record_copy (record));
+  onemo_flow_upgrade_follow (self, record->phase);
+  return TRUE;
+}
+
+void
+onemo_module_journal_settle (OnemoModule *self)
+{
+  OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
+  g_autoptr (OnemoJournalRecord) record = find_record (self);
+  g_autofree char *last_error = NULL;
+
+  if (record == NULL)
+    return;
+  forget (self, record->port);
+  /* Another module on the same port since: its record is not about this one. */
+  if (record->imei != NULL && *record->imei != '\0'
+      && g_strcmp0 (record->imei, onemo_dbus_firmware_get_imei (iface)) != 0) {
+    g_message ("%s: the journal's %s was for IMEI %s, not this module's: dropped", record->port,
+               record->operation, record->imei);
+    return;
+  }
+  last_error = g_strdup_printf (ONEMO_DBUS_ERROR_PREFIX "%s: %s was interrupted while %s: the "
+                                                        "daemon stopped; run it again",
+                                onemo_error_code_to_name (ONEMO_ERROR_INTERRUPTED),
+                                record->operation, record->phase);
+  g_warning ("%s: %s", record->port, last_error);
+  onemo_dbus_firmware_set_last_error (iface, last_error);
+  onemo_module_op_set_state (self, "failed");
+}
