@@ -99,6 +99,8 @@ onemo_journal_record_serialize (const OnemoJournalRecord *record, gsize *out_len
   g_key_file_set_string (file, GROUP, "Operation", record->operation);
   g_key_file_set_string (file, GROUP, "Phase", record->phase);
   g_key_file_set_int64 (file, GROUP, "Started", record->started);
+  /* Last, so that a record cut short anywhere lacks it. */
+  g_key_file_set_boolean (file, GROUP, "Complete", TRUE);
   return g_key_file_to_data (file, out_length, NULL);
 }
 
@@ -109,13 +111,13 @@ corrupt (GError **error, const char *what)
   return FALSE;
 }
 
-/* A required string: present, non-empty, one line. */
+/* A required string: present and non-empty. */
 static char *
 get_required (GKeyFile *file, const char *key, GError **error)
 {
   g_autofree char *value = g_key_file_get_string (file, GROUP, key, NULL);
 
-  if (value == NULL || *value == '\0' || strpbrk (value, "\r\n") != NULL) {
+  if (value == NULL || *value == '\0') {
     g_autofree char *what = g_strdup_printf ("no valid %s", key);
     corrupt (error, what);
     return NULL;
@@ -130,6 +132,8 @@ read_fields (GKeyFile *file, OnemoJournalRecord *record, GError **error)
 
   if (g_key_file_get_integer (file, GROUP, "Version", &local) != FORMAT_VERSION || local != NULL)
     return corrupt (error, "unknown version");
+  if (!g_key_file_get_boolean (file, GROUP, "Complete", NULL))
+    return corrupt (error, "cut short");
   record->started = g_key_file_get_int64 (file, GROUP, "Started", &local);
   if (local != NULL || record->started < 0)
     return corrupt (error, "no valid Started");
@@ -159,6 +163,10 @@ onemo_journal_record_parse (const char *data, gsize length, GError **error)
 
   if (length > MAX_RECORD_BYTES) {
     corrupt (error, "too long");
+    return NULL;
+  }
+  if (length == 0 || data[length - 1] != '\n') {
+    corrupt (error, "cut short");
     return NULL;
   }
   if (memchr (data, '\0', length) != NULL || !g_utf8_validate (data, length, NULL)) {
@@ -350,8 +358,8 @@ onemo_journal_check_all (OnemoJournal *self)
     else if (record == NULL)
       set_aside_count++;
     else
-      g_message ("Journal: %s was in %s (%s) when the daemon stopped", record->port,
-                 record->operation, record->phase);
+      g_debug ("Journal: %s was in %s (%s) when the daemon stopped", record->port,
+               record->operation, record->phase);
   }
   return set_aside_count;
 }
