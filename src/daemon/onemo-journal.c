@@ -325,6 +325,17 @@ onemo_journal_load (OnemoJournal *self, const char *port, GError **error)
 }
 
 gboolean
+onemo_journal_expects_port (OnemoJournal *self, const char *port)
+{
+  g_autoptr (OnemoJournalRecord) record = NULL;
+
+  if (self == NULL || port == NULL || !g_path_is_absolute (port))
+    return FALSE;
+  record = onemo_journal_load (self, port, NULL);
+  return record != NULL && onemo_journal_phase_is_upgrade (record->phase);
+}
+
+gboolean
 onemo_journal_remove (OnemoJournal *self, const char *port, GError **error)
 {
   g_autofree char *path = record_path (self, port);

@@ -60,6 +60,10 @@ gboolean onemo_journal_save (OnemoJournal *self, const OnemoJournalRecord *recor
 /* @port's record; NULL without an error when there is none or it was corrupt (set aside). */
 OnemoJournalRecord *onemo_journal_load (OnemoJournal *self, const char *port, GError **error);
 
+/* Whether @port has a record in an upgrade phase (@self nullable): the port may be away while
+ * the module reboots. */
+gboolean onemo_journal_expects_port (OnemoJournal *self, const char *port);
+
 /* Removes @port's record; none is not an error. */
 gboolean onemo_journal_remove (OnemoJournal *self, const char *port, GError **error);
 

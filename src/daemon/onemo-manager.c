@@ -68,8 +68,14 @@ onemo_manager_add_port_async (OnemoManager *self, const char *device,
   g_task_set_source_tag (task, onemo_manager_add_port_async);
   g_task_set_task_data (task, data, (GDestroyNotify)add_port_data_free);
   if (!onemo_port_check_device (device, self->options->session_bus, &data->resolved, &error)) {
-    g_task_return_error (task, error);
-    return;
+    /* A module the journal says is upgrading may be rebooting: its port comes back later. */
+    if (!onemo_journal_expects_port (self->options->journal, device)) {
+      g_task_return_error (task, error);
+      return;
+    }
+    g_debug ("%s: %s; the journal says it is upgrading: waiting for it", device, error->message);
+    g_clear_error (&error);
+    data->resolved = g_strdup (device);
   }
   if (g_hash_table_contains (self->held, data->resolved)) {
     g_task_return_new_error (task, ONEMO_ERROR, ONEMO_ERROR_BUSY, "%s already belongs to a module",

@@ -184,7 +184,9 @@ onemo_module_identify_async (OnemoModule *self, GCancellable *cancellable,
     return;
   }
   basics = onemo_command_sequence_new ();
-  onemo_command_sequence_add (basics, g_strdup ("ATE0"), 0, FALSE);
+  /* Optional: the end of a line a killed daemon left half-sent may garble it (ATE0 is only a
+   * preference, the port tells echoes apart). */
+  onemo_command_sequence_add (basics, g_strdup ("ATE0"), 0, TRUE);
   onemo_command_sequence_add (basics, g_strdup ("AT+CMEE=1"), 0, FALSE);
   onemo_command_sequence_add (basics, g_strdup ("ATI"), 0, FALSE);
   onemo_command_sequence_add (basics, g_strdup ("AT+CGMI"), 0, FALSE);

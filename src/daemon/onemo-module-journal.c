@@ -5,6 +5,11 @@
 
 #include "onemo-module-private.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
 #define RECORD_KEY "onemo-journal-record"
 
 /* The operations that change the module; queries and Checksum leave nothing to follow. */
@@ -112,14 +117,33 @@ find_record (OnemoModule *self)
   return record;
 }
 
+/* The answers to the commands a killed daemon sent still wait in the tty: the identification
+ * would take them for its own. (Termios is left alone: the port sets it when it opens.) */
+static void
+discard_stale_input (OnemoModule *self)
+{
+  const char *device = onemo_module_get_device (self);
+  int fd = open (device, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+  if (fd < 0)
+    return;
+  if (tcflush (fd, TCIFLUSH) != 0)
+    g_debug ("%s: cannot discard stale input: %s", device, g_strerror (errno));
+  close (fd);
+}
+
 gboolean
 onemo_module_journal_follow (OnemoModule *self)
 {
   g_autoptr (OnemoJournalRecord) record = find_record (self);
   const OnemoModel *sub_model;
 
-  if (record == NULL || !onemo_journal_phase_is_upgrade (record->phase))
+  if (record == NULL)
     return FALSE;
+  if (!onemo_journal_phase_is_upgrade (record->phase)) {
+    discard_stale_input (self);
+    return FALSE;
+  }
   sub_model = onemo_model_lookup (record->sub_model);
   if (sub_model == NULL) {
     g_warning ("%s: the journal names an unknown sub-model %s: identifying the module instead",
