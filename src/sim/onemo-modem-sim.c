@@ -36,6 +36,7 @@ typedef struct {
   gboolean stall_resumable;
   gboolean reboot_never;
   gboolean reboot_old_revision;
+  char *cgmm;
   char *make_package;
   char *series;
   char *new_revision;
@@ -181,11 +182,14 @@ fault_entries (SimArgs *a)
       NULL },
     { "reboot-old-revision", 0, 0, G_OPTION_ARG_NONE, NULL,
       "The upgrade reboots report +MFWUPGRADE: 2 but keep the old revision", NULL },
+    { "cgmm", 0, 0, G_OPTION_ARG_STRING, NULL,
+      "Answer AT+CGMM and ATI with this model, as another vendor's module would", "MODEL" },
     { NULL },
   };
   gpointer targets[]
       = { &a->silent,   &a->garbage,         &a->errors,       &a->hangup_after,
-          &a->stall_at, &a->stall_resumable, &a->reboot_never, &a->reboot_old_revision };
+          &a->stall_at, &a->stall_resumable, &a->reboot_never, &a->reboot_old_revision,
+          &a->cgmm };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (targets) == G_N_ELEMENTS (entries) - 1);
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
@@ -243,6 +247,7 @@ faults_from_args (const SimArgs *a, GError **error)
   faults->stall_resumable = a->stall_resumable;
   faults->reboot_never = a->reboot_never;
   faults->reboot_old_revision = a->reboot_old_revision;
+  faults->cgmm = g_strdup (a->cgmm);
   return g_steal_pointer (&faults);
 }
 
@@ -298,6 +303,7 @@ args_clear (SimArgs *a)
   g_free (a->socket);
   g_free (a->revision);
   g_free (a->imei);
+  g_free (a->cgmm);
   g_free (a->fs_root);
   g_free (a->log);
   g_strfreev (a->silent);

@@ -38,6 +38,7 @@ sim_faults_free (SimFaults *self)
   g_ptr_array_unref (self->silent);
   g_ptr_array_unref (self->garbage);
   g_ptr_array_unref (self->errors);
+  g_free (self->cgmm);
   g_free (self);
 }
 

@@ -27,6 +27,7 @@ typedef struct {
   gboolean stall_resumable;
   gboolean reboot_never;
   gboolean reboot_old_revision;
+  char *cgmm; /* another vendor's model name for AT+CGMM and ATI; NULL: the series */
 } SimFaults;
 
 SimFaults *sim_faults_new (void);

@@ -137,15 +137,16 @@ modem_identity (SimModem *self, const OnemoAtCommandLine *cmd)
   const char *name = cmd->name;
   gboolean revision_prefix
       = g_str_equal (self->model->series, "ML302S") || g_str_equal (self->model->series, "ML307S");
+  const char *model
+      = self->options.faults->cgmm != NULL ? self->options.faults->cgmm : self->model->series;
 
   if (g_str_equal (name, "I")) {
     sim_modem_reply_raw (self, "\r\n");
-    g_string_append_printf (self->response, "CMCC\r\n%s\r\n%s\r\n", self->model->series,
-                            self->revision);
+    g_string_append_printf (self->response, "CMCC\r\n%s\r\n%s\r\n", model, self->revision);
   } else if (g_str_equal (name, "+CGMI")) {
     sim_modem_reply_line (self, "CMCC");
   } else if (g_str_equal (name, "+CGMM")) {
-    sim_modem_reply_line (self, "%s", self->model->series);
+    sim_modem_reply_line (self, "%s", model);
   } else if (g_str_equal (name, "+CGMR")) {
     sim_modem_reply_line (self, "%s%s", revision_prefix ? "Revision: " : "", self->revision);
   } else if (g_str_equal (name, "+CGSN")) {
