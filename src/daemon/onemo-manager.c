@@ -37,7 +37,6 @@ add_port_identified (GObject *source, GAsyncResult *result, gpointer user_data)
   OnemoManager *self = g_task_get_source_object (task);
   AddPortData *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (OnemoDBusObjectSkeleton) object = NULL;
   g_autofree char *path = NULL;
 
   if (!onemo_module_identify_finish (data->module, result, &error)) {
@@ -45,15 +44,39 @@ add_port_identified (GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_return_error (task, g_steal_pointer (&error));
     return;
   }
-  path = g_strdup_printf (ONEMO_MODULE_PATH_BASE "%u", self->next_index++);
-  object = onemo_dbus_object_skeleton_new (path);
-  onemo_dbus_object_skeleton_set_firmware (object, ONEMO_DBUS_FIRMWARE (data->module));
-  g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
-  g_hash_table_insert (self->held, g_strdup (data->resolved), g_strdup (path));
-  g_message ("%s: %s %s at %s", onemo_dbus_firmware_get_port (ONEMO_DBUS_FIRMWARE (data->module)),
-             onemo_dbus_firmware_get_sub_model (ONEMO_DBUS_FIRMWARE (data->module)),
-             onemo_dbus_firmware_get_revision (ONEMO_DBUS_FIRMWARE (data->module)), path);
+  path = onemo_manager_publish_module (self, data->module, data->resolved);
   g_task_return_pointer (task, g_steal_pointer (&path), g_free);
+}
+
+gboolean
+onemo_manager_hold_device (OnemoManager *self, const char *key)
+{
+  if (g_hash_table_contains (self->held, key))
+    return FALSE;
+  g_hash_table_insert (self->held, g_strdup (key), g_strdup (""));
+  return TRUE;
+}
+
+void
+onemo_manager_release_device (OnemoManager *self, const char *key)
+{
+  g_hash_table_remove (self->held, key);
+}
+
+char *
+onemo_manager_publish_module (OnemoManager *self, OnemoModule *module, const char *key)
+{
+  g_autoptr (OnemoDBusObjectSkeleton) object = NULL;
+  char *path = g_strdup_printf (ONEMO_MODULE_PATH_BASE "%u", self->next_index++);
+
+  object = onemo_dbus_object_skeleton_new (path);
+  onemo_dbus_object_skeleton_set_firmware (object, ONEMO_DBUS_FIRMWARE (module));
+  g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
+  g_hash_table_insert (self->held, g_strdup (key), g_strdup (path));
+  g_message ("%s: %s %s at %s", onemo_dbus_firmware_get_port (ONEMO_DBUS_FIRMWARE (module)),
+             onemo_dbus_firmware_get_sub_model (ONEMO_DBUS_FIRMWARE (module)),
+             onemo_dbus_firmware_get_revision (ONEMO_DBUS_FIRMWARE (module)), path);
+  return path;
 }
 
 void
@@ -158,9 +181,15 @@ run_remove_port (gpointer object, GDBusMethodInvocation *invocation)
                                            "An operation runs on %s", path);
     return;
   }
+  onemo_manager_withdraw_module (self, path);
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+void
+onemo_manager_withdraw_module (OnemoManager *self, const char *path)
+{
   g_hash_table_foreach_remove (self->held, remove_held, (gpointer)path);
   g_dbus_object_manager_server_unexport (self->object_manager, path);
-  g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
 static gboolean

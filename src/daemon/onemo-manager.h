@@ -4,6 +4,7 @@
 #include "onemo-daemon-options.h"
 #include "onemo-dbus-generated.h"
 #include "onemo-model.h"
+#include "onemo-module.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,14 @@ void onemo_manager_add_port_async (OnemoManager *self, const char *device,
                                    gpointer user_data);
 /* The new module's object path. */
 char *onemo_manager_add_port_finish (OnemoManager *self, GAsyncResult *result, GError **error);
+
+/* For discovery (onemo-discovery.c): @key tells devices apart as AddPort()'s resolved path does.
+ * hold marks @key taken while a module is identified (FALSE if it is taken already), publish
+ * exports the module under @key and returns its object path, withdraw unexports it. */
+gboolean onemo_manager_hold_device (OnemoManager *self, const char *key);
+void onemo_manager_release_device (OnemoManager *self, const char *key);
+char *onemo_manager_publish_module (OnemoManager *self, OnemoModule *module, const char *key);
+void onemo_manager_withdraw_module (OnemoManager *self, const char *object_path);
 
 /* ---- onemo-manager-port.c: the checks, before anything is opened ---- */
 

@@ -48,6 +48,9 @@ GCancellable *onemo_module_op_cancellable (OnemoModule *self);
  * port kept) when the device cannot be opened yet. */
 OnemoAtPort *onemo_module_op_reopen_port (OnemoModule *self, GError **error);
 
+/* The same at another path: a discovered module's port that came back under a new name. */
+OnemoAtPort *onemo_module_op_reopen_port_at (OnemoModule *self, const char *device, GError **error);
+
 /* Keeps @self with @invocation, for a flow's callbacks that get only the invocation. */
 void onemo_module_op_bind (OnemoModule *self, GDBusMethodInvocation *invocation);
 OnemoModule *onemo_module_op_bound (GDBusMethodInvocation *invocation);
@@ -99,8 +102,19 @@ void onemo_module_set_identity (OnemoModule *self, const char *manufacturer, con
                                 const char *revision, const char *imei);
 
 const char *onemo_module_get_device (OnemoModule *self);
-/* The USB device's sysfs path; NULL for a module added by its port's path. */
+
+/* The physical device a discovered module is (the USB device's sysfs path; a UART's tty's),
+ * NULL for a module added by path. ModemManager's Device property names the same. */
 const char *onemo_module_get_physical_device (OnemoModule *self);
+void onemo_module_set_physical_device (OnemoModule *self, const char *physical_device);
+
+/* The port's new path (and Port), once the module behind it is known to be this one. */
+void onemo_module_set_device (OnemoModule *self, const char *device);
+
+/* Discovery saw the module's physical device come back at @device: emits "port-returned"
+ * (a string), which an upgrade waiting for the module's reboot follows. */
+void onemo_module_port_returned (OnemoModule *self, const char *device);
+
 const OnemoModel *onemo_module_get_model_hint (OnemoModule *self);
 
 /* Opens a port to the module outside an operation (identification). */

@@ -10,6 +10,7 @@ struct _OnemoModule {
   OnemoDBusFirmwareSkeleton parent_instance;
 
   char *device;
+  char *physical_device; /* NULL: added by path, not discovered */
   guint baud;
   gboolean flow_control;
   const OnemoModel *model_hint;
@@ -32,6 +33,9 @@ struct _OnemoModule {
 };
 
 G_DEFINE_FINAL_TYPE (OnemoModule, onemo_module, ONEMO_DBUS_TYPE_FIRMWARE_SKELETON)
+
+enum { SIGNAL_PORT_RETURNED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 OnemoModule *
 onemo_module_new (const char *device, guint baud, gboolean flow_control,
@@ -58,12 +62,6 @@ const char *
 onemo_module_get_device (OnemoModule *self)
 {
   return self->device;
-}
-
-const char *
-onemo_module_get_physical_device (OnemoModule *self)
-{
-  return NULL;
 }
 
 const OnemoModel *
@@ -308,8 +306,16 @@ onemo_module_op_port (OnemoModule *self)
 OnemoAtPort *
 onemo_module_op_reopen_port (OnemoModule *self, GError **error)
 {
-  OnemoAtPort *port = onemo_module_open_port (self, error);
+  return onemo_module_op_reopen_port_at (self, self->device, error);
+}
 
+OnemoAtPort *
+onemo_module_op_reopen_port_at (OnemoModule *self, const char *device, GError **error)
+{
+  OnemoAtPort *port;
+
+  close_released_port (self);
+  port = onemo_at_port_open (device, self->baud, self->flow_control, error);
   if (port == NULL)
     return NULL;
   release_port (self);
@@ -430,6 +436,38 @@ onemo_module_report_download (OnemoModule *self, guint state, guint64 total, gui
     return;
   self->last_reported = state == 1 ? done : 0;
   onemo_dbus_firmware_emit_download_progress (iface, state, total, done);
+}
+
+/* ---- The physical device, and the port's return after a reboot ---- */
+
+const char *
+onemo_module_get_physical_device (OnemoModule *self)
+{
+  return self->physical_device;
+}
+
+void
+onemo_module_set_physical_device (OnemoModule *self, const char *physical_device)
+{
+  g_free (self->physical_device);
+  self->physical_device = g_strdup (physical_device);
+}
+
+void
+onemo_module_set_device (OnemoModule *self, const char *device)
+{
+  if (g_strcmp0 (device, self->device) == 0)
+    return;
+  g_free (self->device);
+  self->device = g_strdup (device);
+  onemo_dbus_firmware_set_port (ONEMO_DBUS_FIRMWARE (self), device);
+  announce_properties (self);
+}
+
+void
+onemo_module_port_returned (OnemoModule *self, const char *device)
+{
+  g_signal_emit (self, signals[SIGNAL_PORT_RETURNED], 0, device);
 }
 
 /* ---- Methods ---- */
@@ -606,6 +644,7 @@ onemo_module_finalize (GObject *object)
   op_uninhibit (self);
   g_free (self->mm_uid);
   g_free (self->device);
+  g_free (self->physical_device);
   G_OBJECT_CLASS (onemo_module_parent_class)->finalize (object);
 }
 
@@ -613,6 +652,9 @@ static void
 onemo_module_class_init (OnemoModuleClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = onemo_module_finalize;
+  signals[SIGNAL_PORT_RETURNED]
+      = g_signal_new ("port-returned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
