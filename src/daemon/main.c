@@ -11,6 +11,7 @@
  *   flow-control=false       # optional: RTS/CTS, default false
  */
 #include "config.h"
+#include "onemo-discovery.h"
 #include "onemo-manager.h"
 
 #include <glib-unix.h>
@@ -28,6 +29,8 @@ typedef struct {
   char **ports;      /* --port DEVICE[:SUB-MODEL] */
   char *config_file; /* --config */
   char *state_dir;   /* --state-dir */
+  gboolean udev;     /* follow udev: without --session, or with --udev; never with --no-udev */
+  OnemoDiscovery *discovery;
   int exit_code;
 } Daemon;
 
@@ -132,6 +135,9 @@ name_acquired (GDBusConnection *connection, const char *name, gpointer user_data
     add_command_line_port (daemon, daemon->ports[i]);
   if (daemon->config_file != NULL && !load_config (daemon, &error))
     g_warning ("%s: %s", daemon->config_file, error->message);
+  /* After the configuration: a device it names keeps its settings. */
+  if (daemon->udev && daemon->discovery == NULL)
+    daemon->discovery = onemo_discovery_new (daemon->manager, &daemon->options);
 }
 
 static void
@@ -189,9 +195,11 @@ main (int argc, char **argv)
 {
   Daemon daemon = { 0 };
   gboolean session = FALSE, polkit = FALSE, verbose = FALSE, replace = FALSE;
+  gboolean udev = FALSE, no_udev = FALSE;
   gint64 max_package = ONEMO_DAEMON_MAX_PACKAGE_DEFAULT;
   int command_timeout_ms = ONEMO_DAEMON_COMMAND_TIMEOUT_MS;
   int upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S;
+  int reboot_timeout_s = ONEMO_DAEMON_REBOOT_TIMEOUT_S;
   const GOptionEntry entries[] = {
     { "session", 0, 0, G_OPTION_ARG_NONE, &session,
       "Use the session bus (tests); let anyone change things unless --polkit is given", NULL },
@@ -210,6 +218,12 @@ main (int argc, char **argv)
       "How long the module may take to answer a command (10000)", "MS" },
     { "upgrade-timeout", 0, 0, G_OPTION_ARG_INT, &upgrade_timeout_s,
       "How long an upgrade may take, reboots included (300)", "SECONDS" },
+    { "reboot-timeout", 0, 0, G_OPTION_ARG_INT, &reboot_timeout_s,
+      "How long a module may stay away while it reboots during an upgrade (180)", "SECONDS" },
+    { "udev", 0, 0, G_OPTION_ARG_NONE, &udev,
+      "With --session, discover modules with udev all the same (always without --session)", NULL },
+    { "no-udev", 0, 0, G_OPTION_ARG_NONE, &no_udev,
+      "Do not discover modules with udev: only --port, --config and AddPort()", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running instance", NULL },
     { NULL },
@@ -226,7 +240,8 @@ main (int argc, char **argv)
     g_printerr ("%s\n", error->message);
     return 2;
   }
-  if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s <= 0) {
+  if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s <= 0
+      || reboot_timeout_s <= 0) {
     g_printerr ("Limits must be positive\n");
     return 2;
   }
@@ -238,6 +253,8 @@ main (int argc, char **argv)
   daemon.options.max_package = max_package;
   daemon.options.command_timeout_ms = command_timeout_ms;
   daemon.options.upgrade_timeout_s = upgrade_timeout_s;
+  daemon.options.reboot_timeout_s = reboot_timeout_s;
+  daemon.udev = (!session || udev) && !no_udev;
   /* The authority is only looked up at the first call that needs it. */
   if (!session || polkit)
     daemon.options.authority = onemo_authority_new ();
@@ -271,6 +288,7 @@ main (int argc, char **argv)
   /* Hand ModemManager back what an interrupted operation held, before the modules go. */
   if (daemon.options.modem_manager != NULL)
     onemo_modem_manager_release_all (daemon.options.modem_manager, SHUTDOWN_UNINHIBIT_MS);
+  g_clear_object (&daemon.discovery);
   g_clear_object (&daemon.manager);
   g_clear_object (&daemon.options.modem_manager);
   g_clear_object (&daemon.options.authority);

@@ -15,6 +15,7 @@ typedef struct {
   guint command_timeout_ms;         /* one AT command, or one stage of a serial write */
   guint download_timeout_s;         /* a whole module download (AT+MFWDLOAD and its URCs) */
   guint upgrade_timeout_s;          /* a whole AT+MFWUPGRADE, reboots included */
+  guint reboot_timeout_s;           /* how long a rebooting module may stay away */
   guint resume_window_ms;           /* how long "+MFWDLOAD: 0" may lag behind "+MFWDLOAD: 3" */
   OnemoAuthority *authority;        /* who may change things; NULL: anyone (--session alone) */
   OnemoModemManager *modem_manager; /* holds modules ModemManager drives; NULL: none */
@@ -25,6 +26,7 @@ typedef struct {
 #define ONEMO_DAEMON_COMMAND_TIMEOUT_MS  10000
 #define ONEMO_DAEMON_DOWNLOAD_TIMEOUT_S  1800
 #define ONEMO_DAEMON_UPGRADE_TIMEOUT_S   300
+#define ONEMO_DAEMON_REBOOT_TIMEOUT_S    180
 #define ONEMO_DAEMON_RESUME_WINDOW_MS    1000
 
 static inline void
@@ -36,6 +38,7 @@ onemo_daemon_options_init (OnemoDaemonOptions *options)
     .command_timeout_ms = ONEMO_DAEMON_COMMAND_TIMEOUT_MS,
     .download_timeout_s = ONEMO_DAEMON_DOWNLOAD_TIMEOUT_S,
     .upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S,
+    .reboot_timeout_s = ONEMO_DAEMON_REBOOT_TIMEOUT_S,
     .resume_window_ms = ONEMO_DAEMON_RESUME_WINDOW_MS,
     .authority = NULL,
     .modem_manager = NULL,

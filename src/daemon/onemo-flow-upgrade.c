@@ -6,7 +6,10 @@
  * Modules that reboot during the upgrade (ML30x, ML307R) take their port away: on the port's
  * hang-up the state is "rebooting", the device's directory is watched (inotify, through
  * GFileMonitor: no polling) until the device is back, then the port is reopened and the
- * reports followed on it. The whole upgrade has one deadline (--upgrade-timeout).
+ * reports followed on it. A discovered module's port may come back under another name: udev
+ * tells (onemo-discovery.c, "port-returned"), and AT+CGSN must give the same IMEI before the
+ * port counts as the module's. The whole upgrade has one deadline (--upgrade-timeout), each
+ * absence another (--reboot-timeout).
  *
  * The same following serves an upgrade the journal says was running when the daemon stopped
  * (onemo_flow_upgrade_follow): AT+MFWUPGRADE is not sent again; since the module's reports may
@@ -27,6 +30,10 @@ typedef struct {
   char *device_name; /* the basename the monitor waits for */
   char *old_revision;
   GSource *timeout;
+  GSource *reboot_timeout; /* while the module is away */
+  gulong returned_id;      /* "port-returned" of a discovered module */
+  char *returned_device;   /* the port it came back at, until AT+CGSN confirms it */
+  GError *identity_error;  /* another module answered there */
   gboolean finished;
   GError *error;
   OnemoShutdownInhibitor *inhibitor;
@@ -57,6 +64,8 @@ upgrade_op_free (UpgradeOp *op)
   g_clear_object (&op->monitor);
   g_free (op->device_name);
   g_free (op->old_revision);
+  g_free (op->returned_device);
+  g_clear_error (&op->identity_error);
   g_clear_object (&op->module);
   g_clear_object (&op->invocation);
 }
@@ -67,6 +76,17 @@ upgrade_op_release (UpgradeOp *op)
   g_rc_box_release_full (op, (GDestroyNotify)upgrade_op_free);
 }
 
+/* The module is back, or the wait is over. */
+static void
+upgrade_stop_waiting (UpgradeOp *op)
+{
+  g_clear_object (&op->monitor);
+  if (op->reboot_timeout != NULL) {
+    g_source_destroy (op->reboot_timeout);
+    g_clear_pointer (&op->reboot_timeout, g_source_unref);
+  }
+}
+
 static void
 revision_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -75,7 +95,11 @@ revision_read (GObject *source, GAsyncResult *result, gpointer user_data)
   g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), result, &error);
   g_autofree char *revision = NULL;
 
-  if (lines != NULL && onemo_at_parse_cgmr (lines[0] != NULL ? lines[0] : "", &revision, &error)) {
+  if (op->identity_error != NULL) {
+    g_clear_error (&error);
+    error = g_error_copy (op->identity_error);
+  } else if (lines != NULL
+             && onemo_at_parse_cgmr (lines[0] != NULL ? lines[0] : "", &revision, &error)) {
     onemo_dbus_firmware_set_revision (ONEMO_DBUS_FIRMWARE (op->module), revision);
     if (g_strcmp0 (revision, op->old_revision) == 0)
       g_set_error (&error, ONEMO_ERROR, ONEMO_ERROR_NOT_VERIFIED,
@@ -96,7 +120,8 @@ upgrade_teardown (gpointer user_data)
   OnemoAtPort *port = op->port != NULL ? g_object_ref (op->port) : NULL;
 
   upgrade_detach_port (op);
-  g_clear_object (&op->monitor);
+  upgrade_stop_waiting (op);
+  g_clear_signal_handler (&op->returned_id, op->module);
   g_clear_handle_id (&op->quiet_id, g_source_remove);
   if (op->timeout != NULL) {
     g_source_destroy (op->timeout);
@@ -192,9 +217,84 @@ upgrade_try_reopen (UpgradeOp *op)
     g_debug ("%s: not back yet: %s", op->device_name, error->message);
     return;
   }
-  g_clear_object (&op->monitor);
+  upgrade_stop_waiting (op);
   onemo_module_op_set_state (op->module, "upgrading");
   upgrade_attach_port (op, port);
+}
+
+/* AT+CGSN's answer, past what a module that just booted says unasked (+MATREADY). */
+static const char *
+imei_line (GStrv lines)
+{
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '+')
+      return lines[i];
+  return "";
+}
+
+static void
+imei_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  UpgradeOp *op = user_data;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), result, &error);
+  const char *expected = onemo_dbus_firmware_get_imei (ONEMO_DBUS_FIRMWARE (op->module));
+  g_autofree char *imei = NULL;
+
+  if (lines == NULL && g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE)) {
+    /* Away again: the hang-up has it. */
+    upgrade_op_release (op);
+    return;
+  }
+  if (lines == NULL || !onemo_at_parse_cgsn (imei_line (lines), &imei, &error))
+    g_prefix_error (&error, "Cannot tell which module came back at %s: ", op->returned_device);
+  else if (g_strcmp0 (imei, expected) != 0)
+    g_set_error (&error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE,
+                 "The module did not come back: another one (IMEI %s) is at %s", imei,
+                 op->returned_device);
+  else
+    onemo_module_set_device (op->module, op->returned_device);
+  if (error != NULL) {
+    op->identity_error = g_error_copy (error);
+    upgrade_finish (op, g_steal_pointer (&error));
+  }
+  upgrade_op_release (op);
+}
+
+/* A discovered module's physical device has an AT port again, maybe under another name. */
+static void
+port_returned (OnemoModule *module, const char *device, gpointer user_data)
+{
+  UpgradeOp *op = user_data;
+  g_autoptr (GError) error = NULL;
+  OnemoAtPort *port;
+
+  if (op->finished || op->port != NULL)
+    return;
+  port = onemo_module_op_reopen_port_at (module, device, &error);
+  if (port == NULL) {
+    g_debug ("%s: cannot open it yet: %s", device, error->message);
+    return;
+  }
+  upgrade_stop_waiting (op);
+  g_free (op->returned_device);
+  op->returned_device = g_strdup (device);
+  onemo_module_op_set_state (op->module, "upgrading");
+  upgrade_attach_port (op, port);
+  onemo_at_port_command_async (port, "AT+CGSN", 0,
+                               onemo_module_get_options (op->module)->command_timeout_ms, NULL,
+                               imei_read, g_rc_box_acquire (op));
+}
+
+static gboolean
+reboot_timed_out (gpointer user_data)
+{
+  UpgradeOp *op = user_data;
+
+  upgrade_finish (op, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE,
+                                   "The module did not come back from its reboot in %u s",
+                                   onemo_module_get_options (op->module)->reboot_timeout_s));
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -223,8 +323,17 @@ upgrade_wait_for_device (gpointer user_data)
   g_autoptr (GFile) dir = g_file_get_parent (file);
   g_autoptr (GError) error = NULL;
 
-  if (!op->finished && op->port == NULL) {
-    onemo_module_op_set_state (op->module, "rebooting");
+  if (op->finished || op->port != NULL) {
+    upgrade_op_release (op);
+    return G_SOURCE_REMOVE;
+  }
+  onemo_module_op_set_state (op->module, "rebooting");
+  op->reboot_timeout
+      = g_timeout_source_new_seconds (onemo_module_get_options (op->module)->reboot_timeout_s);
+  g_source_set_callback (op->reboot_timeout, reboot_timed_out, op, NULL);
+  g_source_attach (op->reboot_timeout, NULL);
+  /* A discovered module's port is handed back by discovery (port_returned). */
+  if (onemo_module_get_physical_device (op->module) == NULL) {
     op->monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
     if (op->monitor == NULL)
       upgrade_finish (op,
@@ -301,6 +410,8 @@ upgrade_op_new (OnemoModule *self, GDBusMethodInvocation *invocation)
   op->device_name = g_path_get_basename (onemo_module_get_device (self));
   op->old_revision = g_strdup (onemo_dbus_firmware_get_revision (iface));
   op->inhibitor = onemo_shutdown_inhibitor_new (options->session_bus, why);
+  if (onemo_module_get_physical_device (self) != NULL)
+    op->returned_id = g_signal_connect (self, "port-returned", G_CALLBACK (port_returned), op);
   op->timeout = g_timeout_source_new_seconds (options->upgrade_timeout_s);
   g_source_set_callback (op->timeout, upgrade_timed_out, op, NULL);
   g_source_attach (op->timeout, NULL);
