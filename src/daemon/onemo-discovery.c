@@ -15,7 +15,7 @@ typedef struct {
   char *object_path;              /* NULL: not exported (not a OneMO module) */
   gboolean away;                  /* unplugged while an operation ran */
   OnemoDeviceCandidate *returned; /* the port handed to the module, until it ends */
-  gulong state_id;
+  gulong ended_id;
 } Entry;
 
 struct _OnemoDiscovery {
@@ -39,7 +39,7 @@ entry_free (Entry *entry)
     g_cancellable_cancel (entry->identifying);
   g_clear_object (&entry->identifying);
   if (entry->module != NULL)
-    g_clear_signal_handler (&entry->state_id, entry->module);
+    g_clear_signal_handler (&entry->ended_id, entry->module);
   g_clear_object (&entry->module);
   g_free (entry->sysfs_path);
   g_free (entry->key);
@@ -98,51 +98,37 @@ device_key (const char *device)
 
 typedef struct {
   OnemoDiscovery *self;
-  OnemoDeviceCandidate *candidate;
-} Returned;
+  OnemoModule *module;
+} OperationEnded;
 
 static void
-returned_free (Returned *returned)
+operation_ended_free (OperationEnded *ended)
 {
-  g_object_unref (returned->self);
-  onemo_device_candidate_free (returned->candidate);
-  g_free (returned);
+  g_object_unref (ended->self);
+  g_object_unref (ended->module);
+  g_free (ended);
 }
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OperationEnded, operation_ended_free)
 
+/* An operation ended on a module that was unplugged meanwhile, or whose port came back;
+ * looked at from an idle, once the operation's port is closed and its reply sent. */
 static gboolean
-add_returned (gpointer user_data)
+operation_ended_idle (gpointer user_data)
 {
-  Returned *returned = user_data;
-
-  if (returned->self->monitor != NULL)
-    candidate_added (returned->self->monitor, returned->candidate, returned->self);
-  return G_SOURCE_REMOVE;
-}
-
-/* An operation ended on a module that was unplugged meanwhile, or whose port came back. */
-static void
-module_state_changed (GObject *object, GParamSpec *pspec, gpointer user_data)
-{
-  OnemoDiscovery *self = user_data;
-  OnemoModule *module = ONEMO_MODULE (object);
+  g_autoptr (OperationEnded) ended = user_data;
+  OnemoDiscovery *self = ended->self;
+  OnemoModule *module = ended->module;
   Entry *entry = find_entry (self, NULL, NULL, module);
   g_autoptr (OnemoDeviceCandidate) returned = NULL;
 
-  if (entry == NULL || onemo_module_is_busy (module))
-    return;
+  if (entry == NULL || self->monitor == NULL || onemo_module_is_busy (module))
+    return G_SOURCE_REMOVE;
   returned = g_steal_pointer (&entry->returned);
   if (returned != NULL && g_strcmp0 (onemo_module_get_device (module), returned->device) != 0) {
-    /* The module did not take the port as its own: another module is there now. It is
-     * identified from an idle, once the operation's port is closed (onemo-module.c). */
-    Returned *later = g_new0 (Returned, 1);
-
-    later->self = g_object_ref (self);
-    later->candidate = g_steal_pointer (&returned);
+    /* The module did not take the port as its own: another module is there now. */
     forget (self, entry);
-    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_returned, later, (GDestroyNotify)returned_free);
-    return;
-  }
-  if (entry->away) {
+    candidate_added (self->monitor, returned, self);
+  } else if (entry->away) {
     forget (self, entry);
   } else if (returned != NULL) {
     /* Back under a new name: hold that one now. */
@@ -151,6 +137,17 @@ module_state_changed (GObject *object, GParamSpec *pspec, gpointer user_data)
     entry->key = device_key (returned->device);
     onemo_manager_hold_device (self->manager, entry->key);
   }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+operation_ended (OnemoModule *module, gpointer user_data)
+{
+  OperationEnded *ended = g_new0 (OperationEnded, 1);
+
+  ended->self = g_object_ref (user_data);
+  ended->module = g_object_ref (module);
+  g_idle_add (operation_ended_idle, ended);
 }
 
 static void
@@ -183,8 +180,8 @@ identified (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   }
   entry->object_path = onemo_manager_publish_module (self->manager, module, entry->key);
-  entry->state_id
-      = g_signal_connect (module, "notify::state", G_CALLBACK (module_state_changed), self);
+  entry->ended_id
+      = g_signal_connect (module, "operation-ended", G_CALLBACK (operation_ended), self);
 }
 
 /* The physical device of a module that was unplugged during its operation is back. */
@@ -244,7 +241,7 @@ candidate_removed (OnemoDeviceMonitor *monitor, const char *sysfs_path, gpointer
     return;
   if (entry->object_path != NULL && onemo_module_is_busy (entry->module)) {
     /* An upgrade follows the reboot; any other operation fails on the hang-up, and the object
-     * goes when it has (module_state_changed). */
+     * goes when it has (operation_ended_idle). */
     g_debug ("%s: unplugged during an operation", entry->object_path);
     entry->away = TRUE;
     return;

@@ -112,7 +112,9 @@ void onemo_module_set_physical_device (OnemoModule *self, const char *physical_d
 void onemo_module_set_device (OnemoModule *self, const char *device);
 
 /* Discovery saw the module's physical device come back at @device: emits "port-returned"
- * (a string), which an upgrade waiting for the module's reboot follows. */
+ * (a string), which an upgrade waiting for the module's reboot follows. The module emits
+ * "operation-ended" when onemo_module_op_return() frees it, before State changes and the reply
+ * goes out. */
 void onemo_module_port_returned (OnemoModule *self, const char *device);
 
 const OnemoModel *onemo_module_get_model_hint (OnemoModule *self);

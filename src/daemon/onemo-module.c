@@ -34,7 +34,7 @@ struct _OnemoModule {
 
 G_DEFINE_FINAL_TYPE (OnemoModule, onemo_module, ONEMO_DBUS_TYPE_FIRMWARE_SKELETON)
 
-enum { SIGNAL_PORT_RETURNED, N_SIGNALS };
+enum { SIGNAL_PORT_RETURNED, SIGNAL_OPERATION_ENDED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 OnemoModule *
@@ -389,6 +389,7 @@ onemo_module_op_return (OnemoModule *self, GDBusMethodInvocation *invocation, GV
   g_clear_object (&self->cancellable);
   self->busy = FALSE;
   op_uninhibit (self);
+  g_signal_emit (self, signals[SIGNAL_OPERATION_ENDED], 0);
 
   if (error != NULL) {
     g_autofree char *name = NULL;
@@ -655,6 +656,9 @@ onemo_module_class_init (OnemoModuleClass *klass)
   signals[SIGNAL_PORT_RETURNED]
       = g_signal_new ("port-returned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_OPERATION_ENDED]
+      = g_signal_new ("operation-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -127,6 +127,22 @@ class UdevTest(harness.DaemonTest):
         self.assertEqual(list(modules.values())[0]['Port'], '/dev/ttyUSB3')
         self.assertNotEqual(list(modules)[0], path)
 
+    def test_unplugged_during_an_operation(self):
+        sim = self.start_sim('ML307A-DSLN', '--silent', 'AT+MFWCFG="url"')
+        usb, intfs = self.add_usb(ML307A)
+        self.plug_sim('ttyUSB2', intfs[2], sim)
+        path, = self.wait_modules(1, 'the ML307A did not appear')
+        outcome = self.call_async(path, MODULE_IFACE, 'Configure', '(a{sv})',
+                                  ({'url': S('http://127.0.0.1:1/fw.pkg')},))
+        self.wait_for(lambda: b'AT+MFWCFG="url"' in sim.log_bytes(), 10, 'Configure sent nothing')
+        self.assertIn(path, self.modules(), 'the object went while its operation ran')
+        sim.stop()  # the pty goes: the port hangs up, as a real unplug does
+        self.unplug(usb)
+        self.wait_call(outcome, 10)
+        self.assertEqual(harness.error_name(outcome['error']),
+                         harness.ERROR_PREFIX + 'PortGone', outcome['error'].message)
+        self.wait_modules(0, 'the object stayed after its operation ended')
+
     def test_unknown_usb_ignored(self):
         stranger = self.start_sim('ML307A-DSLN')
         usb, intfs = self.add_usb((0x1234, 0x5678))
