@@ -72,6 +72,14 @@ test_two_channels (void)
   cgmi = sim_expect_info (sock, "AT+CGMI");
   g_assert_cmpstr (cgmi, ==, "CMCC");
   sim_expect_final (sock, "AT+NOSUCHTHING", "ERROR");
+  /* What ModemManager needs to accept it as a modem. */
+  sim_expect_final (sock, "ATV1", "OK");
+  g_free (cgmi);
+  cgmi = sim_expect_info (sock, "AT+GCAP");
+  g_assert_cmpstr (cgmi, ==, "+GCAP: +CGSM");
+  g_free (cgmi);
+  cgmi = sim_expect_info (sock, "AT+CPIN?");
+  g_assert_cmpstr (cgmi, ==, "+CPIN: READY");
   expect_quiet (pty);
   expect_quiet (second);
 

@@ -89,6 +89,9 @@ gint sim_modem_url_usable (SimModem *self, const char *url);
  * when the URL is missing (851) or of a scheme the sub-model cannot use (852). */
 gint sim_modem_download_request (SimModem *self, SimDownloadRequest *request);
 
+/* ATV1, AT+GCAP, AT+CPIN?, AT+CFUN?, AT+CIMI: answers and returns TRUE, else FALSE. */
+gboolean sim_basic_answer (SimModem *self, const OnemoAtCommandLine *cmd);
+
 /* The AT+MFW* commands; each answers through the sim_modem_reply_*() calls. */
 void sim_mfw_cfg (SimModem *self, const OnemoAtCommandLine *cmd);
 void sim_mfw_dload (SimModem *self, const OnemoAtCommandLine *cmd);

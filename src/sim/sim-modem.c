@@ -217,6 +217,8 @@ modem_dispatch (SimModem *self, const OnemoAtCommandLine *cmd)
     modem_cmee (self, cmd);
     return;
   }
+  if (sim_basic_answer (self, cmd))
+    return;
   if (name[0] == '+' && g_str_has_prefix (name, "+CG") && cmd->form == ONEMO_AT_FORM_TEST) {
     if (g_str_equal (name, "+CGMI") || g_str_equal (name, "+CGMM") || g_str_equal (name, "+CGMR")
         || g_str_equal (name, "+CGSN")) {
