@@ -30,6 +30,9 @@ MANAGER_PATH = '/org/onemo/Firmware'
 MANAGER_IFACE = 'org.onemo.Firmware.Manager'
 MODULE_IFACE = 'org.onemo.Firmware'
 ERROR_PREFIX = 'org.onemo.Firmware.Error.'
+POLKIT_NAME = 'org.freedesktop.PolicyKit1'
+POLKIT_PATH = '/org/freedesktop/PolicyKit1/Authority'
+MOCK_IFACE = 'org.freedesktop.DBus.Mock'
 LONG_CALL_MS = 60000
 
 
@@ -148,6 +151,33 @@ class DaemonTest(unittest.TestCase):
         for pipe in (proc.stdin, proc.stdout, proc.stderr):
             if pipe:
                 pipe.close()
+
+    def has_owner(self, name):
+        reply = self.conn.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
+                                    'org.freedesktop.DBus', 'NameHasOwner',
+                                    GLib.Variant('(s)', (name,)), None, 0, 5000, None)
+        return reply.unpack()[0]
+
+    def start_polkitd(self):
+        """python-dbusmock's polkitd on the private bus, seen as the system bus (with
+        PRIVATE_SYSTEM_BUS); it refuses every action until polkit_allow() names it."""
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.address)
+        log = open(os.path.join(self.tmpdir, 'polkitd.log'), 'w')
+        self.addCleanup(log.close)
+        self.polkitd = subprocess.Popen(
+            ['/usr/bin/python3', '-m', 'dbusmock', '--system', '--template', 'polkitd'],
+            env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.addCleanup(self._stop, self.polkitd)
+        self.wait_for(lambda: self.has_owner(POLKIT_NAME), 20, 'the polkitd mock did not start')
+
+    def stop_polkitd(self):
+        self._stop(self.polkitd)
+        self.wait_for(lambda: not self.has_owner(POLKIT_NAME), 10, 'polkitd kept its name')
+
+    def polkit_allow(self, *actions):
+        """Only @actions are allowed from now on."""
+        self.conn.call_sync(POLKIT_NAME, POLKIT_PATH, MOCK_IFACE, 'SetAllowed',
+                            GLib.Variant('(as)', (list(actions),)), None, 0, 5000, None)
 
     def start_sim(self, model, *args):
         sim = Sim(self.tmpdir, model, len(self.sims), args)

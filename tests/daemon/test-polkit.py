@@ -7,7 +7,6 @@ on the bus every change is refused (fail closed), promptly."""
 
 import importlib.util
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -20,9 +19,8 @@ if importlib.util.find_spec('dbusmock') is None:  # a truly absent dependency: s
 
 UPDATE = 'org.onemo.Firmware.update'
 MANAGE_PORTS = 'org.onemo.Firmware.manage-ports'
-POLKIT_NAME = 'org.freedesktop.PolicyKit1'
-POLKIT_PATH = '/org/freedesktop/PolicyKit1/Authority'
-MOCK_IFACE = 'org.freedesktop.DBus.Mock'
+POLKIT_PATH, MOCK_IFACE = harness.POLKIT_PATH, harness.MOCK_IFACE
+POLKIT_NAME = harness.POLKIT_NAME
 # A refusal comes at once; a call that outlives this has hung.
 PROMPT_MS = 10000
 
@@ -41,32 +39,8 @@ class PolkitTest(harness.DaemonTest):
         if self.START_POLKIT:
             self.start_polkitd()
 
-    def start_polkitd(self):
-        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.address)
-        log = open(os.path.join(self.tmpdir, 'polkitd.log'), 'w')
-        self.addCleanup(log.close)
-        self.polkitd = subprocess.Popen(
-            ['/usr/bin/python3', '-m', 'dbusmock', '--system', '--template', 'polkitd'],
-            env=env, stdout=log, stderr=subprocess.STDOUT)
-        self.addCleanup(self._stop, self.polkitd)
-        self.wait_for(lambda: self.has_owner(POLKIT_NAME), 20, 'the polkitd mock did not start')
-
-    def stop_polkitd(self):
-        self._stop(self.polkitd)
-        self.wait_for(lambda: not self.has_owner(POLKIT_NAME), 10, 'polkitd kept its name')
-
-    def has_owner(self, name):
-        reply = self.conn.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
-                                    'org.freedesktop.DBus', 'NameHasOwner',
-                                    GLib.Variant('(s)', (name,)), None, 0, 5000, None)
-        return reply.unpack()[0]
-
-    def allow(self, *actions):
-        self.conn.call_sync(POLKIT_NAME, POLKIT_PATH, MOCK_IFACE, 'SetAllowed',
-                            GLib.Variant('(as)', (list(actions),)), None, 0, 5000, None)
-
     def add_sim_allowed(self, model='MN316-S-DLVS'):
-        self.allow(MANAGE_PORTS)
+        self.polkit_allow(MANAGE_PORTS)
         return self.add_sim(model)
 
     def mutating_calls(self, path):
@@ -92,7 +66,7 @@ class PolkitTest(harness.DaemonTest):
 
     def test_configure_allowed(self):
         sim, path = self.add_sim_allowed()
-        self.allow(UPDATE)
+        self.polkit_allow(UPDATE)
         self.module(path, 'Configure', '(a{sv})', ({'url': S('http://127.0.0.1/a.bin')},))
         self.assertEqual(self.prop(path, 'State'), 'finished')
         self.assertIn(b'AT+MFWCFG="url","http://127.0.0.1/a.bin"', sim.log_bytes())
@@ -106,7 +80,7 @@ class PolkitTest(harness.DaemonTest):
 
     def test_caller_and_interaction(self):
         sim, path = self.add_sim_allowed()
-        self.allow(UPDATE)
+        self.polkit_allow(UPDATE)
         settings = GLib.Variant('(a{sv})', ({'url': S('http://127.0.0.1/a.bin')},))
         for flags in (Gio.DBusCallFlags.ALLOW_INTERACTIVE_AUTHORIZATION, Gio.DBusCallFlags.NONE):
             self.conn.call_sync(harness.BUS_NAME, path, harness.MODULE_IFACE, 'Configure',
@@ -131,7 +105,7 @@ class PolkitTest(harness.DaemonTest):
 
     def test_manage_ports_does_not_allow_update(self):
         sim, path = self.add_sim_allowed()
-        self.allow(MANAGE_PORTS)
+        self.polkit_allow(MANAGE_PORTS)
         before = sim.log_bytes()
         self.assertDenied(path, harness.MODULE_IFACE, 'Erase')
         self.assertEqual(sim.log_bytes(), before)
@@ -140,7 +114,7 @@ class PolkitTest(harness.DaemonTest):
 
     def test_add_port_denied(self):
         sim = self.start_sim('MN316-S-DLVS')
-        self.allow(UPDATE)
+        self.polkit_allow(UPDATE)
         message = self.assertDenied(MANAGER_PATH, MANAGER_IFACE, 'AddPort', '(sa{sv})',
                                     (sim.link, {}))
         self.assertIn(MANAGE_PORTS, message)
@@ -151,18 +125,18 @@ class PolkitTest(harness.DaemonTest):
 
     def test_remove_port_denied(self):
         sim, path = self.add_sim_allowed()
-        self.allow(UPDATE)
+        self.polkit_allow(UPDATE)
         message = self.assertDenied(MANAGER_PATH, MANAGER_IFACE, 'RemovePort', '(o)', (path,))
         self.assertIn(MANAGE_PORTS, message)
         self.assertEqual(self.prop(path, 'SubModel'), 'MN316-S-DLVS')
-        self.allow(MANAGE_PORTS)
+        self.polkit_allow(MANAGE_PORTS)
         self.remove_port(path)
 
     # ---- reading ----
 
     def test_reading_needs_no_action(self):
         sim, path = self.add_sim_allowed()
-        self.allow()
+        self.polkit_allow()
         self.assertEqual(self.prop(path, 'State'), 'idle')
         self.assertEqual(self.prop(path, 'SubModel'), 'MN316-S-DLVS')
         self.assertIsInstance(self.module(path, 'GetConfiguration', reply='(a{sv})')[0], dict)
@@ -181,7 +155,7 @@ class PolkitTest(harness.DaemonTest):
 
     def test_polkit_gone_fails_closed(self):
         sim, path = self.add_sim_allowed()
-        self.allow(UPDATE, MANAGE_PORTS)
+        self.polkit_allow(UPDATE, MANAGE_PORTS)
         self.stop_polkitd()
         before = sim.log_bytes()
         message = self.assertDenied(path, harness.MODULE_IFACE, 'Erase')
@@ -208,7 +182,7 @@ class NoPolkitTest(PolkitTest):
         sim = self.start_sim('MN316-S-DLVS')
         self.assertDenied(MANAGER_PATH, MANAGER_IFACE, 'AddPort', '(sa{sv})', (sim.link, {}))
         self.start_polkitd()
-        self.allow(MANAGE_PORTS)
+        self.polkit_allow(MANAGE_PORTS)
         self.assertTrue(self.add_port(sim.link).startswith('/org/onemo/Firmware/Module/'))
 
 
