@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Whether ModemManager is there, comes, goes or refuses: without it an operation runs at once;
+when it refuses InhibitDevice (polkit says no) the operation fails with Busy before a byte
+reaches the module, and no inhibition is left; a ModemManager started after the daemon, or
+before it, is followed; one that leaves mid-operation does not fail the operation."""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mm_harness  # noqa: E402
+from mm_harness import S, harness  # noqa: E402
+
+URL = {'url': S('http://127.0.0.1/pkg.bin')}
+
+
+class PresenceTest(mm_harness.MMTest):
+
+    START_MM = False
+
+    def configure(self, path):
+        self.module(path, 'Configure', '(a{sv})', (URL,))
+
+    def test_without_modem_manager(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        start = time.monotonic()
+        self.configure(path)
+        self.assertLess(time.monotonic() - start, 1.0)
+        self.assertEqual(self.prop(path, 'State'), 'finished')
+        self.assertIn(b'AT+MFWCFG="url"', sim.log_bytes())
+
+    def test_started_after_the_daemon(self):
+        self.start_mm()
+        sim, path, uid = self.add_mm_sim('MN316-S-DLVS')
+        old_path = self.modem_path(uid)
+        self.configure(path)
+        self.assert_returned(uid, old_path)
+        self.assert_no_inhibition_left()
+
+    def test_started_before_the_daemon(self):
+        self.start_mm()
+        self._stop(self.daemon)
+        self.daemon_log.close()
+        self._start_daemon()
+        sim, path, uid = self.add_mm_sim('MN316-S-DLVS')
+        old_path = self.modem_path(uid)
+        self.configure(path)
+        self.assert_returned(uid, old_path)
+
+    def test_refused(self):
+        self.start_mm()
+        sim, path, uid = self.add_mm_sim('MN316-S-DLVS')
+        old_path = self.modem_path(uid)
+        self.polkit_allow()
+        before = sim.log_bytes()
+        error = self.assertDBusError('Busy', self.configure, path)
+        self.assertIn('ModemManager', error.message)
+        self.assertEqual(sim.log_bytes(), before, 'the module was touched')
+        self.assertEqual(self.prop(path, 'State'), 'failed')
+        # The modem never left ModemManager, and nothing is held.
+        self.assertEqual(self.modem_path(uid), old_path)
+        self.assertNotIn(('InterfacesRemoved', old_path), self.mm_events)
+        self.assert_no_inhibition_left()
+        # Allowed again, the same module goes through.
+        self.polkit_allow(mm_harness.MM_CONTROL)
+        self.configure(path)
+        self.assert_returned(uid, old_path)
+
+    def test_leaves_mid_operation(self):
+        self.start_mm()
+        sim, path, uid = self.add_mm_sim('MN316-S-DLVS', '--baud', '115200')
+        package = self.make_package(20000)
+        states = self.watch_states(path)
+        outcome = self.call_async(path, harness.MODULE_IFACE, 'Write', '(ha{sv})', (0, {}),
+                                  fds=[self.open_fd(package)])
+        self.wait_for(lambda: 'writing' in states, 10, 'the write did not start')
+        self.assertIsNone(self.modem_path(uid))
+        self.stop_mm()
+        self.wait_call(outcome, 20)
+        self.assertNotIn('error', outcome)
+        self.assertEqual(self.prop(path, 'State'), 'finished')
+        # The next operation, without ModemManager, runs as if it had never been there.
+        self.configure(path)
+
+
+if __name__ == '__main__':
+    mm_harness.main()
