@@ -30,7 +30,7 @@ typedef enum {
   ONEMO_ERROR_PROTOCOL,          /* Protocol: the module said something we cannot read */
   ONEMO_ERROR_NOT_SUPPORTED,     /* NotSupported: the sub-model cannot do it */
   ONEMO_ERROR_INVALID_ARGUMENT,  /* InvalidArgument: refused before a byte was sent */
-  ONEMO_ERROR_BUSY,              /* Busy: another operation runs on this module */
+  ONEMO_ERROR_BUSY,              /* Busy: another operation (or ModemManager) holds the module */
   ONEMO_ERROR_TIMEOUT,           /* Timeout: the module did not answer in time */
   ONEMO_ERROR_PORT_GONE,         /* PortGone: the port hung up or vanished */
   ONEMO_ERROR_NOT_VERIFIED,      /* NotVerified: size or digest of the package did not match */
