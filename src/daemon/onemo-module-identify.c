@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Who is on the port: ATE0, AT+CMEE=1, ATI, AT+CGMI/CGMM/CGMR/CGSN, then the test forms of
- * what the sub-model should have, which may narrow its capabilities (never widen them). */
+ * what the sub-model should have, which may narrow its capabilities (never widen them).
+ * A module that ModemManager lists already (by its USB device or its tty: the IMEI is not known
+ * yet) is held inhibited meanwhile, as an operation would hold it. */
 #include "onemo-command-sequence.h"
 #include "onemo-module-private.h"
 #include "onemo-module-journal.h"
@@ -10,6 +12,8 @@
 #include <stdlib.h>
 
 typedef struct {
+  OnemoModemManager *modem_manager;
+  OnemoMmInhibition *inhibition;
   OnemoAtPort *port;
   OnemoIdentity identity; /* manufacturer, model, revision */
   char *imei;
@@ -22,6 +26,11 @@ identify_data_free (IdentifyData *data)
   if (data->port != NULL)
     onemo_at_port_close (data->port);
   g_clear_object (&data->port);
+  /* The port is closed: ModemManager may have the module back. */
+  if (data->inhibition != NULL)
+    onemo_modem_manager_uninhibit (data->modem_manager, data->inhibition);
+  g_clear_object (&data->inhibition);
+  g_clear_object (&data->modem_manager);
   onemo_identity_clear (&data->identity);
   g_free (data->imei);
   g_free (data);
@@ -162,22 +171,17 @@ identify_basics_done (GObject *source, GAsyncResult *result, gpointer user_data)
                                     cancellable, identify_tests_done, g_steal_pointer (&task));
 }
 
-void
-onemo_module_identify_async (OnemoModule *self, GCancellable *cancellable,
-                             GAsyncReadyCallback callback, gpointer user_data)
+/* Takes @owned. */
+static void
+identify_start (GTask *owned)
 {
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  IdentifyData *data = g_new0 (IdentifyData, 1);
+  g_autoptr (GTask) task = owned;
+  OnemoModule *self = g_task_get_source_object (task);
+  IdentifyData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   OnemoCommandSequence *basics;
   GError *error = NULL;
 
-  g_task_set_source_tag (task, onemo_module_identify_async);
-  g_task_set_task_data (task, data, (GDestroyNotify)identify_data_free);
-  /* A module the journal says is upgrading must not be disturbed: it is followed instead. */
-  if (onemo_module_journal_follow (self)) {
-    g_task_return_boolean (task, TRUE);
-    return;
-  }
   data->port = onemo_module_open_port (self, &error);
   if (data->port == NULL) {
     g_task_return_error (task, error);
@@ -196,6 +200,50 @@ onemo_module_identify_async (OnemoModule *self, GCancellable *cancellable,
   onemo_command_sequence_run_async (basics, data->port,
                                     onemo_module_get_options (self)->command_timeout_ms,
                                     cancellable, identify_basics_done, g_steal_pointer (&task));
+}
+
+static void
+identify_inhibited (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  IdentifyData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->inhibition
+      = onemo_modem_manager_inhibit_finish (ONEMO_MODEM_MANAGER (source), result, &error);
+  if (error != NULL) {
+    g_prefix_error (&error, "Identifying the module on %s: ",
+                    onemo_module_get_device (g_task_get_source_object (task)));
+    g_task_return_error (task, error);
+    return;
+  }
+  identify_start (g_steal_pointer (&task));
+}
+
+void
+onemo_module_identify_async (OnemoModule *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  IdentifyData *data = g_new0 (IdentifyData, 1);
+  OnemoModemManager *modem_manager = onemo_module_get_options (self)->modem_manager;
+
+  g_task_set_source_tag (task, onemo_module_identify_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)identify_data_free);
+  /* A module the journal says is upgrading must not be disturbed: it is followed instead. */
+  if (onemo_module_journal_follow (self)) {
+    g_task_return_boolean (task, TRUE);
+    g_object_unref (task);
+    return;
+  }
+  if (modem_manager == NULL) {
+    identify_start (task);
+    return;
+  }
+  data->modem_manager = g_object_ref (modem_manager);
+  onemo_modem_manager_inhibit_async (modem_manager, onemo_module_get_physical_device (self), NULL,
+                                     onemo_module_get_device (self), NULL, cancellable,
+                                     identify_inhibited, task);
 }
 
 gboolean
