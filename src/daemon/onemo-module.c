@@ -452,6 +452,8 @@ onemo_module_set_physical_device (OnemoModule *self, const char *physical_device
 {
   g_free (self->physical_device);
   self->physical_device = g_strdup (physical_device);
+  onemo_dbus_firmware_set_physical_device (ONEMO_DBUS_FIRMWARE (self),
+                                           physical_device != NULL ? physical_device : "");
 }
 
 void
@@ -668,6 +670,7 @@ onemo_module_init (OnemoModule *self)
 
   onemo_dbus_firmware_set_state (iface, "idle");
   onemo_dbus_firmware_set_last_error (iface, "");
+  onemo_dbus_firmware_set_physical_device (iface, "");
   g_signal_connect (self, "handle-cancel", G_CALLBACK (handle_cancel), NULL);
   g_signal_connect (self, "handle-configure", G_CALLBACK (handle_configure), NULL);
   g_signal_connect (self, "handle-get-configuration", G_CALLBACK (handle_get_configuration), NULL);

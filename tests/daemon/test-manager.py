@@ -20,6 +20,7 @@ class ManagerTest(harness.DaemonTest):
         sim, path = self.add_sim('MN316-DBRS')
         self.assertTrue(path.startswith('/org/onemo/Firmware/Module/'), path)
         self.assertEqual(self.prop(path, 'Port'), sim.link)
+        self.assertEqual(self.prop(path, 'PhysicalDevice'), '')  # added by path, not found
         self.assertEqual(self.prop(path, 'State'), 'idle')
         # The same device again (also through its resolved path) is Busy.
         self.assertDBusError('Busy', self.add_port, sim.link)

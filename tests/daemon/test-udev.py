@@ -115,6 +115,7 @@ class UdevTest(harness.DaemonTest):
         modules = self.wait_modules(1, 'the ML307A did not appear')
         (path, props), = modules.items()
         self.assertEqual(props['Port'], '/dev/ttyUSB9')
+        self.assertEqual(props['PhysicalDevice'], usb)
         self.assertEqual(props['SubModel'], 'ML307A-DSLN')
         self.assertEqual(self.prop(path, 'State'), 'idle')
 
@@ -182,6 +183,7 @@ class UdevTest(harness.DaemonTest):
         modules = self.wait_modules(1, 'the UART did not appear')
         props = list(modules.values())[0]
         self.assertEqual(props['Port'], '/dev/ttyS4')
+        self.assertEqual(props['PhysicalDevice'], '/sys/devices/ttyS4')
         self.assertEqual(props['SubModel'], 'MN316-DBRS')
         self.assertEqual(props['Revision'], 'B100SP2')
         self.assertTrue(self.daemon_logged('ONEMO_FIRMWARE_MODEL: Unknown sub-model'))
@@ -233,6 +235,7 @@ class UdevTest(harness.DaemonTest):
         modules = self.modules()
         self.assertEqual(list(modules), [path], 'not the same object')
         self.assertEqual(self.prop(path, 'Port'), names[-1])
+        self.assertEqual(self.prop(path, 'PhysicalDevice'), os.path.dirname(intf))
         self.assertEqual(self.prop(path, 'Revision'), 'ML307A-DSLN-MBRH9S99')
         self.assertEqual(self.prop(path, 'State'), 'finished')
         self.assertIn('rebooting', states)
