@@ -10,7 +10,7 @@ packages="
   python3 python3-gi python3-dbusmock python3-pyftpdlib python3-openssl
   systemd openssl strace procps gettext xsltproc docbook-xsl libxml2-utils docbook-xml groff-base bash-completion
   modemmanager modemmanager-dev libmm-glib-dev
-  umockdev libumockdev-dev gir1.2-umockdev-1.0
+  umockdev libumockdev-dev gir1.2-umockdev-1.0 udev util-linux
 "
 
 if [ "$(id -u)" -ne 0 ]; then
