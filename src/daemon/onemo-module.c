@@ -28,6 +28,7 @@ struct _OnemoModule {
   GCancellable *cancellable;
   OnemoMmInhibition *inhibition; /* ModemManager's hold on the module, for the operation */
   char *mm_uid;                  /* the module's uid in ModemManager, from its last hold */
+  guint op_serial; /* tells a late answer from ModemManager which operation it was for */
 
   guint64 last_reported; /* DownloadedBytes at the last "loading" signal */
 };
@@ -251,6 +252,7 @@ onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, con
     return;
   }
   self->busy = TRUE;
+  self->op_serial++;
   self->op_flags = flags;
   self->op_cancellable = (flags & ONEMO_OP_CANCELLABLE) != 0;
   self->cancellable = g_cancellable_new ();
@@ -273,15 +275,61 @@ onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, con
                                      op_begin_inhibited, begin);
 }
 
+typedef struct {
+  OnemoModule *module;
+  guint op_serial;
+} OpResume;
+
+/* The resumed operation's hold, when ModemManager answers: kept if that operation still runs. */
+static void
+op_resume_inhibited (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OpResume *resume = user_data;
+  OnemoModule *self = resume->module;
+  OnemoModemManager *modem_manager = ONEMO_MODEM_MANAGER (source);
+  g_autoptr (GError) error = NULL;
+  OnemoMmInhibition *inhibition
+      = onemo_modem_manager_inhibit_finish (modem_manager, result, &error);
+
+  if (error != NULL)
+    g_message ("%s: followed without holding it in ModemManager: %s", self->device, error->message);
+  if (inhibition != NULL && self->busy && self->op_serial == resume->op_serial
+      && self->inhibition == NULL) {
+    self->inhibition = inhibition;
+    g_free (self->mm_uid);
+    self->mm_uid = g_strdup (onemo_mm_inhibition_get_uid (inhibition));
+  } else if (inhibition != NULL) {
+    onemo_modem_manager_uninhibit (modem_manager, inhibition);
+    g_object_unref (inhibition);
+  }
+  g_object_unref (self);
+  g_free (resume);
+}
+
 void
 onemo_module_op_resume (OnemoModule *self, const char *state)
 {
+  OnemoModemManager *modem_manager = self->options->modem_manager;
+  OpResume *resume;
+
   g_return_if_fail (!self->busy);
   self->busy = TRUE;
+  self->op_serial++;
   self->op_flags = ONEMO_OP_NONE;
   self->op_cancellable = FALSE;
   self->cancellable = g_cancellable_new ();
   onemo_module_op_set_state (self, state);
+  if (modem_manager == NULL)
+    return;
+  /* ModemManager took the module back when the daemon before died. The upgrade runs on and its
+   * reports must be read, so the following does not wait for the hold: it comes when it comes. */
+  resume = g_new0 (OpResume, 1);
+  resume->module = g_object_ref (self);
+  resume->op_serial = self->op_serial;
+  onemo_modem_manager_inhibit_async (modem_manager, onemo_module_get_physical_device (self),
+                                     onemo_dbus_firmware_get_imei (ONEMO_DBUS_FIRMWARE (self)),
+                                     self->device, self->mm_uid, self->cancellable,
+                                     op_resume_inhibited, resume);
 }
 
 void
