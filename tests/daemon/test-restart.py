@@ -18,6 +18,7 @@ from harness import GLib, MODULE_IFACE  # noqa: E402
 
 S = lambda v: GLib.Variant('s', v)  # noqa: E731
 INTERRUPTED = harness.ERROR_PREFIX + 'Interrupted'
+FIRST_MODULE = '/org/onemo/Firmware/Module/0'
 
 
 class RestartTest(safety_helpers.RestartTest):
@@ -108,8 +109,19 @@ class RestartTest(safety_helpers.RestartTest):
         self.kill_daemon()
 
         # The port is away: AddPort takes it all the same, since the journal expects it.
-        path = self.restart_and_add(sim)
+        self.restart_daemon()
+        progress = self.subscribe(FIRST_MODULE, 'UpgradeProgress')
+        states = self.watch_states(FIRST_MODULE)
+        path = self.add_port(sim.link)
+        self.assertEqual(path, FIRST_MODULE)
         self.assert_followed_to(path, sim, 'ML307A-DSLN-MBRH9S99')
+        # The outcome is reported as a called upgrade's would be.
+        self.wait_for(lambda: progress and progress[-1][0] == 2, 5, 'no final UpgradeProgress')
+        self.assertEqual(progress[-1], (2, 100))
+        self.wait_for(lambda: states and states[-1] == 'finished', 5, 'no State changes')
+        self.assertIn('upgrading', states)
+        self.assertIn('the operation the daemon followed after its restart finished',
+                      self.daemon_output())
 
     def test_killed_before_confirmation(self):
         # Each answer takes 400 ms: the AT+CGMR that confirms the new revision is slow enough
@@ -136,6 +148,21 @@ class RestartTest(safety_helpers.RestartTest):
         self.assertEqual(self.upgrade_commands(sim), 1)
         self.assertEqual(self.journal_records(), {})
 
+    def test_records_end_with_their_operation(self):
+        # A successful and a failed operation leave no record; one runs meanwhile.
+        sim, path = self.add_sim('MN316-S-DLVS')
+        package = self.make_firmware('MN316-S', 'MN316-S-DLVS-MBRH9S99')
+        self.module(path, 'Write', '(ha{sv})', (0, {}), fds=[self.open_fd(package)])
+        self.assertEqual(self.journal_records(), {})
+        self.module(path, 'Upgrade')
+        self.assertEqual(self.journal_records(), {})
+        # The same package again: the module says it succeeded, but the revision is the same.
+        self.assertDBusError('NotVerified', self.module, path, 'Upgrade')
+        self.assertEqual(self.journal_records(), {})
+        # Reading changes nothing and is not recorded.
+        self.module(path, 'GetConfiguration', reply='(a{sv})')
+        self.assertFalse(os.path.exists(self.state_dir) and os.listdir(self.state_dir))
+
     def test_corrupt_record_at_start(self):
         self.kill_daemon()
         os.makedirs(self.state_dir, exist_ok=True)
@@ -149,6 +176,32 @@ class RestartTest(safety_helpers.RestartTest):
         # The daemon runs on.
         sim, path = self.add_sim('MN316-S-DLVS')
         self.assertEqual(self.prop(path, 'State'), 'idle')
+
+
+
+class NeverBackTest(safety_helpers.RestartTest):
+    """A module that never comes back from its reboot: the followed upgrade gives up after
+    --upgrade-timeout with Timeout, and the record goes."""
+
+    DAEMON_ARGS = ['--command-timeout-ms', '3000', '--upgrade-timeout', '4']
+
+    def test_never_back_after_restart(self):
+        root, base = self.start_http_server()
+        package = self.make_firmware('ML307A', 'ML307A-DSLN-MBRH9S99', root)
+        sim, path = self.add_sim('ML307A-DSLN', '--reboot-never')
+        self.module(path, 'Configure', '(a{sv})',
+                    ({'url': S(base + os.path.basename(package))},))
+        self.call_async(path, MODULE_IFACE, 'Upgrade')
+        self.wait_for(lambda: self.journal_phase() == 'rebooting', 10, 'no reboot')
+        self.kill_daemon()
+
+        self.restart_daemon()
+        path = self.add_port(sim.link)
+        self.assertEqual(self.wait_state(path, ('finished', 'failed'), 15), 'failed')
+        self.assertTrue(self.prop(path, 'LastError').startswith(harness.ERROR_PREFIX + 'Timeout'),
+                        self.prop(path, 'LastError'))
+        self.assertEqual(self.upgrade_commands(sim), 1)
+        self.assertEqual(self.journal_records(), {})
 
 
 if __name__ == '__main__':
