@@ -304,6 +304,38 @@ test_file_names (Fixture *f, gconstpointer data)
 }
 
 static void
+test_find_by_physical_device (Fixture *f, gconstpointer data)
+{
+  g_autoptr (OnemoJournalRecord) record = sample ("/dev/ttyUSB2", "rebooting");
+  g_autoptr (OnemoJournalRecord) other = sample ("/dev/ttyUSB7", "writing");
+  g_autoptr (OnemoJournalRecord) found = NULL;
+  g_autoptr (GError) error = NULL;
+
+  record->physical_device = g_strdup ("/sys/devices/pci0000:00/usb1/1-2");
+  other->physical_device = g_strdup ("/sys/devices/pci0000:00/usb1/1-3");
+  g_assert_true (onemo_journal_save (f->journal, record, NULL));
+  g_assert_true (onemo_journal_save (f->journal, other, NULL));
+  /* The module came back as ttyUSB5: found by its USB device, under its old port. */
+  found
+      = onemo_journal_find (f->journal, "/dev/ttyUSB5", "/sys/devices/pci0000:00/usb1/1-2", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->port, ==, "/dev/ttyUSB2");
+  g_clear_pointer (&found, onemo_journal_record_free);
+  /* The port's own record comes first. */
+  found
+      = onemo_journal_find (f->journal, "/dev/ttyUSB7", "/sys/devices/pci0000:00/usb1/1-2", &error);
+  g_assert_cmpstr (found->port, ==, "/dev/ttyUSB7");
+  g_clear_pointer (&found, onemo_journal_record_free);
+  /* Neither port nor device. */
+  found = onemo_journal_find (f->journal, "/dev/ttyUSB5", "/sys/devices/elsewhere", &error);
+  g_assert_null (found);
+  found = onemo_journal_find (f->journal, "/dev/ttyUSB5", NULL, &error);
+  g_assert_null (found);
+  g_assert_no_error (error);
+}
+
+static void
 test_phases (void)
 {
   g_assert_true (onemo_journal_phase_is_upgrade ("upgrading"));
@@ -329,6 +361,8 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/journal/file-names", Fixture, NULL, fixture_set_up, test_file_names,
               fixture_tear_down);
+  g_test_add ("/journal/find-by-physical-device", Fixture, NULL, fixture_set_up,
+              test_find_by_physical_device, fixture_tear_down);
   g_test_add_func ("/journal/phases", test_phases);
   return g_test_run ();
 }

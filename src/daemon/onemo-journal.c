@@ -324,6 +324,31 @@ onemo_journal_load (OnemoJournal *self, const char *port, GError **error)
   return record;
 }
 
+OnemoJournalRecord *
+onemo_journal_find (OnemoJournal *self, const char *port, const char *physical_device,
+                    GError **error)
+{
+  OnemoJournalRecord *record = onemo_journal_load (self, port, error);
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  if (record != NULL || physical_device == NULL || (error != NULL && *error != NULL))
+    return record;
+  dir = g_dir_open (self->directory, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *path = NULL;
+
+    if (!g_str_has_suffix (name, SUFFIX))
+      continue;
+    path = g_build_filename (self->directory, name, NULL);
+    record = load_path (path, NULL);
+    if (record != NULL && g_strcmp0 (record->physical_device, physical_device) == 0)
+      return record;
+    g_clear_pointer (&record, onemo_journal_record_free);
+  }
+  return NULL;
+}
+
 gboolean
 onemo_journal_expects_port (OnemoJournal *self, const char *port)
 {

@@ -60,6 +60,12 @@ gboolean onemo_journal_save (OnemoJournal *self, const OnemoJournalRecord *recor
 /* @port's record; NULL without an error when there is none or it was corrupt (set aside). */
 OnemoJournalRecord *onemo_journal_load (OnemoJournal *self, const char *port, GError **error);
 
+/* @port's record, else (a USB module back under another port name) the record whose
+ * PhysicalDevice is @physical_device (nullable); NULL without an error when none. The record
+ * keeps the port it was written for: that is still its file's name. */
+OnemoJournalRecord *onemo_journal_find (OnemoJournal *self, const char *port,
+                                        const char *physical_device, GError **error);
+
 /* Whether @port has a record in an upgrade phase (@self nullable): the port may be away while
  * the module reboots. */
 gboolean onemo_journal_expects_port (OnemoJournal *self, const char *port);

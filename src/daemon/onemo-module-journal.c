@@ -66,6 +66,7 @@ onemo_module_journal_begin (OnemoModule *self, const char *operation, const char
     return;
   record = g_new0 (OnemoJournalRecord, 1);
   record->port = g_strdup (onemo_module_get_device (self));
+  record->physical_device = g_strdup (onemo_module_get_physical_device (self));
   record->imei = g_strdup (onemo_dbus_firmware_get_imei (iface));
   record->manufacturer = g_strdup (onemo_dbus_firmware_get_manufacturer (iface));
   record->model = g_strdup (onemo_dbus_firmware_get_model (iface));
@@ -101,7 +102,7 @@ onemo_module_journal_end (OnemoModule *self)
   g_object_set_data (G_OBJECT (self), RECORD_KEY, NULL);
 }
 
-/* The record for the module's port, if any. */
+/* The record for the module's port, or for its USB device when the port has a new name. */
 static OnemoJournalRecord *
 find_record (OnemoModule *self)
 {
@@ -110,7 +111,8 @@ find_record (OnemoModule *self)
 
   if (journal_of (self) == NULL)
     return NULL;
-  record = onemo_journal_load (journal_of (self), onemo_module_get_device (self), &error);
+  record = onemo_journal_find (journal_of (self), onemo_module_get_device (self),
+                               onemo_module_get_physical_device (self), &error);
   if (error != NULL)
     g_warning ("%s: cannot read its journal record: %s", onemo_module_get_device (self),
                error->message);
