@@ -189,12 +189,33 @@ class UdevTest(harness.DaemonTest):
         self.assertTrue(self.daemon_logged('ONEMO_FIRMWARE_MODEL: Unknown sub-model'))
         self.assertEqual(bad.log_bytes() + plain.log_bytes(), b'')
 
+    def test_uart_named_later_by_a_change_event(self):
+        sim = self.start_sim('MN316-DBRS')
+        tty = self.plug_sim('ttyS3', None, sim)
+        marker = self.start_sim('ML307A-DSLN')  # a module that appears after the plain tty
+        usb, intfs = self.add_usb(ML307A)
+        self.plug_sim('ttyUSB2', intfs[2], marker)
+        self.wait_modules(1, 'the ML307A did not appear')
+        self.assertEqual(sim.log_bytes(), b'', 'a plain tty was probed')
+        # The user's rule arrives, then "udevadm trigger": a change event.
+        self.testbed.set_property(tty, 'ONEMO_FIRMWARE_MODEL', 'MN316-DBRS')
+        self.testbed.uevent(tty, 'change')
+        modules = self.wait_modules(2, 'the UART named by a change event did not appear')
+        self.assertIn('/dev/ttyS3', [p['Port'] for p in modules.values()])
+        # And a change that drops it takes the object away.
+        with open(os.path.join(self.root, tty.lstrip('/'), 'uevent'), 'w') as f:
+            f.write('DEVNAME=ttyS3\n')
+        self.testbed.uevent(tty, 'change')
+        modules = self.wait_modules(1, 'the UART stayed after its name went')
+        self.assertEqual([p['Port'] for p in modules.values()], ['/dev/ttyUSB2'])
+
     # ---- upgrades through reboots, the port coming back under another name ----
 
     def start_upgrade(self, *sim_args, name='ttyUSB2'):
         root, base = self.start_http_server()
         package = self.make_firmware('ML307A', 'ML307A-DSLN-MBRH9S99', root)
-        sim = self.start_sim('ML307A-DSLN', *sim_args)
+        # Reboots long enough (300 ms) that the test, looking every 10 ms, sees each one.
+        sim = self.start_sim('ML307A-DSLN', '--reboot-ms', '300', *sim_args)
         usb, intfs = self.add_usb(ML307A)
         self.plug_sim(name, intfs[2], sim)
         path, = self.wait_modules(1, 'the ML307A did not appear')
@@ -205,18 +226,26 @@ class UdevTest(harness.DaemonTest):
     def follow_reboots(self, sim, intf, outcome, first_tty, next_target=None):
         """Plays the kernel until the call ends: the tty goes when the simulator's pty does, and
         comes back under a new name when it is back (or at @next_target). Returns the names."""
-        plugged = {'syspath': first_tty, 'number': 20}
+        plugged = {'syspath': first_tty, 'number': 20, 'pty': os.readlink(sim.link)}
         names = []
 
+        def sim_pty():
+            try:
+                return os.readlink(sim.link)
+            except FileNotFoundError:
+                return None
+
         def step():
-            up = os.path.lexists(sim.link)
-            if plugged['syspath'] is not None and not up:
+            pty = sim_pty()
+            # Gone, or back already with a new pty (a short reboot between two looks).
+            if plugged['syspath'] is not None and pty != plugged['pty']:
                 self.unplug(plugged['syspath'])
                 plugged['syspath'] = None
-            elif plugged['syspath'] is None and up:
+            if plugged['syspath'] is None and pty is not None:
+                plugged['pty'] = pty
                 plugged['number'] += 1
                 name = 'ttyUSB%d' % plugged['number']
-                target = next_target or os.readlink(sim.link)
+                target = next_target or pty
                 plugged['syspath'] = self.plug_tty(name, intf, target)
                 names.append('/dev/' + name)
             return bool(outcome)
