@@ -286,17 +286,22 @@ class DaemonTest(unittest.TestCase):
     def watch_states(self, path):
         """A list that collects every State the module at @path announces."""
         states = []
+        self.watch_states_into(path, states, with_path=False)
+        return states
+
+    def watch_states_into(self, path, events, with_path=True):
+        """Appends every State the module at @path announces to @events, as (path, State)
+        pairs (several modules into one list keep their order), or bare States."""
 
         def changed(conn, sender, obj, iface, name, params):
             props = params.unpack()[1]
             if 'State' in props:
-                states.append(props['State'])
+                events.append((obj, props['State']) if with_path else props['State'])
 
         sub = self.conn.signal_subscribe(BUS_NAME, 'org.freedesktop.DBus.Properties',
                                          'PropertiesChanged', path, MODULE_IFACE,
                                          Gio.DBusSignalFlags.NONE, changed)
         self.addCleanup(self.conn.signal_unsubscribe, sub)
-        return states
 
     def make_firmware(self, series, new_revision, directory=None, size=4096):
         """A valid simulated package (onemo-modem-sim --make-package) for @series."""
