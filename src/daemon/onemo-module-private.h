@@ -65,6 +65,13 @@ typedef gboolean (*OnemoFlowFunc) (OnemoModule *self, GDBusMethodInvocation *inv
 void onemo_module_op_handover (OnemoModule *self, GDBusMethodInvocation *invocation,
                                OnemoFlowFunc next);
 
+/* Cancel(): stops the running operation if it may be stopped (Busy otherwise); nothing running
+ * is not an error. */
+void onemo_module_op_cancel (OnemoModule *self, GDBusMethodInvocation *invocation);
+
+/* Connects the D-Bus method handlers (onemo-module-methods.c). */
+void onemo_module_connect_methods (OnemoModule *self);
+
 /* Marks the running operation as one Cancel() refuses from now on (an upgrade). */
 void onemo_module_op_set_cancellable (OnemoModule *self, gboolean cancellable);
 
