@@ -72,6 +72,8 @@ pids="$pids $!"
 "$daemon" --session 2>"$work/daemon.log" &
 pids="$pids $!"
 for _ in $(seq 100); do [ -e "$work/ttyONEMO" ] && break; sleep 0.05; done
+# The service is ready once it owns its name: wait for that event, not a guess.
+gdbus wait --session --timeout 10 org.onemo.Firmware
 
 echo "Simulated $model at $work/ttyONEMO; package at $url"
 "$fwctl" --session add-port "$work/ttyONEMO" --model "$model" >/dev/null
