@@ -10,9 +10,10 @@
 #include "onemo-error.h"
 #include "sim-package.h"
 
-/* Before the port vanishes, the host may read what is already in the pty, up to this long. */
+/* Before the port vanishes, the host may read what is already in the pty, up to this long: long
+ * enough for a host on a loaded machine, short enough for one that is gone. */
 #define DRAIN_CHECK_MS 10
-#define DRAIN_MAX_MS   1000
+#define DRAIN_MAX_MS   5000
 
 struct _SimUpgrade {
   SimDownload *download;
