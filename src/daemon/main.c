@@ -200,6 +200,7 @@ main (int argc, char **argv)
   int command_timeout_ms = ONEMO_DAEMON_COMMAND_TIMEOUT_MS;
   int upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S;
   int reboot_timeout_s = ONEMO_DAEMON_REBOOT_TIMEOUT_S;
+  int identify_retry_limit_s = ONEMO_DAEMON_IDENTIFY_RETRY_S;
   const GOptionEntry entries[] = {
     { "session", 0, 0, G_OPTION_ARG_NONE, &session,
       "Use the session bus (tests); let anyone change things unless --polkit is given", NULL },
@@ -220,6 +221,8 @@ main (int argc, char **argv)
       "How long an upgrade may take, reboots included (300)", "SECONDS" },
     { "reboot-timeout", 0, 0, G_OPTION_ARG_INT, &reboot_timeout_s,
       "How long a module may stay away while it reboots during an upgrade (180)", "SECONDS" },
+    { "identify-retry-limit", 0, 0, G_OPTION_ARG_INT, &identify_retry_limit_s,
+      "How long to retry a discovered module that does not answer yet, 0: never (300)", "SECONDS" },
     { "udev", 0, 0, G_OPTION_ARG_NONE, &udev,
       "With --session, discover modules with udev all the same (always without --session)", NULL },
     { "no-udev", 0, 0, G_OPTION_ARG_NONE, &no_udev,
@@ -240,9 +243,9 @@ main (int argc, char **argv)
     g_printerr ("%s\n", error->message);
     return 2;
   }
-  if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s <= 0
-      || reboot_timeout_s <= 0) {
-    g_printerr ("Limits must be positive\n");
+  if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s <= 0 || reboot_timeout_s <= 0
+      || identify_retry_limit_s < 0) {
+    g_printerr ("Limits must be positive (--identify-retry-limit may be 0)\n");
     return 2;
   }
   if (verbose)
@@ -254,6 +257,7 @@ main (int argc, char **argv)
   daemon.options.command_timeout_ms = command_timeout_ms;
   daemon.options.upgrade_timeout_s = upgrade_timeout_s;
   daemon.options.reboot_timeout_s = reboot_timeout_s;
+  daemon.options.identify_retry_limit_s = (guint)identify_retry_limit_s;
   daemon.udev = (!session || udev) && !no_udev;
   /* The authority is only looked up at the first call that needs it. */
   if (!session || polkit)

@@ -17,6 +17,7 @@ typedef struct {
   guint upgrade_timeout_s;          /* a whole AT+MFWUPGRADE, reboots included */
   guint reboot_timeout_s;           /* how long a rebooting module may stay away */
   guint resume_window_ms;           /* how long "+MFWDLOAD: 0" may lag behind "+MFWDLOAD: 3" */
+  guint identify_retry_limit_s;     /* how long discovery retries a module that does not answer */
   OnemoAuthority *authority;        /* who may change things; NULL: anyone (--session alone) */
   OnemoModemManager *modem_manager; /* holds modules ModemManager drives; NULL: none */
   OnemoJournal *journal;            /* running operations, under --state-dir; NULL: none kept */
@@ -28,6 +29,7 @@ typedef struct {
 #define ONEMO_DAEMON_UPGRADE_TIMEOUT_S   300
 #define ONEMO_DAEMON_REBOOT_TIMEOUT_S    180
 #define ONEMO_DAEMON_RESUME_WINDOW_MS    1000
+#define ONEMO_DAEMON_IDENTIFY_RETRY_S    300
 
 static inline void
 onemo_daemon_options_init (OnemoDaemonOptions *options)
@@ -40,6 +42,7 @@ onemo_daemon_options_init (OnemoDaemonOptions *options)
     .upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S,
     .reboot_timeout_s = ONEMO_DAEMON_REBOOT_TIMEOUT_S,
     .resume_window_ms = ONEMO_DAEMON_RESUME_WINDOW_MS,
+    .identify_retry_limit_s = ONEMO_DAEMON_IDENTIFY_RETRY_S,
     .authority = NULL,
     .modem_manager = NULL,
     .journal = NULL,

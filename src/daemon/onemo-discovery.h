@@ -10,10 +10,13 @@ G_BEGIN_DECLS
  *
  * Turns what the device monitor finds into module objects of the manager: a candidate is
  * identified, and exported unless its USB identity is shared with another vendor and AT+CGMM
- * does not name a OneMO series. Unplugging withdraws the object, except while an upgrade waits
- * for the module's reboot: then the physical device's next AT port is handed to the module
- * ("port-returned"), whatever its name. A device named both by the configuration and by udev
- * is one module (the first to hold it keeps it).
+ * does not name a OneMO series. A candidate that does not answer, or answers garbage, is
+ * identified again after growing pauses (1, 2, 4 … s, at most 32), until --identify-retry-limit
+ * has passed since its first failure or its device goes. Unplugging withdraws the object,
+ * except while an operation runs on it: then the physical device's next AT port is handed to
+ * the module ("port-returned"), whatever its name, even when its add comes before the old
+ * port's removal (an upgrade waiting for the module's reboot follows it). A device named both
+ * by the configuration and by udev is one module (the first to hold it keeps it).
  */
 #define ONEMO_TYPE_DISCOVERY (onemo_discovery_get_type ())
 G_DECLARE_FINAL_TYPE (OnemoDiscovery, onemo_discovery, ONEMO, DISCOVERY, GObject)
