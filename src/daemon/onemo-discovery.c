@@ -70,6 +70,14 @@ candidate_copy (const OnemoDeviceCandidate *candidate)
   return copy;
 }
 
+/* Whether a new port of @entry's physical device belongs to its module: the module is away,
+ * or still busy on its old port, whose removal or hang-up may come after the new port's add. */
+static gboolean
+awaits_port (Entry *entry)
+{
+  return entry->away || (entry->object_path != NULL && onemo_module_is_busy (entry->module));
+}
+
 static Entry *
 find_entry (OnemoDiscovery *self, const char *sysfs_path, const char *away_physical,
             OnemoModule *module)
@@ -78,7 +86,8 @@ find_entry (OnemoDiscovery *self, const char *sysfs_path, const char *away_physi
     Entry *entry = g_ptr_array_index (self->entries, i);
 
     if ((sysfs_path != NULL && g_strcmp0 (entry->sysfs_path, sysfs_path) == 0)
-        || (away_physical != NULL && entry->away && g_str_equal (entry->physical, away_physical))
+        || (away_physical != NULL && awaits_port (entry)
+            && g_str_equal (entry->physical, away_physical))
         || (module != NULL && entry->module == module))
       return entry;
   }

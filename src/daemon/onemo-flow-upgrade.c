@@ -33,6 +33,7 @@ typedef struct {
   GSource *reboot_timeout; /* while the module is away */
   gulong returned_id;      /* "port-returned" of a discovered module */
   char *returned_device;   /* the port it came back at, until AT+CGSN confirms it */
+  char *early_device;      /* came back before the old port's hang-up was seen */
   GError *identity_error;  /* another module answered there */
   gboolean finished;
   GError *error;
@@ -65,6 +66,7 @@ upgrade_op_free (UpgradeOp *op)
   g_free (op->device_name);
   g_free (op->old_revision);
   g_free (op->returned_device);
+  g_free (op->early_device);
   g_clear_error (&op->identity_error);
   g_clear_object (&op->module);
   g_clear_object (&op->invocation);
@@ -269,8 +271,16 @@ port_returned (OnemoModule *module, const char *device, gpointer user_data)
   g_autoptr (GError) error = NULL;
   OnemoAtPort *port;
 
-  if (op->finished || op->port != NULL)
+  if (op->finished)
     return;
+  if (op->port != NULL) {
+    /* udev's add overtook the old port's hang-up: taken once the hang-up is seen. */
+    g_debug ("%s: back at %s before its hang-up", op->device_name, device);
+    g_free (op->early_device);
+    op->early_device = g_strdup (device);
+    return;
+  }
+  g_clear_pointer (&op->early_device, g_free);
   port = onemo_module_op_reopen_port_at (module, device, &error);
   if (port == NULL) {
     g_debug ("%s: cannot open it yet: %s", device, error->message);
@@ -332,8 +342,12 @@ upgrade_wait_for_device (gpointer user_data)
       = g_timeout_source_new_seconds (onemo_module_get_options (op->module)->reboot_timeout_s);
   g_source_set_callback (op->reboot_timeout, reboot_timed_out, op, NULL);
   g_source_attach (op->reboot_timeout, NULL);
-  /* A discovered module's port is handed back by discovery (port_returned). */
-  if (onemo_module_get_physical_device (op->module) == NULL) {
+  /* A discovered module's port is handed back by discovery (port_returned), maybe already. */
+  if (op->early_device != NULL) {
+    g_autofree char *early = g_steal_pointer (&op->early_device);
+
+    port_returned (op->module, early, op);
+  } else if (onemo_module_get_physical_device (op->module) == NULL) {
     op->monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
     if (op->monitor == NULL)
       upgrade_finish (op,

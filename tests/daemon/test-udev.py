@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Discovery with udev, on umockdev's fake sysfs: USB modules by their identity and AT interface
 whatever their ttyUSB numbers, a shared identity confirmed by AT+CGMM, UARTs named by a udev
-property, hot-plug, and upgrades whose port comes back under another name.
+property, hot-plug, and upgrades whose port comes back under another name, also when udev
+tells before the daemon has seen the old port hang up.
 
 The daemon runs with --session --udev under libumockdev-preload. Each fake tty node is a
 symlink to a simulator's pty, so the daemon talks to onemo-modem-sim through /dev/ttyUSBn; when
@@ -10,6 +11,7 @@ the simulator reboots (its pty goes away), the test plays the kernel: it removes
 adds it again, under another name, once the simulator's pty is back."""
 
 import os
+import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -219,6 +221,75 @@ class UdevTest(udev_helpers.UdevTest):
         self.wait_for(lambda: [p['Imei'] for p in self.modules().values()] == ['869487060000099'],
                       15, 'the other module did not become its own object')
         self.assertNotIn(path, self.modules())
+
+
+    # ---- a port back before the old one's hang-up was seen ----
+
+    def upgrade_to_last_reboot(self):
+        """Follows an upgrade through all of the simulator's reboots but the last, then stops the
+        daemon while it reads the port that reboot takes away: when the daemon goes on, udev's
+        events and the hang-up are all waiting. Returns (sim, intf, path, call, old tty)."""
+        sim, intf, path = self.start_upgrade()
+        outcome = self.call_async(path, MODULE_IFACE, 'Upgrade')
+        plugged = {'syspath': self.plugged_tty(intf), 'pty': os.readlink(sim.link), 'back': 0}
+
+        def step():
+            pty = self.sim_pty(sim)
+            if plugged['syspath'] is not None and pty != plugged['pty']:
+                self.unplug(plugged['syspath'])
+                plugged['syspath'] = None
+            if plugged['syspath'] is None and pty is not None:
+                plugged['back'] += 1
+                if plugged['back'] == 2:  # the last reboot waits until the daemon is stopped
+                    self.pause(sim.proc)
+                plugged['pty'] = pty
+                plugged['syspath'] = self.plug_tty('ttyUSB%d' % (20 + plugged['back']), intf, pty)
+            return plugged['back'] == 2
+
+        self.wait_for(step, 20, 'the module did not come back twice')
+        self.assertNotIn('error', outcome)
+        self.wait_for(lambda: self.prop(path, 'State') == 'upgrading', 10,
+                      'the daemon did not take the port back')
+        self.pause(self.daemon)
+        os.kill(sim.proc.pid, signal.SIGCONT)
+        self.wait_for(lambda: self.sim_pty(sim) not in (None, plugged['pty']), 10,
+                      'the simulator did not reboot')
+        return sim, intf, path, outcome, plugged['syspath']
+
+    def pause(self, proc):
+        os.kill(proc.pid, signal.SIGSTOP)
+        self.addCleanup(lambda: proc.poll() is None and os.kill(proc.pid, signal.SIGCONT))
+
+    @staticmethod
+    def sim_pty(sim):
+        try:
+            return os.readlink(sim.link)
+        except FileNotFoundError:
+            return None
+
+    def finish_after_early_return(self, sim, path, outcome):
+        os.kill(self.daemon.pid, signal.SIGCONT)
+        self.wait_call(outcome, 15)
+        self.assertNotIn('error', outcome, outcome.get('error'))
+        self.assertEqual(list(self.modules()), [path], 'not the same object')
+        self.assertEqual(self.prop(path, 'Port'), '/dev/ttyUSB30')
+        self.assertEqual(self.prop(path, 'Revision'), 'ML307A-DSLN-MBRH9S99')
+        self.assertEqual(self.prop(path, 'State'), 'finished')
+
+    def test_upgrade_port_added_before_old_removed(self):
+        # The daemon sees the add before the old port's hang-up (GLib dispatches the older udev
+        # source first): the module is still busy on its old port, not yet away.
+        sim, intf, path, outcome, old = self.upgrade_to_last_reboot()
+        self.plug_tty('ttyUSB30', intf, self.sim_pty(sim))
+        self.unplug(old)
+        self.finish_after_early_return(sim, path, outcome)
+
+    def test_upgrade_port_events_queued_with_hangup(self):
+        # Remove and add wait together with the hang-up (measured: remove, hang-up, add).
+        sim, intf, path, outcome, old = self.upgrade_to_last_reboot()
+        self.unplug(old)
+        self.plug_tty('ttyUSB30', intf, self.sim_pty(sim))
+        self.finish_after_early_return(sim, path, outcome)
 
 
 if __name__ == '__main__':
