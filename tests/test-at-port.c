@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The AT port over a pty against scripted peers: framing, final results, queueing, opening,
- * secrets. URCs, faults (timeouts, cancellation, hang-ups, overlong lines) and transparent
- * writes have their own programs: test-at-port-urc.c, test-at-port-faults.c,
- * test-at-port-payload.c. */
+ * discarding stale input, secrets. URCs, faults (timeouts, cancellation, hang-ups, overlong
+ * lines) and transparent writes have their own programs: test-at-port-urc.c,
+ * test-at-port-faults.c, test-at-port-payload.c. */
 #include "engine-harness.h"
 #include "onemo-error.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -216,6 +217,45 @@ test_open (void)
   engine_result_clear (&r);
 }
 
+/* Waits until the pty has passed @peer's bytes to the tty: no event tells. */
+static void
+wait_for_slave_input (EnginePeer *peer)
+{
+  int queued = 0;
+
+  for (guint i = 0; i < 5000 && queued == 0; i++) {
+    g_assert_cmpint (ioctl (engine_peer_slave_fd (peer), FIONREAD, &queued), ==, 0);
+    if (queued == 0)
+      g_usleep (1000);
+  }
+  g_assert_cmpint (queued, >, 0);
+}
+
+/* An answer that came after its asker closed the port must not answer the next opener. */
+static void
+test_discard_input (void)
+{
+  static const char *const cgmi[] = { "CMCC", NULL };
+  g_autoptr (EnginePeer) peer = engine_peer_new ();
+  g_autoptr (OnemoAtPort) port = NULL;
+  g_autoptr (GError) error = NULL;
+  EngineResult r = { 0 };
+
+  engine_peer_set_echo (peer, FALSE);
+  engine_peer_send (peer, "\r\nSTALE\r\nOK\r\n");
+  wait_for_slave_input (peer);
+  port = onemo_at_port_open (engine_peer_slave_path (peer), 115200, FALSE, &error);
+  g_assert_no_error (error);
+  onemo_at_port_discard_input (port);
+  onemo_at_port_command_async (port, "AT+CGMI", 0, 1000, NULL, engine_on_command, &r);
+  engine_settle_loop ();
+  engine_peer_send (peer, "\r\nCMCC\r\nOK\r\n");
+  engine_wait_until (&r.done, "AT+CGMI after the stale answer");
+  g_assert_no_error (r.error);
+  engine_assert_lines (r.lines, cgmi);
+  engine_result_clear (&r);
+}
+
 /* ---- Secrets stay out of the log ---- */
 
 static GString *captured_log;
@@ -280,6 +320,7 @@ main (int argc, char **argv)
   engine_add_scripted_test ("/at/port/final-results", test_final_results);
   engine_add_scripted_test ("/at/port/many-queued", test_many_queued);
   g_test_add_func ("/at/port/open", test_open);
+  g_test_add_func ("/at/port/discard-input", test_discard_input);
   engine_add_scripted_test ("/at/port/secret", test_secret);
   return g_test_run ();
 }

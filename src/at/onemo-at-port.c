@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 enum { SIGNAL_HANGUP, N_SIGNALS };
@@ -523,6 +524,15 @@ onemo_at_port_is_open (OnemoAtPort *self)
 {
   g_return_val_if_fail (ONEMO_IS_AT_PORT (self), FALSE);
   return self->fd >= 0;
+}
+
+void
+onemo_at_port_discard_input (OnemoAtPort *self)
+{
+  g_return_if_fail (ONEMO_IS_AT_PORT (self));
+  if (self->fd >= 0 && isatty (self->fd))
+    tcflush (self->fd, TCIFLUSH);
+  onemo_at_line_buffer_clear (self->lines);
 }
 
 /* ---- GObject ---- */

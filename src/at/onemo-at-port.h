@@ -73,6 +73,10 @@ const char *onemo_at_port_get_name (OnemoAtPort *self);
 
 gboolean onemo_at_port_is_open (OnemoAtPort *self);
 
+/* Drops what a tty sent before now and nobody read, for a port just opened: a late answer to
+ * an earlier opener's command must not pass for the answer to the next one. */
+void onemo_at_port_discard_input (OnemoAtPort *self);
+
 /* Fails every queued command with ONEMO_ERROR_PORT_GONE and closes the fd. Idempotent. */
 void onemo_at_port_close (OnemoAtPort *self);
 

@@ -187,6 +187,8 @@ identify_start (GTask *owned)
     g_task_return_error (task, error);
     return;
   }
+  /* Answers that came after an earlier try gave up would shift every answer of this one. */
+  onemo_at_port_discard_input (data->port);
   basics = onemo_command_sequence_new ();
   /* Optional: the end of a line a killed daemon left half-sent may garble it (ATE0 is only a
    * preference, the port tells echoes apart). */
