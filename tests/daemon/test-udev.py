@@ -223,7 +223,14 @@ class UdevTest(udev_helpers.UdevTest):
         self.assertNotIn(path, self.modules())
 
 
-    # ---- a port back before the old one's hang-up was seen ----
+class UpgradeOrderTest(udev_helpers.UdevTest):
+    """A port back before the old one's hang-up was seen. The daemon stays stopped while the
+    simulator waits (up to 5 s) for it to read, so an AT+CGSN it sent may wait that long."""
+
+    DAEMON_ARGS = ['--udev', '--command-timeout-ms', '10000', '--upgrade-timeout', '30',
+                   '--reboot-timeout', '3']
+
+    start_upgrade = UdevTest.start_upgrade
 
     def upgrade_to_last_reboot(self):
         """Follows an upgrade through all of the simulator's reboots but the last, then stops the
