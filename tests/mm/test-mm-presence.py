@@ -27,7 +27,9 @@ class PresenceTest(mm_harness.MMTest):
         sim, path = self.add_sim('MN316-S-DLVS')
         start = time.monotonic()
         self.configure(path)
-        self.assertLess(time.monotonic() - start, 1.0)
+        # No wait for an absent ModemManager: an InhibitDevice call would wait up to 30 s, a wait
+        # for its modem up to 60 s. The bound leaves room for a loaded machine.
+        self.assertLess(time.monotonic() - start, 5.0)
         self.assertEqual(self.prop(path, 'State'), 'finished')
         self.assertIn(b'AT+MFWCFG="url"', sim.log_bytes())
 
