@@ -30,6 +30,8 @@ typedef struct {
   char *config_file; /* --config */
   char *state_dir;   /* --state-dir */
   gboolean udev;     /* follow udev: without --session, or with --udev; never with --no-udev */
+  gboolean session;  /* --session: the session bus, for tests */
+  gboolean replace;  /* --replace */
   OnemoDiscovery *discovery;
   int exit_code;
 } Daemon;
@@ -190,28 +192,27 @@ quit_on_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-int
-main (int argc, char **argv)
+/* Reads the command line into @daemon; FALSE (after a message) when it is wrong. */
+static gboolean
+parse_command_line (Daemon *daemon, int *argc, char ***argv)
 {
-  Daemon daemon = { 0 };
-  gboolean session = FALSE, polkit = FALSE, verbose = FALSE, replace = FALSE;
-  gboolean udev = FALSE, no_udev = FALSE;
+  gboolean polkit = FALSE, verbose = FALSE, udev = FALSE, no_udev = FALSE;
   gint64 max_package = ONEMO_DAEMON_MAX_PACKAGE_DEFAULT;
   int command_timeout_ms = ONEMO_DAEMON_COMMAND_TIMEOUT_MS;
   int upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S;
   int reboot_timeout_s = ONEMO_DAEMON_REBOOT_TIMEOUT_S;
   int identify_retry_limit_s = ONEMO_DAEMON_IDENTIFY_RETRY_S;
   const GOptionEntry entries[] = {
-    { "session", 0, 0, G_OPTION_ARG_NONE, &session,
+    { "session", 0, 0, G_OPTION_ARG_NONE, &daemon->session,
       "Use the session bus (tests); let anyone change things unless --polkit is given", NULL },
     { "polkit", 0, 0, G_OPTION_ARG_NONE, &polkit,
       "With --session, ask polkit on the system bus all the same (always without --session)",
       NULL },
-    { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &daemon.ports, "Add a UART module (repeatable)",
+    { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &daemon->ports, "Add a UART module (repeatable)",
       "DEVICE[:SUB-MODEL]" },
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &daemon.config_file,
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &daemon->config_file,
       "Read UART modules from FILE ([port NAME] groups)", "FILE" },
-    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &daemon.state_dir,
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &daemon->state_dir,
       "Keep the journal of running operations in DIR (" ONEMO_STATE_DIR ")", "DIR" },
     { "max-package", 0, 0, G_OPTION_ARG_INT64, &max_package,
       "The largest package Write() takes (16 MiB)", "BYTES" },
@@ -228,46 +229,59 @@ main (int argc, char **argv)
     { "no-udev", 0, 0, G_OPTION_ARG_NONE, &no_udev,
       "Do not discover modules with udev: only --port, --config and AddPort()", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
-    { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running instance", NULL },
+    { "replace", 'r', 0, G_OPTION_ARG_NONE, &daemon->replace, "Replace a running instance", NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("— the OneMO firmware service");
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDBusConnection) connection = NULL;
   g_autofree char *state_dir = NULL;
-  guint owner_id;
 
-  setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error)) {
+  if (!g_option_context_parse (context, argc, argv, &error)) {
     g_printerr ("%s\n", error->message);
-    return 2;
+    return FALSE;
   }
   if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s <= 0 || reboot_timeout_s <= 0
       || identify_retry_limit_s < 0) {
     g_printerr ("Limits must be positive (--identify-retry-limit may be 0)\n");
-    return 2;
+    return FALSE;
   }
   if (verbose)
     g_log_set_debug_enabled (TRUE);
 
-  onemo_daemon_options_init (&daemon.options);
-  daemon.options.session_bus = session;
-  daemon.options.max_package = max_package;
-  daemon.options.command_timeout_ms = command_timeout_ms;
-  daemon.options.upgrade_timeout_s = upgrade_timeout_s;
-  daemon.options.reboot_timeout_s = reboot_timeout_s;
-  daemon.options.identify_retry_limit_s = (guint)identify_retry_limit_s;
-  daemon.udev = (!session || udev) && !no_udev;
+  onemo_daemon_options_init (&daemon->options);
+  daemon->options.session_bus = daemon->session;
+  daemon->options.max_package = max_package;
+  daemon->options.command_timeout_ms = command_timeout_ms;
+  daemon->options.upgrade_timeout_s = upgrade_timeout_s;
+  daemon->options.reboot_timeout_s = reboot_timeout_s;
+  daemon->options.identify_retry_limit_s = (guint)identify_retry_limit_s;
+  daemon->udev = (!daemon->session || udev) && !no_udev;
   /* The authority is only looked up at the first call that needs it. */
-  if (!session || polkit)
-    daemon.options.authority = onemo_authority_new ();
-  state_dir = choose_state_dir (&daemon, session);
+  if (!daemon->session || polkit)
+    daemon->options.authority = onemo_authority_new ();
+  state_dir = choose_state_dir (daemon, daemon->session);
   if (!g_path_is_absolute (state_dir)) {
     g_printerr ("--state-dir must be an absolute path\n");
-    return 2;
+    return FALSE;
   }
-  daemon.options.journal = onemo_journal_new (state_dir);
+  daemon->options.journal = onemo_journal_new (state_dir);
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  Daemon daemon = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDBusConnection) connection = NULL;
+  GBusType bus_type;
+  guint owner_id;
+
+  setlocale (LC_ALL, "");
+  if (!parse_command_line (&daemon, &argc, &argv))
+    return 2;
+  bus_type = daemon.session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM;
   /* Corrupt records are reported and set aside now, before any module is looked at. */
   onemo_journal_check_all (daemon.options.journal);
 
@@ -276,16 +290,17 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGTERM, quit_on_signal, &daemon);
   g_unix_signal_add (SIGINT, quit_on_signal, &daemon);
   /* Synchronously: g_bus_own_name() would connect from a worker thread that lingers idle. */
-  connection = g_bus_get_sync (session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, &error);
+  connection = g_bus_get_sync (bus_type, NULL, &error);
   if (connection == NULL || !onemo_manager_export (daemon.manager, connection, &error)) {
     g_printerr ("Cannot offer the service: %s\n", error->message);
     return 1;
   }
-  follow_modem_manager (&daemon, session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, connection);
-  owner_id = g_bus_own_name_on_connection (connection, BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT
-                                               | (replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
-                                           name_acquired, name_lost, &daemon, NULL);
+  follow_modem_manager (&daemon, bus_type, connection);
+  owner_id
+      = g_bus_own_name_on_connection (connection, BUS_NAME,
+                                      G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT
+                                          | (daemon.replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
+                                      name_acquired, name_lost, &daemon, NULL);
   g_main_loop_run (daemon.loop);
 
   g_bus_unown_name (owner_id);
