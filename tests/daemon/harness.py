@@ -128,9 +128,15 @@ class DaemonTest(unittest.TestCase):
 
     def _dump_daemon_log(self):
         self.daemon_log.close()
-        if os.environ.get('ONEMO_TEST_VERBOSE'):
+        # A failed test shows the daemon's side too, so that a failure in CI can be read.
+        if self._has_failed() or os.environ.get('ONEMO_TEST_VERBOSE'):
             with open(self.daemon_log.name) as f:
                 sys.stderr.write(f.read())
+
+    def _has_failed(self):
+        result = getattr(getattr(self, '_outcome', None), 'result', None)
+        recorded = getattr(result, 'failures', []) + getattr(result, 'errors', [])
+        return any(test is self for test, _ in recorded)
 
     def _has_owner(self):
         reply = self.conn.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
