@@ -73,7 +73,9 @@ class OutcomesTest(mm_harness.MMTest):
         old_path = self.wait_modem(uid)
         progress = self.subscribe(path, 'DownloadProgress')
         outcome = self.call_async(path, harness.MODULE_IFACE, 'Download')
-        self.wait_for(lambda: any(p[2] > 0 for p in progress), 20, 'no progress')
+        self.wait_for(lambda: any(p[2] > 0 for p in progress) or outcome, 60, 'no progress')
+        self.assertNotIn('error', outcome)
+        self.assertTrue(progress, 'the download ended without progress')
         self.assertIsNone(self.modem_path(uid), 'ModemManager kept the modem during Download')
         return path, uid, old_path, outcome
 
