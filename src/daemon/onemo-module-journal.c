@@ -5,11 +5,6 @@
 
 #include "onemo-module-private.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <termios.h>
-#include <unistd.h>
-
 #define RECORD_KEY "onemo-journal-record"
 
 /* The operations that change the module; queries and Checksum leave nothing to follow. */
@@ -119,21 +114,6 @@ find_record (OnemoModule *self)
   return record;
 }
 
-/* The answers to the commands a killed daemon sent still wait in the tty: the identification
- * would take them for its own. (Termios is left alone: the port sets it when it opens.) */
-static void
-discard_stale_input (OnemoModule *self)
-{
-  const char *device = onemo_module_get_device (self);
-  int fd = open (device, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-
-  if (fd < 0)
-    return;
-  if (tcflush (fd, TCIFLUSH) != 0)
-    g_debug ("%s: cannot discard stale input: %s", device, g_strerror (errno));
-  close (fd);
-}
-
 gboolean
 onemo_module_journal_follow (OnemoModule *self)
 {
@@ -142,10 +122,10 @@ onemo_module_journal_follow (OnemoModule *self)
 
   if (record == NULL)
     return FALSE;
-  if (!onemo_journal_phase_is_upgrade (record->phase)) {
-    discard_stale_input (self);
+  /* Before the upgrade: the module is identified as usual (which first discards the answers a
+   * killed daemon left in the tty), and the record is settled then. */
+  if (!onemo_journal_phase_is_upgrade (record->phase))
     return FALSE;
-  }
   sub_model = onemo_model_lookup (record->sub_model);
   if (sub_model == NULL) {
     g_warning ("%s: the journal names an unknown sub-model %s: identifying the module instead",
