@@ -10,7 +10,6 @@ test fails. Needs ONEMO_FIRMWARED and ONEMO_MODEM_SIM from meson's test environm
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ except (ImportError, ValueError) as e:  # a truly absent dependency: skip
     sys.exit(77)
 
 BUS_NAME = 'org.onemo.Firmware'
+MM_BUS_NAME = 'org.freedesktop.ModemManager1'
 MANAGER_PATH = '/org/onemo/Firmware'
 MANAGER_IFACE = 'org.onemo.Firmware.Manager'
 MODULE_IFACE = 'org.onemo.Firmware'
@@ -163,6 +163,35 @@ class DaemonTest(unittest.TestCase):
                                     'org.freedesktop.DBus', 'NameHasOwner',
                                     GLib.Variant('(s)', (name,)), None, 0, 5000, None)
         return reply.unpack()[0]
+
+    def start_modem_manager(self, plugin_dir, env=None):
+        """Debian's ModemManager in its test mode on the private bus (ONEMO_MODEMMANAGER, else
+        /usr/sbin/ModemManager) with the plugins of @plugin_dir; its log goes to mm.log in the
+        test's folder (read it with mm_log_text(); a failed test prints it). Returns the process
+        once it owns its name."""
+        program = os.environ.get('ONEMO_MODEMMANAGER') or '/usr/sbin/ModemManager'
+        self.mm_log_path = os.path.join(self.tmpdir, 'mm.log')
+        log = open(self.mm_log_path, 'a')
+        self.addCleanup(log.close)
+        proc = subprocess.Popen(
+            [program, '--test-session', '--test-enable', '--test-no-udev',
+             '--test-no-suspend-resume', '--debug', '--test-plugin-dir=' + plugin_dir],
+            env=env or dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address), stdout=log,
+            stderr=subprocess.STDOUT)
+        self.addCleanup(self._stop, proc)
+        self.addCleanup(self._dump_mm_log)
+        self.wait_for(lambda: proc.poll() is not None or self.has_owner(MM_BUS_NAME), 20,
+                      'ModemManager did not take its name')
+        self.assertIsNone(proc.poll(), 'ModemManager exited:\n' + self.mm_log_text())
+        return proc
+
+    def mm_log_text(self):
+        with open(self.mm_log_path, errors='replace') as f:
+            return f.read()
+
+    def _dump_mm_log(self):
+        if self._has_failed() or os.environ.get('ONEMO_TEST_VERBOSE'):
+            sys.stderr.write(self.mm_log_text())
 
     def start_polkitd(self):
         """python-dbusmock's polkitd on the private bus, seen as the system bus (with

@@ -14,7 +14,6 @@ ObjectManager signals, never by polling the bus.
 import importlib.util
 import itertools
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'daemon'))
@@ -76,16 +75,7 @@ class MMTest(harness.DaemonTest):
         link = os.path.join(plugin_dir, os.path.basename(plugin_file))
         if not os.path.exists(link):
             os.symlink(plugin_file, link)
-        self.mm_log = os.path.join(self.tmpdir, 'mm.log')
-        log = open(self.mm_log, 'a')
-        self.addCleanup(log.close)
-        self.mm = subprocess.Popen(
-            [os.environ['ONEMO_MODEMMANAGER'], '--test-session', '--test-enable',
-             '--test-no-udev', '--test-no-suspend-resume', '--debug',
-             '--test-plugin-dir=' + plugin_dir],
-            env=self.env(), stdout=log, stderr=subprocess.STDOUT)
-        self.addCleanup(self._stop, self.mm)
-        self.wait_for(lambda: self.has_owner(MM_NAME), 20, 'ModemManager did not start')
+        self.mm = self.start_modem_manager(plugin_dir, env=self.env())
         self.modems = Gio.DBusObjectManagerClient.new_sync(
             self.conn, Gio.DBusObjectManagerClientFlags.DO_NOT_AUTO_START, MM_NAME, MM_PATH,
             None, None, None)
@@ -93,10 +83,6 @@ class MMTest(harness.DaemonTest):
     def stop_mm(self):
         self._stop(self.mm)
         self.wait_for(lambda: not self.has_owner(MM_NAME), 10, 'ModemManager kept its name')
-
-    def mm_log_text(self):
-        with open(self.mm_log, errors='replace') as f:
-            return f.read()
 
     def daemon_log_text(self):
         self.daemon_log.flush()

@@ -51,36 +51,7 @@ class ModemManagerTest(harness.DaemonTest):
         return tmpdir
 
     def start_mm(self, plugin_dir):
-        self.mm_log_path = os.path.join(self.tmpdir, 'mm.log')
-        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address)
-        self.mm = subprocess.Popen(
-            [MODEMMANAGER, '--test-session', '--test-enable', '--test-no-udev',
-             '--test-no-suspend-resume', '--test-plugin-dir=' + plugin_dir,
-             '--log-level=DEBUG', '--log-file=' + self.mm_log_path],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.addCleanup(self._stop, self.mm)
-        self.addCleanup(self._dump_mm_log)
-        self.wait_for(lambda: self.mm.poll() is not None or self.name_has_owner(MM_NAME), 10,
-                      'ModemManager did not take its name')
-        self.assertIsNone(self.mm.poll(), 'ModemManager exited:\n' + self.mm_log())
-
-    def mm_log(self):
-        try:
-            with open(self.mm_log_path) as f:
-                return f.read()
-        except FileNotFoundError:
-            return ''
-
-    def _dump_mm_log(self):
-        if os.environ.get('ONEMO_TEST_VERBOSE'):
-            sys.stderr.write(self.mm_log())
-
-    def name_has_owner(self, name):
-        reply = self.conn.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
-                                    'org.freedesktop.DBus', 'NameHasOwner',
-                                    GLib.Variant('(s)', (name,)), None,
-                                    Gio.DBusCallFlags.NONE, 5000, None)
-        return reply.unpack()[0]
+        self.mm = self.start_modem_manager(plugin_dir)
 
     def start_socket_sim(self, model, name, *args):
         """onemo-modem-sim with only a socket, abstract:NAME; returns the port name."""
@@ -110,7 +81,7 @@ class PluginTest(ModemManagerTest):
 
     def test_loads(self):
         self.start_mm(PLUGIN_DIR)
-        log = self.mm_log()
+        log = self.mm_log_text()
         self.assertRegex(log, r"loaded plugin 'cmiot' from '.*libmm-plugin-cmiot\.so'")
         self.assertNotIn('refusing to load', log)
 
@@ -126,7 +97,7 @@ class PluginTest(ModemManagerTest):
             self.wait_for(lambda: any(m.get('State', -1) >= 3 for m in self.modems().values()),
                           20, 'no initialized modem appeared')
         except AssertionError:
-            self.fail('no initialized modem appeared; ModemManager said:\n' + self.mm_log())
+            self.fail('no initialized modem appeared; ModemManager said:\n' + self.mm_log_text())
         (modem,) = self.modems().values()
         self.assertEqual(modem['Plugin'], 'cmiot')
         self.assertEqual(modem['Manufacturer'], 'CMCC')
@@ -147,7 +118,7 @@ class PluginTest(ModemManagerTest):
         self.assertTrue(os.path.exists(generic), generic)
         os.symlink(generic, os.path.join(plugin_dir, 'libmm-plugin-generic.so'))
         self.start_mm(plugin_dir)
-        log = self.mm_log()
+        log = self.mm_log_text()
         self.assertRegex(log, r"\(cmiot\) refusing to load: ModemManager's MMPlugin is \d+ bytes "
                          r"\(class \d+\), this plugin was built for \d+ \(class \d+\)")
         self.assertRegex(log, r"could not load plugin '.*libmm-plugin-cmiot\.so': "
@@ -160,7 +131,7 @@ class PluginTest(ModemManagerTest):
         self.assertEqual(Gio.DBusError.get_remote_error(caught.exception),
                          'org.freedesktop.ModemManager1.Error.Core.NotFound')
         self.assertIsNone(self.mm.poll())
-        self.assertTrue(self.name_has_owner(MM_NAME))
+        self.assertTrue(self.has_owner(MM_NAME))
 
 
 if __name__ == '__main__':
