@@ -2,7 +2,8 @@
 /* Transparent writes over a pty: a 200 KiB payload checked byte for byte by the peer, progress,
  * cancellation mid-payload and a stream that ends early (both padded with 0xFF so the module
  * leaves raw mode; a cancelled one answered only after the module's late answer), answers
- * instead of the prompt, a module error mid-payload, a hang-up. */
+ * instead of the prompt, a bare OK that enters raw mode as the manual's examples show, a module
+ * error mid-payload, a hang-up. */
 #include "engine-harness.h"
 #include "onemo-error.h"
 
@@ -14,9 +15,11 @@
 #define PAYLOAD_SIZE (200 * 1024)
 
 typedef struct {
-  GBytes *expected;   /* what the peer should receive */
-  const char *answer; /* after the raw bytes; NULL: none */
-  const char *prompt; /* instead of "\r\n> "; NULL: the default */
+  GBytes *expected;          /* what the peer should receive */
+  const char *answer;        /* after the raw bytes; NULL: none */
+  const char *prompt;        /* instead of "\r\n> "; NULL: the default */
+  gboolean ok_enters;        /* answer the command with a bare OK, then take the raw bytes */
+  const char *before_prompt; /* a URC before the prompt (or the OK); NULL: none */
   GByteArray *received;
   guint64 last_progress;
   guint n_progress;
@@ -69,7 +72,9 @@ payload_handler (EnginePeer *peer, const char *command, gpointer user_data)
     return;
   }
   engine_peer_expect_raw (peer, length, payload_raw_done, p);
-  engine_peer_send (peer, "\r\n> ");
+  if (p->before_prompt != NULL)
+    engine_peer_send (peer, p->before_prompt);
+  engine_peer_send (peer, p->ok_enters ? "\r\nOK\r\n" : "\r\n> ");
 }
 
 static void
@@ -275,7 +280,6 @@ test_payload_without_prompt (EngineFixture *f, gconstpointer data)
     const char *answer;
     OnemoError code;
   } cases[] = {
-    { "\r\nOK\r\n", ONEMO_ERROR_PROTOCOL },
     { "\r\n+CME ERROR: 853\r\n", ONEMO_ERROR_WRITE },
     { "\r\nERROR\r\n", ONEMO_ERROR_MODULE },
   };
@@ -295,6 +299,52 @@ test_payload_without_prompt (EngineFixture *f, gconstpointer data)
   assert_port_usable (f);
   payload_clear (&p);
   engine_result_clear (&r);
+}
+
+/* A write that must arrive whole and succeed: the module enters raw mode on `>` or on a bare
+ * OK (@ok_enters), maybe after a URC (@before_prompt), and gives @answer after the bytes. */
+static void
+assert_clean_write (EngineFixture *f, gboolean ok_enters, const char *before_prompt,
+                    const char *answer)
+{
+  PayloadPeer p;
+  EngineResult r = { 0 };
+
+  payload_fixture (f, &p, 5000);
+  p.ok_enters = ok_enters;
+  p.before_prompt = before_prompt;
+  p.answer = answer;
+  start_payload (f, &p, p.expected, 5000, NULL, &r);
+  engine_wait_until (&r.done, "the write");
+  g_assert_no_error (r.error);
+  g_assert_nonnull (p.received);
+  g_assert_cmpmem (p.received->data, p.received->len, g_bytes_get_data (p.expected, NULL), 5000);
+  g_assert_cmpuint (p.last_progress, ==, 5000);
+  p.ok_enters = FALSE;
+  p.before_prompt = NULL;
+  assert_port_usable (f);
+  payload_clear (&p);
+  engine_result_clear (&r);
+}
+
+/* "OK 或 > OK": a bare OK enters raw mode; after the bytes the module answers OK, answers
+ * after a URC, or says nothing at all. */
+static void
+test_payload_ok_instead_of_prompt (EngineFixture *f, gconstpointer data)
+{
+  assert_clean_write (f, TRUE, NULL, "\r\nOK\r\n");
+  assert_clean_write (f, TRUE, NULL, "\r\n+CEREG: 1\r\n\r\nOK\r\n");
+  assert_clean_write (f, TRUE, NULL, NULL);
+}
+
+/* A URC while the write waits for its prompt (or for the OK that stands for it) is no answer. */
+static void
+test_payload_urc_before_prompt (EngineFixture *f, gconstpointer data)
+{
+  static const char urc[] = "\r\n+CEREG: 1,\"1A2B\",\"00C0FFEE\",9\r\n";
+
+  assert_clean_write (f, FALSE, urc, "\r\nOK\r\n");
+  assert_clean_write (f, TRUE, urc, "\r\nOK\r\n");
 }
 
 /* The module fails the write mid-way and leaves raw mode: the rest must not be sent. */
@@ -402,6 +452,8 @@ main (int argc, char **argv)
   ADD ("/at/port/payload-cancel-late-answer", test_payload_cancel_late_answer);
   ADD ("/at/port/payload-short-stream", test_payload_short_stream);
   ADD ("/at/port/payload-without-prompt", test_payload_without_prompt);
+  ADD ("/at/port/payload-ok-instead-of-prompt", test_payload_ok_instead_of_prompt);
+  ADD ("/at/port/payload-urc-before-prompt", test_payload_urc_before_prompt);
   ADD ("/at/port/payload-module-error", test_payload_module_error);
   ADD ("/at/port/payload-hangup", test_payload_hangup);
   ADD ("/at/port/payload-stall", test_payload_stall);

@@ -51,8 +51,25 @@ onemo_payload_piece_done (OnemoAtPort *self, Command *cmd)
    * tty's buffer; an abandoned write's result is waited for too, or it would answer the next
    * command. */
   cmd->stage = PAYLOAD_SENT;
-  onemo_port_set_deadline_after_line_ms (
-      self, cmd->task != NULL ? cmd->timeout_ms : MAX (cmd->timeout_ms, SETTLE_MS));
+  if (cmd->task != NULL && cmd->entered_without_prompt && !cmd->padding)
+    onemo_port_set_deadline_after_line_ms (self, MIN (cmd->timeout_ms, QUIET_AFTER_RAW_MS));
+  else
+    onemo_port_set_deadline_after_line_ms (
+        self, cmd->task != NULL ? cmd->timeout_ms : MAX (cmd->timeout_ms, SETTLE_MS));
+}
+
+gboolean
+onemo_payload_done_without_result (OnemoAtPort *self, Command *cmd)
+{
+  if (cmd->task == NULL || cmd->stage != PAYLOAD_SENT || !cmd->entered_without_prompt
+      || cmd->padding)
+    return FALSE;
+  port_debug ("%s: no final result %u ms after the last byte: the write is done", self->name,
+              MIN (cmd->timeout_ms, QUIET_AFTER_RAW_MS));
+  /* Answered now; the command stays on the wire a settle time so that a late OK is eaten. */
+  onemo_port_command_return (cmd, NULL);
+  onemo_port_set_deadline_ms (self, SETTLE_MS);
+  return TRUE;
 }
 
 void
@@ -146,6 +163,22 @@ payload_request_chunk (OnemoAtPort *self, Command *cmd)
   }
 }
 
+/* Raw mode: the payload (or, for a command its caller abandoned, padding) goes out. */
+static void
+payload_start_streaming (OnemoAtPort *self, Command *cmd)
+{
+  onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
+  cmd->stage = PAYLOAD_STREAMING;
+  cmd->padding = cmd->task == NULL; /* abandoned before the prompt: let the module out again */
+  onemo_port_set_deadline_ms (self, cmd->task != NULL ? cmd->timeout_ms
+                                                      : MAX (cmd->timeout_ms, SETTLE_MS));
+  if (cmd->length == 0) {
+    onemo_payload_piece_done (self, cmd);
+    return;
+  }
+  payload_request_chunk (self, cmd);
+}
+
 void
 onemo_payload_prompt (OnemoAtPort *self)
 {
@@ -157,15 +190,19 @@ onemo_payload_prompt (OnemoAtPort *self)
     return;
   }
   port_debug ("%s: <-- > (writing %" G_GUINT64_FORMAT " bytes)", self->name, cmd->length);
-  cmd->stage = PAYLOAD_STREAMING;
-  cmd->padding = cmd->task == NULL; /* abandoned before the prompt: let the module out again */
-  onemo_port_set_deadline_ms (self, cmd->task != NULL ? cmd->timeout_ms
-                                                      : MAX (cmd->timeout_ms, SETTLE_MS));
-  if (cmd->length == 0) {
-    onemo_payload_piece_done (self, cmd);
-    return;
-  }
-  payload_request_chunk (self, cmd);
+  payload_start_streaming (self, cmd);
+}
+
+void
+onemo_payload_ok_instead_of_prompt (OnemoAtPort *self)
+{
+  Command *cmd = self->current;
+
+  port_debug ("%s: <-- OK instead of `>`: raw mode all the same, writing %" G_GUINT64_FORMAT
+              " bytes",
+              self->name, cmd->length);
+  cmd->entered_without_prompt = TRUE;
+  payload_start_streaming (self, cmd);
 }
 
 void

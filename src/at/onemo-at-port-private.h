@@ -11,11 +11,15 @@
 #include "onemo-at-port.h"
 
 #include "onemo-at-line-buffer.h"
+#include "onemo-at-urc-table.h"
 
 #define SETTLE_MS       300         /* quiet time after an abandoned command before the next */
 #define READ_SIZE       16384       /* bytes taken from the fd per read() */
 #define PAYLOAD_CHUNK   (64 * 1024) /* bytes read from a payload stream at a time */
 #define PROGRESS_STRIDE (64 * 1024) /* progress at least this often (or every 1 %) */
+/* After the last raw byte of a write entered by a bare OK, how long a final result may take
+ * before the write counts as done without one. */
+#define QUIET_AFTER_RAW_MS 2000
 
 typedef enum {
   PAYLOAD_NONE,      /* a plain command */
@@ -33,9 +37,8 @@ typedef struct {
   GTask *held_task;
   GError *held_error;
   char *text;
-  GString *wire; /* text + CR */
-  char *prefix;  /* "+MFWCFG:" or NULL */
-  gboolean prefix_is_response;
+  GString *wire;             /* text + CR */
+  OnemoAtAnswerShape answer; /* which lines answer it; the others are unsolicited */
   OnemoAtCommandFlags flags;
   guint timeout_ms;
   GCancellable *cancellable;
@@ -51,6 +54,9 @@ typedef struct {
   guint64 written;   /* bytes on the wire */
   guint64 last_progress;
   gboolean padding; /* the rest is 0xFF: the caller gave up or the stream failed */
+  /* The module answered the command with a bare OK instead of `>` (the manual's own examples):
+   * it takes the bytes all the same, and may say nothing more once it has them. */
+  gboolean entered_without_prompt;
   GBytes *next_chunk;
   gboolean reading;
   GCancellable *read_cancellable;
@@ -117,6 +123,9 @@ struct _OnemoAtPort {
 Command *onemo_port_command_new (OnemoAtPort *self, const char *text, OnemoAtCommandFlags flags,
                                  guint timeout_ms, GTask *task);
 void onemo_port_command_unref (Command *cmd);
+/* Gives @cmd's caller its answer: @error (taken), or the response when NULL. The command itself
+ * may stay on the wire. */
+void onemo_port_command_return (Command *cmd, GError *error);
 /* Queues @cmd (the port takes it) and starts it if the wire is free. */
 void onemo_port_enqueue (OnemoAtPort *self, Command *cmd, GCancellable *cancellable);
 /* Hands @len bytes at @data (kept alive by @owner, which the port takes) to the writer. */
@@ -152,6 +161,10 @@ gboolean onemo_port_dispatch_urc (OnemoAtPort *self, const char *line);
 
 /* The `>` prompt arrived. */
 void onemo_payload_prompt (OnemoAtPort *self);
+/* A bare OK answered the command while it waited for `>`: raw mode all the same. */
+void onemo_payload_ok_instead_of_prompt (OnemoAtPort *self);
+/* The deadline passed after the last byte of a write that needs no final result. */
+gboolean onemo_payload_done_without_result (OnemoAtPort *self, Command *cmd);
 /* @n more bytes of @cmd's payload or padding went out. */
 void onemo_payload_wrote (OnemoAtPort *self, Command *cmd, gsize n);
 /* The writer finished a piece of @cmd's payload: the next one, or wait for the result. */

@@ -34,11 +34,13 @@ port_final_result (OnemoAtPort *self, const char *line, OnemoAtResult result, GE
   Command *cmd = self->current;
 
   onemo_port_log_received (self, line, "");
-  if (cmd->task != NULL && result == ONEMO_AT_RESULT_OK && cmd->stage == PAYLOAD_PROMPT)
-    error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
-                         "%s: %s answered OK without a `>` prompt: the module took nothing",
-                         self->name, onemo_port_command_log_text (cmd));
-  else if (cmd->task != NULL && result == ONEMO_AT_RESULT_OK && cmd->stage == PAYLOAD_STREAMING)
+  /* "OK 或 > OK": a bare OK may stand for the prompt. Whoever waits, the module now counts
+   * <len> raw bytes, so they go out (padding, for a caller who gave up). */
+  if (result == ONEMO_AT_RESULT_OK && cmd->stage == PAYLOAD_PROMPT) {
+    onemo_payload_ok_instead_of_prompt (self);
+    return;
+  }
+  if (cmd->task != NULL && result == ONEMO_AT_RESULT_OK && cmd->stage == PAYLOAD_STREAMING)
     error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
                          "%s: the module answered OK after %" G_GUINT64_FORMAT
                          " of %" G_GUINT64_FORMAT " bytes",
@@ -49,21 +51,42 @@ port_final_result (OnemoAtPort *self, const char *line, OnemoAtResult result, GE
   onemo_port_finish_current (self, error);
 }
 
+/* An unsolicited line: to the newest handler that wants it, else only to the log (an unknown
+ * one at info level, so that a module's new URC can be added to the table). */
+static void
+port_route_unsolicited (OnemoAtPort *self, const char *line)
+{
+  g_autofree char *printable = NULL;
+
+  if (onemo_port_dispatch_urc (self, line))
+    return;
+  /* A mangled echo of a secret command would pass for an unknown line: never log its text. */
+  if (self->current != NULL && (self->current->flags & ONEMO_AT_COMMAND_FLAG_SECRET)) {
+    port_debug ("%s: <-- (a line during a secret command, not listened for)", self->name);
+    return;
+  }
+  if (onemo_at_urc_known_name (line) != NULL) {
+    onemo_port_log_received (self, line, " (URC, not listened for)");
+    return;
+  }
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_INFO, G_LOG_DOMAIN))
+    return;
+  printable = g_strescape (line, "\"");
+  g_info ("%s: <-- %s (unsolicited, unknown, dropped)", self->name, printable);
+}
+
 static void
 port_route_line (OnemoAtPort *self, char *line)
 {
   Command *cmd = self->current;
   GError *error = NULL;
   OnemoAtResult result;
-  gboolean secret;
 
   if (cmd == NULL) {
-    if (!onemo_port_dispatch_urc (self, line))
-      onemo_port_log_received (self, line, " (unsolicited, dropped)");
+    port_route_unsolicited (self, line);
     g_free (line);
     return;
   }
-  secret = (cmd->flags & ONEMO_AT_COMMAND_FLAG_SECRET) != 0;
   if (!cmd->echo_seen && strcmp (line, cmd->text) == 0) {
     cmd->echo_seen = TRUE;
     g_free (line);
@@ -75,14 +98,12 @@ port_route_line (OnemoAtPort *self, char *line)
     g_free (line);
     return;
   }
-  if (cmd->prefix != NULL && cmd->prefix_is_response
-      && g_ascii_strncasecmp (line, cmd->prefix, strlen (cmd->prefix)) == 0) {
-    /* its own response, not a URC */
-  } else if (onemo_port_dispatch_urc (self, line)) {
+  if (!onemo_at_answer_shape_takes (&cmd->answer, line)) {
+    port_route_unsolicited (self, line);
     g_free (line);
     return;
   }
-  if (secret)
+  if (cmd->flags & ONEMO_AT_COMMAND_FLAG_SECRET)
     port_debug ("%s: <-- (response to a secret command)", self->name);
   else
     onemo_port_log_received (self, line, "");

@@ -23,22 +23,6 @@ static void port_flush (OnemoAtPort *self);
 
 /* ---- Commands ---- */
 
-/* The extended command's name as its response lines start ("+MFWCFG:"), and whether such lines
- * answer it (set/read/test) or are URCs that merely share its name (execute). */
-static void
-command_parse_prefix (Command *cmd)
-{
-  const char *name = cmd->text + 2;
-  gsize name_len;
-
-  if (g_ascii_strncasecmp (cmd->text, "AT", 2) != 0 || strchr ("+^$%", name[0]) == NULL
-      || name[0] == '\0')
-    return;
-  name_len = strcspn (name, "=?;");
-  cmd->prefix = g_strdup_printf ("%.*s:", (int)name_len, name);
-  cmd->prefix_is_response = name[name_len] == '=' || name[name_len] == '?';
-}
-
 Command *
 onemo_port_command_new (OnemoAtPort *self, const char *text, OnemoAtCommandFlags flags,
                         guint timeout_ms, GTask *task)
@@ -54,7 +38,7 @@ onemo_port_command_new (OnemoAtPort *self, const char *text, OnemoAtCommandFlags
   cmd->flags = flags;
   cmd->timeout_ms = timeout_ms;
   cmd->response = g_ptr_array_new_with_free_func (g_free);
-  command_parse_prefix (cmd);
+  onemo_at_answer_shape_init (&cmd->answer, text);
   return cmd;
 }
 
@@ -77,7 +61,7 @@ onemo_port_command_unref (Command *cmd)
   g_clear_pointer (&cmd->next_chunk, g_bytes_unref);
   g_ptr_array_unref (cmd->response);
   g_string_free (cmd->wire, TRUE);
-  g_free (cmd->prefix);
+  onemo_at_answer_shape_clear (&cmd->answer);
   g_free (cmd->text);
   g_free (cmd);
 }
@@ -102,8 +86,8 @@ command_free (Command *cmd)
 }
 
 /* Gives the caller its answer; the command itself may stay on the wire (see onemo_port_finish_current). */
-static void
-command_return (Command *cmd, GError *error)
+void
+onemo_port_command_return (Command *cmd, GError *error)
 {
   g_autoptr (GTask) task = g_steal_pointer (&cmd->task);
 
@@ -192,7 +176,7 @@ onemo_port_finish_current (OnemoAtPort *self, GError *error)
   port_clear_output (self);
   onemo_port_set_deadline_ms (self, 0);
   onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
-  command_return (cmd, error);
+  onemo_port_command_return (cmd, error);
   command_free (cmd);
   port_start_next (self);
 }
@@ -210,7 +194,7 @@ onemo_port_abandon_current (OnemoAtPort *self, GError *error)
     cmd->held_task = g_steal_pointer (&cmd->task);
     cmd->held_error = error;
   } else {
-    command_return (cmd, error);
+    onemo_port_command_return (cmd, error);
   }
   if (cmd->stage == PAYLOAD_STREAMING)
     onemo_payload_start_padding (self, cmd);
@@ -229,7 +213,7 @@ port_deadline_reached (OnemoAtPort *self)
 
   self->deadline = -1;
   g_source_set_ready_time ((GSource *)self->source, -1);
-  if (cmd == NULL)
+  if (cmd == NULL || onemo_payload_done_without_result (self, cmd))
     return;
   if (cmd->task == NULL) {
     port_debug ("%s: settled after %s", self->name, onemo_port_command_log_text (cmd));
@@ -271,13 +255,13 @@ port_fail_all (OnemoAtPort *self, const char *why)
   if (self->current != NULL) {
     cmd = g_steal_pointer (&self->current);
     port_clear_output (self);
-    command_return (cmd,
-                    g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "%s: %s", self->name, why));
+    onemo_port_command_return (
+        cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "%s: %s", self->name, why));
     command_free (cmd);
   }
   while ((cmd = g_queue_pop_head (&self->queue)) != NULL) {
-    command_return (cmd,
-                    g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "%s: %s", self->name, why));
+    onemo_port_command_return (
+        cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "%s: %s", self->name, why));
     command_free (cmd);
   }
 }
@@ -397,8 +381,9 @@ port_start_next (OnemoAtPort *self)
   /* A command cancelled while its cancellation is still on its way never reaches the wire. */
   while ((cmd = g_queue_pop_head (&self->queue)) != NULL
          && g_cancellable_is_cancelled (cmd->cancellable)) {
-    command_return (cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_CANCELLED, "%s: %s was cancelled",
-                                      self->name, onemo_port_command_log_text (cmd)));
+    onemo_port_command_return (cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_CANCELLED,
+                                                 "%s: %s was cancelled", self->name,
+                                                 onemo_port_command_log_text (cmd)));
     command_free (cmd);
   }
   if (cmd == NULL)
@@ -426,7 +411,7 @@ command_cancelled (GCancellable *cancellable, gpointer user_data)
     onemo_port_abandon_current (self, error);
   } else {
     g_queue_remove (&self->queue, cmd);
-    command_return (cmd, error);
+    onemo_port_command_return (cmd, error);
     command_free (cmd);
   }
   g_object_unref (self);
@@ -437,8 +422,8 @@ void
 onemo_port_enqueue (OnemoAtPort *self, Command *cmd, GCancellable *cancellable)
 {
   if (self->fd < 0) {
-    command_return (cmd,
-                    g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "%s is closed", self->name));
+    onemo_port_command_return (
+        cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "%s is closed", self->name));
     command_free (cmd);
     return;
   }
