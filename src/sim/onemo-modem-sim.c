@@ -44,6 +44,9 @@ typedef struct {
   gboolean differential;
   gint64 size;
   gboolean list_models;
+  /* Readings of the manual, and a live network's noise. */
+  gint64 noise;
+  char *transparent_answer;
 } SimArgs;
 
 static const char description[]
@@ -100,6 +103,9 @@ static const char description[]
       "silence in a transparent write), 854 a missing or invalid package, 855 a download that\n"
       "failed for good (until AT+MFWERASE). ML307R-DC/MC check a loaded package before answering\n"
       "AT+MFWUPGRADE: an invalid one gets 854 instead of OK (the rollback).\n"
+      "\n"
+      "Readings of the manual: --transparent-answer plays \"OK 或 > OK\" either way; --noise SEED\n"
+      "plays a module on a live network (URCs anywhere, CR-only line ends, output in pieces).\n"
       "\n"
       "Examples:\n"
       "  onemo-modem-sim --model ML307A-DSLN --link /run/ttyONEMO\n"
@@ -198,6 +204,43 @@ fault_entries (SimArgs *a)
   return entries;
 }
 
+/* Where the manual allows more than one behaviour, which one this module plays. */
+static GOptionEntry *
+reading_entries (SimArgs *a)
+{
+  static GOptionEntry entries[] = {
+    { "noise", 0, 0, G_OPTION_ARG_INT64, NULL,
+      "Behave like a module on a live network: URCs anywhere in answers, CR-only line ends, "
+      "output in small random pieces (the same SEED plays the same noise)",
+      "SEED" },
+    { "transparent-answer", 0, 0, G_OPTION_ARG_STRING, NULL,
+      "Answer a transparent write with prompt (>, bytes, OK), ok (OK, bytes, OK) or ok-silent "
+      "(OK, bytes, nothing); default prompt",
+      "HOW" },
+    { NULL },
+  };
+  gpointer targets[] = { &a->noise, &a->transparent_answer };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (targets) == G_N_ELEMENTS (entries) - 1);
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    entries[i].arg_data = targets[i];
+  return entries;
+}
+
+static gboolean
+parse_transparent_answer (const char *text, SimTransparentAnswer *out)
+{
+  static const char *const names[] = { "prompt", "ok", "ok-silent" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    if (g_strcmp0 (text, names[i]) == 0) {
+      *out = (SimTransparentAnswer)i;
+      return TRUE;
+    }
+  }
+  return text == NULL;
+}
+
 static void
 list_models (void)
 {
@@ -276,15 +319,19 @@ run (const SimArgs *a, const OnemoModel *model, SimFaults *faults)
     .reboot_ms = (guint)a->reboot_ms,
     .max_package = (guint64)a->max_package,
     .faults = faults,
+    .noise_seed = a->noise,
   };
   SimLinkOptions link_options = {
     .path = a->link,
     .baud = (guint)a->baud,
     .log_path = a->log,
     .hangup_after = faults->hangup_after,
+    .pieces_seed = a->noise >= 0 ? (gint64)(guint32)(a->noise * 2654435761u) : -1,
   };
-  g_autoptr (SimModem) modem = sim_modem_new (&options, &link_options, a->socket, &error);
+  g_autoptr (SimModem) modem = NULL;
 
+  parse_transparent_answer (a->transparent_answer, &options.transparent_answer);
+  modem = sim_modem_new (&options, &link_options, a->socket, &error);
   if (modem == NULL) {
     g_printerr ("onemo-modem-sim: %s\n", error->message);
     /* A bad --socket address is a bad option; a busy one or a failing pty is not. */
@@ -314,6 +361,7 @@ args_clear (SimArgs *a)
   g_free (a->series);
   g_free (a->new_revision);
   g_free (a->base_revision);
+  g_free (a->transparent_answer);
 }
 
 static int
@@ -343,6 +391,14 @@ check_and_run (SimArgs *a)
                 "positive numbers\n");
     return 2;
   }
+  if (a->noise < -1 || a->noise > G_MAXUINT32) {
+    g_printerr ("onemo-modem-sim: --noise takes a seed from 0 to %u\n", G_MAXUINT32);
+    return 2;
+  }
+  if (!parse_transparent_answer (a->transparent_answer, &(SimTransparentAnswer){ 0 })) {
+    g_printerr ("onemo-modem-sim: --transparent-answer takes prompt, ok or ok-silent\n");
+    return 2;
+  }
   faults = faults_from_args (a, &error);
   if (faults == NULL) {
     g_printerr ("onemo-modem-sim: %s\n", error->message);
@@ -354,7 +410,9 @@ check_and_run (SimArgs *a)
 int
 main (int argc, char **argv)
 {
-  SimArgs a = { .reboot_ms = DEFAULT_REBOOT_MS, .max_package = DEFAULT_MAX_PACKAGE, .size = 4096 };
+  SimArgs a = {
+    .reboot_ms = DEFAULT_REBOOT_MS, .max_package = DEFAULT_MAX_PACKAGE, .size = 4096, .noise = -1
+  };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   int status;
@@ -367,6 +425,7 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (context, main_entries (&a), NULL);
   /* The fault knobs in the main list too, so that --help shows everything. */
   g_option_context_add_main_entries (context, fault_entries (&a), NULL);
+  g_option_context_add_main_entries (context, reading_entries (&a), NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error)) {
     g_printerr ("onemo-modem-sim: %s (see --help)\n", error->message);
     return 2;

@@ -38,6 +38,7 @@ struct _SimLink {
   gsize out_scheduled;
   gint64 out_free_at;
   GSource *out_timer;
+  GRand *pieces; /* --noise: random piece sizes and gaps; NULL: none */
 
   /* A reboot waits for the outbox to drain, then for down_ms. */
   SimReboot reboot;
@@ -263,7 +264,7 @@ link_flush (SimLink *self)
 {
   if (self->master_fd < 0)
     return;
-  if (self->rate == 0)
+  if (self->rate == 0 && self->pieces == NULL)
     self->out_ready = self->outbox->len;
   while (self->out_ready > 0) {
     ssize_t n = write (self->master_fd, self->outbox->data, self->out_ready);
@@ -277,6 +278,15 @@ link_flush (SimLink *self)
     }
     g_byte_array_remove_range (self->outbox, 0, n);
     self->out_ready -= n;
+  }
+  if (self->pieces != NULL && self->rate == 0 && self->out_scheduled == 0
+      && self->outbox->len > 0) {
+    /* A piece of 1–8 bytes, then a gap of up to 2 ms: a host sees split lines. */
+    gsize piece = (gsize)g_rand_int_range (self->pieces, 1, 9); /* MIN() evaluates twice */
+    self->out_scheduled = MIN (piece, self->outbox->len);
+    g_source_set_ready_time (self->out_timer,
+                             g_get_monotonic_time () + g_rand_int_range (self->pieces, 0, 2000));
+    return;
   }
   if (self->rate > 0 && self->out_scheduled == 0 && self->outbox->len > 0) {
     self->out_scheduled = MIN (self->chunk, self->outbox->len);
@@ -343,6 +353,8 @@ sim_link_new (const SimLinkOptions *options, SimLinkReceive receive, gpointer us
   /* Small chunks keep the timing smooth: 2 ms of line time, at least 64 bytes. */
   self->chunk = MAX (64, self->rate * 2 / 1000);
   self->hangup_after = options->hangup_after;
+  if (options->pieces_seed >= 0)
+    self->pieces = g_rand_new_with_seed ((guint32)options->pieces_seed);
   self->master_fd = self->slave_fd = self->log_fd = -1;
   self->in_chunk = g_byte_array_new ();
   self->outbox = g_byte_array_new ();
@@ -381,6 +393,7 @@ sim_link_free (SimLink *self)
   }
   if (self->log_fd >= 0)
     close (self->log_fd);
+  g_clear_pointer (&self->pieces, g_rand_free);
   g_byte_array_unref (self->in_chunk);
   g_byte_array_unref (self->outbox);
   g_free (self->path);

@@ -18,6 +18,7 @@ typedef struct {
   guint baud;           /* 0: no throttling; else N/10 bytes a second each way */
   const char *log_path; /* append every received byte here; NULL: no log */
   guint64 hangup_after; /* fault: after this many received bytes the line is gone; 0: never */
+  gint64 pieces_seed;   /* --noise: output in random pieces of 1–8 bytes; -1: as it comes */
 } SimLinkOptions;
 
 /* @data: bytes the host sent, delivered no faster than the line rate. */

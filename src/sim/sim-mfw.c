@@ -283,7 +283,8 @@ sim_mfw_take_raw (SimModem *self, const guint8 *data, gsize length)
     return n;
   }
   self->transparent = FALSE;
-  sim_modem_reply_ok (self);
+  if (self->options.transparent_answer != SIM_TRANSPARENT_OK_SILENT)
+    sim_modem_reply_ok (self);
   sim_modem_commit (self);
   return n;
 }
@@ -338,7 +339,10 @@ dload_write (SimModem *self, const OnemoAtCommandLine *cmd)
   self->raw_offset = offset;
   self->raw_remaining = length;
   self->raw_timeout = g_timeout_add_seconds (RAW_SILENCE_SECONDS, on_raw_silence, self);
-  sim_modem_reply_raw (self, "\r\n>");
+  if (self->options.transparent_answer == SIM_TRANSPARENT_PROMPT)
+    sim_modem_reply_raw (self, "\r\n>");
+  else
+    sim_modem_reply_ok (self); /* "AT+MFWDLOAD=0,80362 → OK //进入透传模式" */
 }
 
 void

@@ -6,6 +6,7 @@
 #include "onemo-at-command.h"
 #include "sim-download.h"
 #include "sim-modem.h"
+#include "sim-noise.h"
 
 G_BEGIN_DECLS
 
@@ -67,6 +68,8 @@ struct _SimModem {
   GQueue *held_input; /* of HeldInput */
 
   SimUpgrade *upgrade;
+  SimNoise *noise; /* NULL without --noise */
+  guint noise_timer; /* the next URC out of the blue */
 };
 
 /* Answers: an information line framed CRLF…CRLF, the final results, raw text. */

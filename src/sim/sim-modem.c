@@ -86,11 +86,27 @@ sim_modem_urc (SimModem *self, const char *format, ...)
     return;
   }
   line = g_strdup_printf ("\r\n%s\r\n", text);
+  if (self->noise != NULL) {
+    g_autoptr (GString) shaped = g_string_new (line);
+    sim_noise_shape (self->noise, shaped);
+    g_free (line);
+    line = g_string_free (g_steal_pointer (&shaped), FALSE);
+  }
   /* To the channel that sent the last command; when it is gone, to every channel. */
   if (sim_ports_has_channel (self->ports, self->channel))
     sim_ports_write_string (self->ports, self->channel, line);
   else
     sim_ports_write_all (self->ports, line);
+}
+
+/* Sends the answer built so far, shaped by --noise. */
+static void
+modem_send_response (SimModem *self)
+{
+  if (self->noise != NULL)
+    sim_noise_shape (self->noise, self->response);
+  sim_ports_write (self->ports, self->channel, self->response->str, self->response->len);
+  g_string_truncate (self->response, 0);
 }
 
 static gboolean
@@ -101,8 +117,7 @@ on_latency_elapsed (gpointer user_data)
   HeldInput *held;
 
   self->latency_timer = 0;
-  sim_ports_write (self->ports, self->channel, self->response->str, self->response->len);
-  g_string_truncate (self->response, 0);
+  modem_send_response (self);
   /* In order: once another answer must wait, modem_take() queues the rest again behind it. */
   pending = *self->held_input;
   g_queue_init (self->held_input);
@@ -125,8 +140,7 @@ sim_modem_commit (SimModem *self)
     self->latency_timer = g_timeout_add (self->options.latency_ms, on_latency_elapsed, self);
     return;
   }
-  sim_ports_write (self->ports, self->channel, self->response->str, self->response->len);
-  g_string_truncate (self->response, 0);
+  modem_send_response (self);
 }
 
 /* ---- the basic commands ---- */
@@ -284,6 +298,9 @@ modem_end_of_line (SimModem *self)
   g_autofree char *line = NULL;
 
   if (self->echo) {
+    g_autofree char *urc = self->noise != NULL ? sim_noise_maybe_urc (self->noise) : NULL;
+    if (urc != NULL) /* a URC may beat the echo */
+      sim_ports_write_string (self->ports, self->channel, urc);
     sim_ports_write (self->ports, self->channel, self->line->str, self->line->len);
     sim_ports_write_string (self->ports, self->channel, "\r");
   }
@@ -362,6 +379,19 @@ sim_modem_erase (SimModem *self)
   self->dload_needs_erase = FALSE;
 }
 
+/* --noise: a network URC now and then, whatever the host is doing (but not into raw mode,
+ * where the module is busy taking bytes). */
+static gboolean
+on_noise_timer (gpointer user_data)
+{
+  SimModem *self = user_data;
+
+  if (!self->transparent)
+    sim_modem_urc (self, "%s", sim_noise_pick_urc (self->noise));
+  self->noise_timer = g_timeout_add (sim_noise_next_gap_ms (self->noise), on_noise_timer, self);
+  return G_SOURCE_REMOVE;
+}
+
 SimModem *
 sim_modem_new (const SimModemOptions *options, const SimLinkOptions *link_options,
                const char *socket_address, GError **error)
@@ -384,6 +414,10 @@ sim_modem_new (const SimModemOptions *options, const SimLinkOptions *link_option
   self->response = g_string_new (NULL);
   self->held_input = g_queue_new ();
   self->channel = SIM_PORTS_PTY;
+  if (options->noise_seed >= 0) {
+    self->noise = sim_noise_new ((guint32)options->noise_seed);
+    self->noise_timer = g_timeout_add (sim_noise_next_gap_ms (self->noise), on_noise_timer, self);
+  }
   self->ports = sim_ports_new (link_options, socket_address, on_ports_receive, self, error);
   if (self->ports == NULL)
     return NULL;
@@ -401,6 +435,8 @@ sim_modem_free (SimModem *self)
   g_clear_handle_id (&self->latency_timer, g_source_remove);
   g_clear_handle_id (&self->raw_timeout, g_source_remove);
   g_clear_pointer (&self->ports, sim_ports_free);
+  g_clear_handle_id (&self->noise_timer, g_source_remove);
+  g_clear_pointer (&self->noise, sim_noise_free);
   g_free (self->revision);
   g_free (self->imei);
   g_free (self->fs_root);

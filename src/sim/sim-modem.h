@@ -15,6 +15,13 @@ G_BEGIN_DECLS
 
 typedef struct _SimModem SimModem;
 
+/* How a transparent write (AT+MFWDLOAD=<off>,<len>) is answered: the manual's "OK 或 > OK". */
+typedef enum {
+  SIM_TRANSPARENT_PROMPT,    /* `>`, the bytes, OK */
+  SIM_TRANSPARENT_OK,        /* OK (entering raw mode, as the manual's examples), bytes, OK */
+  SIM_TRANSPARENT_OK_SILENT, /* OK, the bytes, and nothing after them */
+} SimTransparentAnswer;
+
 typedef struct {
   const OnemoModel *model;
   const char *revision; /* the firmware it runs at start */
@@ -24,6 +31,8 @@ typedef struct {
   guint reboot_ms;         /* how long the port is gone per reboot */
   guint64 max_package;     /* the largest package the module stores */
   const SimFaults *faults; /* not copied: must outlive the modem */
+  gint64 noise_seed;       /* --noise: URCs, CR-only line ends, output in pieces; -1: off */
+  SimTransparentAnswer transparent_answer;
 } SimModemOptions;
 
 /* Creates the pty (@link_options->path, may be NULL) and the socket (@socket_address, may be

@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The realism suite: the service against modules that read the manual otherwise, or behave like
+modules on a live network. Every family's Update (M5311-E hex, MN316-S transparent and hex, MN316
+hex, ML307A and ML302S by URL with FTP credentials, ML307R-DC from a file) runs under each
+simulator knob of a class below; Checksum, GetConfiguration, Cancel and AddPort run under
+--noise. Run one class with `test-realism.py CLASS`; meson runs each class as its own test."""
+
+import hashlib
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+import update_helpers  # noqa: E402
+from harness import GLib  # noqa: E402
+
+S = lambda v: GLib.Variant('s', v)  # noqa: E731
+T = lambda v: GLib.Variant('t', v)  # noqa: E731
+H = lambda v: GLib.Variant('h', v)  # noqa: E731
+U = lambda v: GLib.Variant('u', v)  # noqa: E731
+
+NEW = 'MBRH7R01'
+
+
+class FamiliesUpdate(harness.DaemonTest):
+    """Update on every family; SIM_ARGS are the knobs every simulator of the class plays."""
+
+    SIM_ARGS = ()
+    DAEMON_ARGS = ['--command-timeout-ms', '5000', '--upgrade-timeout', '60']
+
+    def sim(self, model, *args, options=None):
+        return self.add_sim(model, *(tuple(self.SIM_ARGS) + args), options=options)
+
+    def update(self, path, options, fds=None):
+        self.module(path, 'Update', '(a{sv})', (options,), fds=fds)
+
+    def update_from_file(self, model, series, **extra):
+        sim, path = self.sim(model)
+        package = self.make_firmware(series, '%s-%s' % (model, NEW), size=3000)
+        states = self.watch_states(path)
+        self.update(path, dict({'fd': H(0)}, **extra), fds=[self.open_fd(package)])
+        self.assertEqual(self.prop(path, 'Revision'), '%s-%s' % (model, NEW))
+        self.wait_for(lambda: states and states[-1] == 'finished', 5, 'not finished: %s' % states)
+        self.assertEqual(self.prop(path, 'LastError'), '')
+        return sim, package
+
+    def update_by_ftp_url(self, model, series):
+        root, base, _ = update_helpers.start_server(self, 'ftp', 'onemo', 'pw1')
+        sim, path = self.sim(model)
+        package = self.make_firmware(series, '%s-%s' % (model, NEW), root)
+        self.update(path, {'url': S(base + os.path.basename(package)), 'via': S('module'),
+                           'user': S('onemo'), 'password': S('pw1')})
+        self.assertEqual(self.prop(path, 'Revision'), '%s-%s' % (model, NEW))
+        self.assertIn(b'AT+MFWCFG="auth","onemo","pw1"\r', sim.log_bytes())
+
+    def test_m5311e_hex(self):
+        sim, _ = self.update_from_file('M5311-E-DLVS', 'M5311-E')
+        self.assertIn(b'AT+MFWDLOAD=0,512,"', sim.log_bytes())
+
+    def test_mn316s_transparent(self):
+        sim, package = self.update_from_file('MN316-S-DLVS', 'MN316-S', mode=S('transparent'))
+        self.assertIn(b'AT+MFWDLOAD=0,%d\r' % os.path.getsize(package), sim.log_bytes())
+
+    def test_mn316s_hex(self):
+        sim, _ = self.update_from_file('MN316-S-DLVS', 'MN316-S', mode=S('hex'))
+        self.assertIn(b'AT+MFWDLOAD=0,512,"', sim.log_bytes())
+
+    def test_mn316_hex(self):
+        sim, _ = self.update_from_file('MN316-DLVS', 'MN316')
+        self.assertIn(b'AT+MFWDLOAD=0,512,"', sim.log_bytes())
+
+    def test_ml307a_url_ftp_credentials(self):
+        self.update_by_ftp_url('ML307A-DSLN', 'ML307A')
+
+    def test_ml302s_url_ftp_credentials(self):
+        self.update_by_ftp_url('ML302S-DNLM', 'ML302S')
+
+    def test_ml307r_dc_from_file(self):
+        sim, package = self.update_from_file('ML307R-DC', 'ML307R')
+        self.assertIn(b'AT+MFWDLOAD=0,%d\r' % os.path.getsize(package), sim.log_bytes())
+
+
+class Noise(FamiliesUpdate):
+    """A module on a live network: URCs anywhere, CR-only line ends, output in pieces."""
+
+    SIM_ARGS = ('--noise', '1')
+
+    def test_add_port_identifies(self):
+        sim, path = self.sim('MN316-DBRS')
+        self.assertEqual(self.prop(path, 'SubModel'), 'MN316-DBRS')
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-DBRS-MBRH0S00')
+        self.assertEqual(self.prop(path, 'Imei'), '869487060000001')
+
+    def test_checksum(self):
+        sim, path = self.sim('MN316-S-DLVS')
+        package = self.make_package(2000)
+        self.module(path, 'Write', '(ha{sv})', (0, {'mode': S('transparent')}),
+                    fds=[self.open_fd(package)])
+        with open(package, 'rb') as f:
+            data = f.read()
+        for algorithm, digest in ((0, hashlib.md5), (1, hashlib.sha1), (2, hashlib.sha256)):
+            got = self.module(path, 'Checksum', '(u)', (algorithm,), reply='(s)')[0]
+            self.assertEqual(got, digest(data).hexdigest().upper())
+
+    def test_get_configuration(self):
+        sim, path = self.sim('MN316-S-DLVS')
+        settings = {'url': S('http://192.0.2.7/fw.bin'), 'timeout': U(90), 'progind': U(2048)}
+        self.module(path, 'Configure', '(a{sv})', (settings,))
+        got = self.module(path, 'GetConfiguration', reply='(a{sv})')[0]
+        self.assertEqual(got['url'], 'http://192.0.2.7/fw.bin')
+        self.assertEqual(got['timeout'], 90)
+        self.assertEqual(got['progind'], 2048)
+
+    def test_cancel_then_update(self):
+        sim, path = self.sim('MN316-S-DLVS', '--baud', '115200')
+        big = self.make_package(40000, 'big.bin')
+        progress = self.subscribe(path, 'DownloadProgress')
+        outcome = self.call_async(path, harness.MODULE_IFACE, 'Write', '(ha{sv})',
+                                  (0, {'mode': S('transparent')}), fds=[self.open_fd(big)])
+        self.wait_for(lambda: progress and progress[-1][2] > 0, 20, 'no write progress')
+        self.module(path, 'Cancel')
+        self.wait_call(outcome, 60)
+        self.assertEqual(harness.error_name(outcome['error']), harness.ERROR_PREFIX + 'Cancelled')
+        package = self.make_firmware('MN316-S', 'MN316-S-DLVS-' + NEW, size=2000)
+        self.update(path, {'fd': H(0)}, fds=[self.open_fd(package)])
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-' + NEW)
+
+
+class NoiseOtherSeed(FamiliesUpdate):
+    SIM_ARGS = ('--noise', '20261204')
+
+
+class TransparentOk(FamiliesUpdate):
+    """a: the transparent write is entered by a bare OK, and answered OK after the bytes."""
+    SIM_ARGS = ('--transparent-answer', 'ok')
+
+
+class TransparentOkSilent(FamiliesUpdate):
+    """a: entered by a bare OK, and nothing after the bytes."""
+    SIM_ARGS = ('--transparent-answer', 'ok-silent')
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
