@@ -40,8 +40,8 @@ payload_report_progress (OnemoAtPort *self, Command *cmd)
   cmd->progress (self, cmd->written, cmd->length, cmd->progress_data);
 }
 
-void
-onemo_payload_piece_done (OnemoAtPort *self, Command *cmd)
+static void
+payload_piece_done (OnemoAtPort *self, Command *cmd)
 {
   if (cmd->committed < cmd->length) {
     payload_request_chunk (self, cmd);
@@ -52,14 +52,14 @@ onemo_payload_piece_done (OnemoAtPort *self, Command *cmd)
    * command. */
   cmd->stage = PAYLOAD_SENT;
   if (cmd->task != NULL && cmd->entered_without_prompt && !cmd->padding)
-    onemo_port_set_deadline_after_line_ms (self, MIN (cmd->timeout_ms, QUIET_AFTER_RAW_MS));
+    onemo_at_port_set_deadline_after_line_ms (self, MIN (cmd->timeout_ms, QUIET_AFTER_RAW_MS));
   else
-    onemo_port_set_deadline_after_line_ms (
+    onemo_at_port_set_deadline_after_line_ms (
         self, cmd->task != NULL ? cmd->timeout_ms : MAX (cmd->timeout_ms, SETTLE_MS));
 }
 
-gboolean
-onemo_payload_done_without_result (OnemoAtPort *self, Command *cmd)
+static gboolean
+payload_deadline (OnemoAtPort *self, Command *cmd)
 {
   if (cmd->task == NULL || cmd->stage != PAYLOAD_SENT || !cmd->entered_without_prompt
       || cmd->padding)
@@ -67,21 +67,21 @@ onemo_payload_done_without_result (OnemoAtPort *self, Command *cmd)
   port_debug ("%s: no final result %u ms after the last byte: the write is done", self->name,
               MIN (cmd->timeout_ms, QUIET_AFTER_RAW_MS));
   /* Answered now; the command stays on the wire a settle time so that a late OK is eaten. */
-  onemo_port_command_return (cmd, NULL);
-  onemo_port_set_deadline_ms (self, SETTLE_MS);
+  onemo_at_port_command_return (cmd, NULL);
+  onemo_at_port_set_deadline_ms (self, SETTLE_MS);
   return TRUE;
 }
 
-void
-onemo_payload_wrote (OnemoAtPort *self, Command *cmd, gsize n)
+static void
+payload_wrote (OnemoAtPort *self, Command *cmd, gsize n)
 {
   cmd->written += n;
-  onemo_port_set_deadline_ms (self, cmd->timeout_ms);
+  onemo_at_port_set_deadline_ms (self, cmd->timeout_ms);
   payload_report_progress (self, cmd);
 }
 
-void
-onemo_payload_start_padding (OnemoAtPort *self, Command *cmd)
+static void
+payload_give_up (OnemoAtPort *self, Command *cmd)
 {
   if (cmd->padding)
     return;
@@ -103,10 +103,10 @@ payload_chunk_read (GObject *source, GAsyncResult *result, gpointer user_data)
   OnemoAtPort *self = cmd->port;
 
   if (self == NULL || g_cancellable_is_cancelled (cmd->read_cancellable)) {
-    onemo_port_command_unref (cmd); /* the port let go, or it pads instead */
+    onemo_at_port_command_unref (cmd); /* the port let go, or it pads instead */
     return;
   }
-  onemo_port_command_unref (cmd);
+  onemo_at_port_command_unref (cmd);
   cmd->reading = FALSE;
   if (chunk != NULL && g_bytes_get_size (chunk) == 0)
     error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
@@ -121,7 +121,7 @@ payload_chunk_read (GObject *source, GAsyncResult *result, gpointer user_data)
       error = wrapped;
     }
     g_object_ref (self);
-    onemo_port_abandon_current (self, g_steal_pointer (&error));
+    onemo_at_port_abandon_current (self, g_steal_pointer (&error));
     g_object_unref (self);
     return;
   }
@@ -141,7 +141,7 @@ payload_request_chunk (OnemoAtPort *self, Command *cmd)
   if (cmd->padding) {
     gsize len = (gsize)MIN (remaining, PADDING_RUN);
     cmd->committed += len;
-    onemo_port_set_output (self, padding_bytes (), len, NULL);
+    onemo_at_port_set_output (self, padding_bytes (), len, NULL);
     return;
   }
   if (cmd->next_chunk != NULL && self->out_data == NULL) {
@@ -151,7 +151,7 @@ payload_request_chunk (OnemoAtPort *self, Command *cmd)
     remaining -= len;
     if (remaining > 0 && !cmd->reading)
       payload_request_chunk (self, cmd); /* read ahead while this chunk goes out */
-    onemo_port_set_output (self, g_bytes_get_data (chunk, NULL), len, chunk);
+    onemo_at_port_set_output (self, g_bytes_get_data (chunk, NULL), len, chunk);
     return;
   }
   if (!cmd->reading && cmd->next_chunk == NULL) {
@@ -170,40 +170,40 @@ payload_start_streaming (OnemoAtPort *self, Command *cmd)
   onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
   cmd->stage = PAYLOAD_STREAMING;
   cmd->padding = cmd->task == NULL; /* abandoned before the prompt: let the module out again */
-  onemo_port_set_deadline_ms (self, cmd->task != NULL ? cmd->timeout_ms
-                                                      : MAX (cmd->timeout_ms, SETTLE_MS));
+  onemo_at_port_set_deadline_ms (self, cmd->task != NULL ? cmd->timeout_ms
+                                                         : MAX (cmd->timeout_ms, SETTLE_MS));
   if (cmd->length == 0) {
-    onemo_payload_piece_done (self, cmd);
+    payload_piece_done (self, cmd);
     return;
   }
   payload_request_chunk (self, cmd);
 }
 
-void
-onemo_payload_prompt (OnemoAtPort *self)
+static void
+payload_prompt (OnemoAtPort *self, Command *cmd)
 {
-  Command *cmd = self->current;
-
-  onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
-  if (cmd == NULL || cmd->stage != PAYLOAD_PROMPT) {
-    port_debug ("%s: <-- > (unexpected prompt, dropped)", self->name);
-    return;
-  }
   port_debug ("%s: <-- > (writing %" G_GUINT64_FORMAT " bytes)", self->name, cmd->length);
   payload_start_streaming (self, cmd);
 }
 
-void
-onemo_payload_ok_instead_of_prompt (OnemoAtPort *self)
+static void
+payload_ok_instead_of_prompt (OnemoAtPort *self, Command *cmd)
 {
-  Command *cmd = self->current;
-
   port_debug ("%s: <-- OK instead of `>`: raw mode all the same, writing %" G_GUINT64_FORMAT
               " bytes",
               self->name, cmd->length);
   cmd->entered_without_prompt = TRUE;
   payload_start_streaming (self, cmd);
 }
+
+static const PayloadHooks payload_hooks = {
+  .prompt = payload_prompt,
+  .ok_instead_of_prompt = payload_ok_instead_of_prompt,
+  .wrote = payload_wrote,
+  .piece_done = payload_piece_done,
+  .give_up = payload_give_up,
+  .deadline = payload_deadline,
+};
 
 void
 onemo_at_port_command_with_payload_async (OnemoAtPort *self, const char *command,
@@ -222,13 +222,14 @@ onemo_at_port_command_with_payload_async (OnemoAtPort *self, const char *command
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, onemo_at_port_command_with_payload_async);
   g_task_set_check_cancellable (task, FALSE);
-  cmd = onemo_port_command_new (self, command, ONEMO_AT_COMMAND_FLAG_NONE, timeout_ms, task);
+  cmd = onemo_at_port_command_new (self, command, ONEMO_AT_COMMAND_FLAG_NONE, timeout_ms, task);
   cmd->payload = g_object_ref (payload);
+  cmd->payload_hooks = &payload_hooks;
   cmd->length = length;
   cmd->progress = progress;
   cmd->progress_data = progress_data;
   cmd->read_cancellable = g_cancellable_new ();
-  onemo_port_enqueue (self, cmd, cancellable);
+  onemo_at_port_enqueue (self, cmd, cancellable);
 }
 
 gboolean

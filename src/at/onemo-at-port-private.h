@@ -2,9 +2,10 @@
 #pragma once
 
 /*
- * The AT port's insides, shared by its files: onemo-at-port.c (the object, the queue, writing,
- * the fd and the deadline), onemo-at-port-read.c (reading and routing lines),
- * onemo-at-port-urc.c (the URC handlers) and onemo-at-port-payload.c (transparent writes).
+ * The AT port's insides, shared by its files: onemo-at-port.c (the object, the fd, reading and
+ * routing lines, writing, the deadline), onemo-at-port-queue.c (commands from creation to
+ * answer), onemo-at-port-urc.c (the URC handlers) and onemo-at-port-payload.c (transparent
+ * writes, through PayloadHooks).
  * Not for any other file.
  */
 
@@ -20,6 +21,8 @@
 /* After the last raw byte of a write entered by a bare OK, how long a final result may take
  * before the write counts as done without one. */
 #define QUIET_AFTER_RAW_MS 2000
+
+typedef struct _PayloadHooks PayloadHooks;
 
 typedef enum {
   PAYLOAD_NONE,      /* a plain command */
@@ -49,6 +52,7 @@ typedef struct {
   /* Transparent writes. */
   PayloadStage stage;
   GInputStream *payload;
+  const PayloadHooks *payload_hooks;
   guint64 length;
   guint64 committed; /* bytes handed to the writer, payload or padding */
   guint64 written;   /* bytes on the wire */
@@ -118,56 +122,59 @@ struct _OnemoAtPort {
   }                                                                                                \
   G_STMT_END
 
-/* ---- onemo-at-port.c ---- */
+/* What a command that carries a payload does at each stage; provided by
+ * onemo-at-port-payload.c. The port calls these and knows nothing else of payloads, so the
+ * payload code depends on the port and never the reverse. */
+struct _PayloadHooks {
+  void (*prompt) (OnemoAtPort *port, Command *cmd); /* `>` arrived */
+  /* A bare OK answered the command while it waited for `>`: raw mode all the same. */
+  void (*ok_instead_of_prompt) (OnemoAtPort *port, Command *cmd);
+  void (*wrote) (OnemoAtPort *port, Command *cmd, gsize n); /* @n more bytes went out */
+  /* The writer finished a piece: the next one, or wait for the result. */
+  void (*piece_done) (OnemoAtPort *port, Command *cmd);
+  /* The caller gave up mid-payload: the rest of the bytes become 0xFF. */
+  void (*give_up) (OnemoAtPort *port, Command *cmd);
+  /* The deadline passed; TRUE when that ends the stage normally (no final result needed). */
+  gboolean (*deadline) (OnemoAtPort *port, Command *cmd);
+};
 
-Command *onemo_port_command_new (OnemoAtPort *self, const char *text, OnemoAtCommandFlags flags,
-                                 guint timeout_ms, GTask *task);
-void onemo_port_command_unref (Command *cmd);
+/* ---- onemo-at-port.c: the fd, reading and routing lines, writing, the deadline ---- */
+
+/* Hands @len bytes at @data (kept alive by @owner, which the port takes) to the writer. */
+void onemo_at_port_set_output (OnemoAtPort *self, const guint8 *data, gsize len, GBytes *owner);
+/* Drops what the writer still had to write. */
+void onemo_at_port_clear_output (OnemoAtPort *self);
+/* Arms the port's one deadline @ms from now; 0 disarms it. */
+void onemo_at_port_set_deadline_ms (OnemoAtPort *self, guint ms);
+/* Arms the deadline @ms after the line has carried every byte written so far. */
+void onemo_at_port_set_deadline_after_line_ms (OnemoAtPort *self, guint ms);
+/* The device went away (@why): closes the fd, fails every command, emits "hangup" once. */
+void onemo_at_port_hangup (OnemoAtPort *self, const char *why);
+/* Logs a received @line (escaped) followed by @note, when debug output is on. */
+void onemo_at_port_log_received (OnemoAtPort *self, const char *line, const char *note);
+
+/* ---- onemo-at-port-queue.c: commands from creation to answer ---- */
+
+Command *onemo_at_port_command_new (OnemoAtPort *self, const char *text, OnemoAtCommandFlags flags,
+                                    guint timeout_ms, GTask *task);
+void onemo_at_port_command_unref (Command *cmd);
+/* The port lets go of @cmd (answered): no pending read may reach the port through it. */
+void onemo_at_port_command_free (Command *cmd);
 /* Gives @cmd's caller its answer: @error (taken), or the response when NULL. The command itself
  * may stay on the wire. */
-void onemo_port_command_return (Command *cmd, GError *error);
+void onemo_at_port_command_return (Command *cmd, GError *error);
+/* The command as logs may show it: a secret one never is. */
+const char *onemo_at_port_command_log_text (Command *cmd);
 /* Queues @cmd (the port takes it) and starts it if the wire is free. */
-void onemo_port_enqueue (OnemoAtPort *self, Command *cmd, GCancellable *cancellable);
-/* Hands @len bytes at @data (kept alive by @owner, which the port takes) to the writer. */
-void onemo_port_set_output (OnemoAtPort *self, const guint8 *data, gsize len, GBytes *owner);
-/* Arms the port's one deadline @ms from now; 0 disarms it. */
-void onemo_port_set_deadline_ms (OnemoAtPort *self, guint ms);
-/* Arms the deadline @ms after the line has carried every byte written so far. */
-void onemo_port_set_deadline_after_line_ms (OnemoAtPort *self, guint ms);
+void onemo_at_port_enqueue (OnemoAtPort *self, Command *cmd, GCancellable *cancellable);
 /* Answers the command on the wire with @error (taken) and keeps it there until it settles. */
-void onemo_port_abandon_current (OnemoAtPort *self, GError *error);
+void onemo_at_port_abandon_current (OnemoAtPort *self, GError *error);
 /* Takes the command off the wire, answers it with @error (taken) or its response if NULL, and
  * starts the next one. */
-void onemo_port_finish_current (OnemoAtPort *self, GError *error);
-/* The device went away (@why): closes the fd, fails every command, emits "hangup" once. */
-void onemo_port_hangup (OnemoAtPort *self, const char *why);
-/* The command as logs may show it: a secret one never is. */
-const char *onemo_port_command_log_text (Command *cmd);
+void onemo_at_port_finish_current (OnemoAtPort *self, GError *error);
 
-/* ---- onemo-at-port-read.c ---- */
+/* ---- onemo-at-port-urc.c: the URC handlers ---- */
 
-/* Reads what the fd holds and routes every complete line; @condition is what the fd reported. */
-void onemo_port_read (OnemoAtPort *self, GIOCondition condition);
-/* Logs a received @line (escaped) followed by @note, when debug output is on. */
-void onemo_port_log_received (OnemoAtPort *self, const char *line, const char *note);
-
-/* ---- onemo-at-port-urc.c ---- */
-
-void onemo_port_urc_handler_unref (UrcHandler *handler);
+void onemo_at_port_urc_handler_unref (UrcHandler *handler);
 /* Hands @line to the newest handler whose pattern matches; FALSE if none does. */
-gboolean onemo_port_dispatch_urc (OnemoAtPort *self, const char *line);
-
-/* ---- onemo-at-port-payload.c ---- */
-
-/* The `>` prompt arrived. */
-void onemo_payload_prompt (OnemoAtPort *self);
-/* A bare OK answered the command while it waited for `>`: raw mode all the same. */
-void onemo_payload_ok_instead_of_prompt (OnemoAtPort *self);
-/* The deadline passed after the last byte of a write that needs no final result. */
-gboolean onemo_payload_done_without_result (OnemoAtPort *self, Command *cmd);
-/* @n more bytes of @cmd's payload or padding went out. */
-void onemo_payload_wrote (OnemoAtPort *self, Command *cmd, gsize n);
-/* The writer finished a piece of @cmd's payload: the next one, or wait for the result. */
-void onemo_payload_piece_done (OnemoAtPort *self, Command *cmd);
-/* The caller gave up mid-payload: the rest of @cmd's bytes become 0xFF. */
-void onemo_payload_start_padding (OnemoAtPort *self, Command *cmd);
+gboolean onemo_at_port_dispatch_urc (OnemoAtPort *self, const char *line);

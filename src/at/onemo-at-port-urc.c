@@ -6,7 +6,7 @@
 #include "onemo-at-port-private.h"
 
 void
-onemo_port_urc_handler_unref (UrcHandler *handler)
+onemo_at_port_urc_handler_unref (UrcHandler *handler)
 {
   if (!g_atomic_int_dec_and_test (&handler->ref_count))
     return;
@@ -18,7 +18,7 @@ onemo_port_urc_handler_unref (UrcHandler *handler)
 
 /* Latest handler first; the first match takes the line. */
 gboolean
-onemo_port_dispatch_urc (OnemoAtPort *self, const char *line)
+onemo_at_port_dispatch_urc (OnemoAtPort *self, const char *line)
 {
   for (guint i = self->handlers->len; i > 0; i--) {
     UrcHandler *handler = g_ptr_array_index (self->handlers, i - 1);
@@ -26,10 +26,10 @@ onemo_port_dispatch_urc (OnemoAtPort *self, const char *line)
 
     if (!g_regex_match (handler->regex, line, 0, &match))
       continue;
-    onemo_port_log_received (self, line, " (URC)");
+    onemo_at_port_log_received (self, line, " (URC)");
     g_atomic_int_inc (&handler->ref_count);
     handler->handler (self, line, match, handler->user_data);
-    onemo_port_urc_handler_unref (handler);
+    onemo_at_port_urc_handler_unref (handler);
     return TRUE;
   }
   return FALSE;

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #define G_LOG_DOMAIN "onemo-at"
 
+/*
+ * The AT port itself: the fd and its one GSource, reading bytes into lines and routing each line
+ * (echo, answer, final result, URC), writing, the deadline, hang-ups. Commands and their queue
+ * are in onemo-at-port-queue.c, transparent writes in onemo-at-port-payload.c.
+ */
+
 #include "onemo-at-port-private.h"
 
 #include "onemo-at-result.h"
@@ -18,110 +24,13 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (OnemoAtPort, onemo_at_port, G_TYPE_OBJECT)
 
-static void port_start_next (OnemoAtPort *self);
 static void port_flush (OnemoAtPort *self);
-
-/* ---- Commands ---- */
-
-Command *
-onemo_port_command_new (OnemoAtPort *self, const char *text, OnemoAtCommandFlags flags,
-                        guint timeout_ms, GTask *task)
-{
-  Command *cmd = g_new0 (Command, 1);
-
-  cmd->ref_count = 1;
-  cmd->port = self;
-  cmd->task = task;
-  cmd->text = g_strdup (text);
-  cmd->wire = g_string_new (text);
-  g_string_append_c (cmd->wire, '\r');
-  cmd->flags = flags;
-  cmd->timeout_ms = timeout_ms;
-  cmd->response = g_ptr_array_new_with_free_func (g_free);
-  onemo_at_answer_shape_init (&cmd->answer, text);
-  return cmd;
-}
-
-const char *
-onemo_port_command_log_text (Command *cmd)
-{
-  return (cmd->flags & ONEMO_AT_COMMAND_FLAG_SECRET) ? "(secret command)" : cmd->text;
-}
-
-void
-onemo_port_command_unref (Command *cmd)
-{
-  if (!g_atomic_int_dec_and_test (&cmd->ref_count))
-    return;
-  g_assert (cmd->task == NULL && cmd->held_task == NULL);
-  g_clear_error (&cmd->held_error);
-  g_clear_object (&cmd->cancellable);
-  g_clear_object (&cmd->read_cancellable);
-  g_clear_object (&cmd->payload);
-  g_clear_pointer (&cmd->next_chunk, g_bytes_unref);
-  g_ptr_array_unref (cmd->response);
-  g_string_free (cmd->wire, TRUE);
-  onemo_at_answer_shape_clear (&cmd->answer);
-  g_free (cmd->text);
-  g_free (cmd);
-}
-
-/* The port lets go: no callback of a pending read may reach the port through it any more. */
-static void
-command_free (Command *cmd)
-{
-  g_assert (cmd->task == NULL);
-  cmd->port = NULL;
-  if (cmd->held_task != NULL) {
-    g_autoptr (GTask) task = g_steal_pointer (&cmd->held_task);
-    g_task_return_error (task, g_steal_pointer (&cmd->held_error));
-  }
-  if (cmd->cancel_source != NULL) {
-    g_source_destroy (cmd->cancel_source);
-    g_clear_pointer (&cmd->cancel_source, g_source_unref);
-  }
-  if (cmd->read_cancellable != NULL)
-    g_cancellable_cancel (cmd->read_cancellable);
-  onemo_port_command_unref (cmd);
-}
-
-/* Gives the caller its answer; the command itself may stay on the wire (see onemo_port_finish_current). */
-void
-onemo_port_command_return (Command *cmd, GError *error)
-{
-  g_autoptr (GTask) task = g_steal_pointer (&cmd->task);
-
-  if (task == NULL) {
-    g_clear_error (&error);
-    return;
-  }
-  if (cmd->cancel_source != NULL)
-    g_source_destroy (cmd->cancel_source);
-  if (error != NULL) {
-    g_task_return_error (task, error);
-  } else if (cmd->payload != NULL) {
-    g_task_return_boolean (task, TRUE);
-  } else {
-    g_ptr_array_add (cmd->response, NULL);
-    g_task_return_pointer (task, g_ptr_array_steal (cmd->response, NULL),
-                           (GDestroyNotify)g_strfreev);
-  }
-}
-
-/* A payload cancelled or failing on the host's side is answered only once its padding is out
- * and the module had its say; a timeout or a garbled answer is reported at once. */
-static gboolean
-command_holds_answer (Command *cmd, GError *error)
-{
-  return cmd->task != NULL && cmd->stage != PAYLOAD_NONE
-         && !g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_TIMEOUT)
-         && !g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_PROTOCOL);
-}
+static void port_read (OnemoAtPort *self, GIOCondition condition);
 
 /* ---- The source: fd readiness and the deadline ---- */
 
 void
-onemo_port_set_deadline_ms (OnemoAtPort *self, guint ms)
+onemo_at_port_set_deadline_ms (OnemoAtPort *self, guint ms)
 {
   self->deadline = ms > 0 ? g_get_monotonic_time () + (gint64)ms * 1000 : -1;
   if (self->source != NULL)
@@ -129,12 +38,12 @@ onemo_port_set_deadline_ms (OnemoAtPort *self, guint ms)
 }
 
 void
-onemo_port_set_deadline_after_line_ms (OnemoAtPort *self, guint ms)
+onemo_at_port_set_deadline_after_line_ms (OnemoAtPort *self, guint ms)
 {
   gint64 now = g_get_monotonic_time ();
   gint64 line_ms = self->line_free_at > now ? (self->line_free_at - now + 999) / 1000 : 0;
 
-  onemo_port_set_deadline_ms (self, (guint)MIN ((gint64)ms + line_ms, G_MAXUINT));
+  onemo_at_port_set_deadline_ms (self, (guint)MIN ((gint64)ms + line_ms, G_MAXUINT));
 }
 
 /* @n more bytes went into the fd: the line carries them after what it already holds. */
@@ -158,52 +67,12 @@ port_watch (OnemoAtPort *self, GIOCondition condition)
   g_source_modify_unix_fd ((GSource *)self->source, self->source->fd_tag, condition);
 }
 
-static void
-port_clear_output (OnemoAtPort *self)
+void
+onemo_at_port_clear_output (OnemoAtPort *self)
 {
   self->out_data = NULL;
   self->out_len = self->out_pos = 0;
   g_clear_pointer (&self->out_bytes, g_bytes_unref);
-}
-
-/* The command on the wire leaves it before its caller is answered, so that a command queued by
- * the callback goes out at once. */
-void
-onemo_port_finish_current (OnemoAtPort *self, GError *error)
-{
-  Command *cmd = g_steal_pointer (&self->current);
-
-  port_clear_output (self);
-  onemo_port_set_deadline_ms (self, 0);
-  onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
-  onemo_port_command_return (cmd, error);
-  command_free (cmd);
-  port_start_next (self);
-}
-
-/* The caller gave up on the command on the wire (timeout, cancellation, unreadable answer):
- * answer it now; the port keeps it until its late final result or a settle time has passed. */
-void
-onemo_port_abandon_current (OnemoAtPort *self, GError *error)
-{
-  Command *cmd = self->current;
-
-  if (command_holds_answer (cmd, error)) {
-    if (cmd->cancel_source != NULL)
-      g_source_destroy (cmd->cancel_source);
-    cmd->held_task = g_steal_pointer (&cmd->task);
-    cmd->held_error = error;
-  } else {
-    onemo_port_command_return (cmd, error);
-  }
-  if (cmd->stage == PAYLOAD_STREAMING)
-    onemo_payload_start_padding (self, cmd);
-  if (self->out_data != NULL)
-    onemo_port_set_deadline_ms (self, MAX (cmd->timeout_ms, SETTLE_MS));
-  else if (cmd->stage == PAYLOAD_SENT)
-    onemo_port_set_deadline_after_line_ms (self, MAX (cmd->timeout_ms, SETTLE_MS));
-  else
-    onemo_port_set_deadline_after_line_ms (self, SETTLE_MS);
 }
 
 static void
@@ -213,16 +82,16 @@ port_deadline_reached (OnemoAtPort *self)
 
   self->deadline = -1;
   g_source_set_ready_time ((GSource *)self->source, -1);
-  if (cmd == NULL || onemo_payload_done_without_result (self, cmd))
+  if (cmd == NULL || (cmd->payload_hooks != NULL && cmd->payload_hooks->deadline (self, cmd)))
     return;
   if (cmd->task == NULL) {
-    port_debug ("%s: settled after %s", self->name, onemo_port_command_log_text (cmd));
-    onemo_port_finish_current (self, NULL);
+    port_debug ("%s: settled after %s", self->name, onemo_at_port_command_log_text (cmd));
+    onemo_at_port_finish_current (self, NULL);
     return;
   }
-  onemo_port_abandon_current (
+  onemo_at_port_abandon_current (
       self, g_error_new (ONEMO_ERROR, ONEMO_ERROR_TIMEOUT, "%s: %s got no answer within %u ms",
-                         self->name, onemo_port_command_log_text (cmd), cmd->timeout_ms));
+                         self->name, onemo_at_port_command_log_text (cmd), cmd->timeout_ms));
 }
 
 static gboolean
@@ -235,7 +104,7 @@ port_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
   if (condition & G_IO_OUT)
     port_flush (self);
   if (self->fd >= 0 && (condition & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
-    onemo_port_read (self, condition);
+    port_read (self, condition);
   if (self->fd >= 0 && self->deadline >= 0 && g_source_get_time (source) >= self->deadline)
     port_deadline_reached (self);
   return G_SOURCE_CONTINUE;
@@ -254,15 +123,15 @@ port_fail_all (OnemoAtPort *self, const char *why)
 
   if (self->current != NULL) {
     cmd = g_steal_pointer (&self->current);
-    port_clear_output (self);
-    onemo_port_command_return (
+    onemo_at_port_clear_output (self);
+    onemo_at_port_command_return (
         cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "%s: %s", self->name, why));
-    command_free (cmd);
+    onemo_at_port_command_free (cmd);
   }
   while ((cmd = g_queue_pop_head (&self->queue)) != NULL) {
-    onemo_port_command_return (
+    onemo_at_port_command_return (
         cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "%s: %s", self->name, why));
-    command_free (cmd);
+    onemo_at_port_command_free (cmd);
   }
 }
 
@@ -293,7 +162,7 @@ onemo_at_port_close (OnemoAtPort *self)
 }
 
 void
-onemo_port_hangup (OnemoAtPort *self, const char *why)
+onemo_at_port_hangup (OnemoAtPort *self, const char *why)
 {
   /* Failing the commands runs their callbacks, which may drop the caller's last reference;
    * the port must outlive its own signal emission. */
@@ -311,12 +180,187 @@ onemo_port_hangup (OnemoAtPort *self, const char *why)
   }
 }
 
+/* ---- Reading: bytes become lines, each line goes to the command on the wire (echo, answer,
+ * final result) or to a URC handler ---- */
+
+/* Lines from the module may hold any byte: escape them, and only when debug output is on. */
+void
+onemo_at_port_log_received (OnemoAtPort *self, const char *line, const char *note)
+{
+  g_autofree char *printable = NULL;
+
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    return;
+  printable = g_strescape (line, "\"");
+  g_debug ("%s: <-- %s%s", self->name, printable, note);
+}
+
+/* A final result for the command on the wire. */
+static void
+port_final_result (OnemoAtPort *self, const char *line, OnemoAtResult result, GError *error)
+{
+  Command *cmd = self->current;
+
+  onemo_at_port_log_received (self, line, "");
+  /* "OK 或 > OK": a bare OK may stand for the prompt. Whoever waits, the module now counts
+   * <len> raw bytes, so they go out (padding, for a caller who gave up). */
+  if (result == ONEMO_AT_RESULT_OK && cmd->stage == PAYLOAD_PROMPT) {
+    cmd->payload_hooks->ok_instead_of_prompt (self, cmd);
+    return;
+  }
+  if (cmd->task != NULL && result == ONEMO_AT_RESULT_OK && cmd->stage == PAYLOAD_STREAMING)
+    error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
+                         "%s: the module answered OK after %" G_GUINT64_FORMAT
+                         " of %" G_GUINT64_FORMAT " bytes",
+                         self->name, cmd->written, cmd->length);
+  else if (cmd->task == NULL)
+    port_debug ("%s: dropped the late result of %s", self->name,
+                onemo_at_port_command_log_text (cmd));
+
+  onemo_at_port_finish_current (self, error);
+}
+
+/* An unsolicited line: to the newest handler that wants it, else only to the log (an unknown
+ * one at info level, so that a module's new URC can be added to the table). */
+static void
+port_route_unsolicited (OnemoAtPort *self, const char *line)
+{
+  g_autofree char *printable = NULL;
+
+  if (onemo_at_port_dispatch_urc (self, line))
+    return;
+  /* A mangled echo of a secret command would pass for an unknown line: never log its text. */
+  if (self->current != NULL && (self->current->flags & ONEMO_AT_COMMAND_FLAG_SECRET)) {
+    port_debug ("%s: <-- (a line during a secret command, not listened for)", self->name);
+    return;
+  }
+  if (onemo_at_urc_known_name (line) != NULL) {
+    onemo_at_port_log_received (self, line, " (URC, not listened for)");
+    return;
+  }
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_INFO, G_LOG_DOMAIN))
+    return;
+  printable = g_strescape (line, "\"");
+  g_info ("%s: <-- %s (unsolicited, unknown, dropped)", self->name, printable);
+}
+
+static void
+port_route_line (OnemoAtPort *self, char *line)
+{
+  Command *cmd = self->current;
+  GError *error = NULL;
+  OnemoAtResult result;
+
+  if (cmd == NULL) {
+    port_route_unsolicited (self, line);
+    g_free (line);
+    return;
+  }
+  if (!cmd->echo_seen && strcmp (line, cmd->text) == 0) {
+    cmd->echo_seen = TRUE;
+    g_free (line);
+    return;
+  }
+  result = onemo_at_result_classify (line, &error);
+  if (result != ONEMO_AT_RESULT_NOT_FINAL) {
+    port_final_result (self, line, result, error);
+    g_free (line);
+    return;
+  }
+  if (!onemo_at_answer_shape_takes (&cmd->answer, line)) {
+    port_route_unsolicited (self, line);
+    g_free (line);
+    return;
+  }
+  if (cmd->flags & ONEMO_AT_COMMAND_FLAG_SECRET)
+    port_debug ("%s: <-- (response to a secret command)", self->name);
+  else
+    onemo_at_port_log_received (self, line, "");
+  if (cmd->task != NULL)
+    g_ptr_array_add (cmd->response, line);
+  else
+    g_free (line);
+}
+
+static void
+port_overflow (OnemoAtPort *self)
+{
+  g_debug ("%s: <-- a line longer than %u bytes, discarded", self->name, ONEMO_AT_LINE_MAX_DEFAULT);
+  if (self->current == NULL || self->current->task == NULL)
+    return;
+  onemo_at_port_abandon_current (self,
+                                 g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
+                                              "%s: the module sent a line longer than %u bytes",
+                                              self->name, ONEMO_AT_LINE_MAX_DEFAULT));
+}
+
+static void
+port_prompt (OnemoAtPort *self)
+{
+  Command *cmd = self->current;
+
+  onemo_at_line_buffer_set_prompt_detection (self->lines, FALSE);
+  if (cmd == NULL || cmd->stage != PAYLOAD_PROMPT) {
+    port_debug ("%s: <-- > (unexpected prompt, dropped)", self->name);
+    return;
+  }
+  cmd->payload_hooks->prompt (self, cmd);
+}
+
+/* Handles what the line buffer holds, stopping if a callback closed the port. */
+static void
+port_drain_lines (OnemoAtPort *self)
+{
+  OnemoAtLineKind kind;
+  char *line;
+
+  while (self->fd >= 0
+         && (kind = onemo_at_line_buffer_next (self->lines, &line)) != ONEMO_AT_LINE_NONE) {
+    if (kind == ONEMO_AT_LINE_LINE)
+      port_route_line (self, line);
+    else if (kind == ONEMO_AT_LINE_PROMPT)
+      port_prompt (self);
+    else
+      port_overflow (self);
+  }
+}
+
+static void
+port_read (OnemoAtPort *self, GIOCondition condition)
+{
+  gboolean drained = !(condition & G_IO_IN);
+
+  for (;;) {
+    gssize n = read (self->fd, self->read_buffer, sizeof self->read_buffer);
+    int saved_errno = errno;
+
+    if (n < 0 && saved_errno == EINTR)
+      continue;
+    if (n < 0 && saved_errno == EAGAIN) {
+      drained = TRUE;
+      break;
+    }
+    if (n <= 0) {
+      port_drain_lines (self);
+      onemo_at_port_hangup (self, n == 0 ? "end of file" : g_strerror (saved_errno));
+      return;
+    }
+    onemo_at_line_buffer_feed (self->lines, self->read_buffer, (gsize)n);
+    port_drain_lines (self);
+    if (self->fd < 0 || (gsize)n < sizeof self->read_buffer)
+      break;
+  }
+  /* A hang-up with nothing left to read; with data left, the next read tells (EOF or EIO). */
+  if (self->fd >= 0 && drained && (condition & (G_IO_HUP | G_IO_ERR)))
+    onemo_at_port_hangup (self, "the device hung up");
+}
+
 /* ---- Writing ---- */
 
 void
-onemo_port_set_output (OnemoAtPort *self, const guint8 *data, gsize len, GBytes *owner)
+onemo_at_port_set_output (OnemoAtPort *self, const guint8 *data, gsize len, GBytes *owner)
 {
-  port_clear_output (self);
+  onemo_at_port_clear_output (self);
   self->out_data = data;
   self->out_len = len;
   self->out_bytes = owner;
@@ -336,20 +380,20 @@ port_write_pieces (OnemoAtPort *self)
     if (n < 0 && errno == EAGAIN)
       return TRUE;
     if (n < 0) {
-      onemo_port_hangup (self, g_strerror (errno));
+      onemo_at_port_hangup (self, g_strerror (errno));
       return FALSE;
     }
     self->out_pos += (gsize)n;
     port_line_reserve (self, (gsize)n);
     if (cmd != NULL && cmd->stage == PAYLOAD_STREAMING) {
-      onemo_payload_wrote (self, cmd, (gsize)n);
+      cmd->payload_hooks->wrote (self, cmd, (gsize)n);
       if (self->current != cmd)
         return FALSE; /* the progress callback closed the port */
     }
     if (self->out_pos == self->out_len) {
-      port_clear_output (self);
+      onemo_at_port_clear_output (self);
       if (cmd != NULL && cmd->stage == PAYLOAD_STREAMING)
-        onemo_payload_piece_done (self, cmd); /* may hand over the next piece */
+        cmd->payload_hooks->piece_done (self, cmd); /* may hand over the next piece */
     }
   }
   return FALSE;
@@ -367,99 +411,6 @@ port_flush (OnemoAtPort *self)
   blocked = port_write_pieces (self);
   self->flushing = FALSE;
   port_watch (self, blocked ? G_IO_IN | G_IO_OUT : G_IO_IN);
-}
-
-/* ---- The queue ---- */
-
-static void
-port_start_next (OnemoAtPort *self)
-{
-  Command *cmd;
-
-  if (self->current != NULL || self->fd < 0)
-    return;
-  /* A command cancelled while its cancellation is still on its way never reaches the wire. */
-  while ((cmd = g_queue_pop_head (&self->queue)) != NULL
-         && g_cancellable_is_cancelled (cmd->cancellable)) {
-    onemo_port_command_return (cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_CANCELLED,
-                                                 "%s: %s was cancelled", self->name,
-                                                 onemo_port_command_log_text (cmd)));
-    command_free (cmd);
-  }
-  if (cmd == NULL)
-    return;
-  self->current = cmd;
-  port_debug ("%s: --> %s", self->name, onemo_port_command_log_text (cmd));
-  if (cmd->payload != NULL) {
-    cmd->stage = PAYLOAD_PROMPT;
-    onemo_at_line_buffer_set_prompt_detection (self->lines, TRUE);
-  }
-  onemo_port_set_deadline_ms (self, cmd->timeout_ms);
-  onemo_port_set_output (self, (const guint8 *)cmd->wire->str, cmd->wire->len, NULL);
-}
-
-static gboolean
-command_cancelled (GCancellable *cancellable, gpointer user_data)
-{
-  Command *cmd = user_data;
-  /* The caller's callback may drop the last reference to the port while it is still in use. */
-  OnemoAtPort *self = g_object_ref (cmd->port);
-  GError *error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_CANCELLED, "%s: %s was cancelled",
-                               self->name, onemo_port_command_log_text (cmd));
-
-  if (self->current == cmd) {
-    onemo_port_abandon_current (self, error);
-  } else {
-    g_queue_remove (&self->queue, cmd);
-    onemo_port_command_return (cmd, error);
-    command_free (cmd);
-  }
-  g_object_unref (self);
-  return G_SOURCE_REMOVE;
-}
-
-void
-onemo_port_enqueue (OnemoAtPort *self, Command *cmd, GCancellable *cancellable)
-{
-  if (self->fd < 0) {
-    onemo_port_command_return (
-        cmd, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "%s is closed", self->name));
-    command_free (cmd);
-    return;
-  }
-  if (cancellable != NULL) {
-    cmd->cancellable = g_object_ref (cancellable);
-    cmd->cancel_source = g_cancellable_source_new (cancellable);
-    g_source_set_callback (cmd->cancel_source, (GSourceFunc)(GCallback)command_cancelled, cmd,
-                           NULL);
-    g_source_attach (cmd->cancel_source, self->context);
-  }
-  g_queue_push_tail (&self->queue, cmd);
-  port_start_next (self);
-}
-
-void
-onemo_at_port_command_async (OnemoAtPort *self, const char *command, OnemoAtCommandFlags flags,
-                             guint timeout_ms, GCancellable *cancellable,
-                             GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (ONEMO_IS_AT_PORT (self));
-  g_return_if_fail (command != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, onemo_at_port_command_async);
-  g_task_set_check_cancellable (task, FALSE);
-  onemo_port_enqueue (self, onemo_port_command_new (self, command, flags, timeout_ms, task),
-                      cancellable);
-}
-
-GStrv
-onemo_at_port_command_finish (OnemoAtPort *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 OnemoAtPort *
@@ -563,6 +514,6 @@ onemo_at_port_init (OnemoAtPort *self)
   self->deadline = -1;
   self->context = g_main_context_ref_thread_default ();
   self->lines = onemo_at_line_buffer_new (ONEMO_AT_LINE_MAX_DEFAULT);
-  self->handlers = g_ptr_array_new_with_free_func ((GDestroyNotify)onemo_port_urc_handler_unref);
+  self->handlers = g_ptr_array_new_with_free_func ((GDestroyNotify)onemo_at_port_urc_handler_unref);
   g_queue_init (&self->queue);
 }
