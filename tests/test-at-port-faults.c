@@ -214,6 +214,29 @@ test_overlong_line (EngineFixture *f, gconstpointer data)
   engine_result_clear (&next);
 }
 
+/* 100 000 lines for one command: it fails with Protocol once its answer passes the bound, the
+ * rest of the flood is dropped, and the next command gets its own answer. */
+static void
+test_flood (EngineFixture *f, gconstpointer data)
+{
+  g_autoptr (GString) flood = g_string_new (NULL);
+  EngineResult r = { 0 }, next = { 0 };
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_printf (flood, "\r\nFLOOD %06u\r\n", i);
+  g_string_append (flood, "\r\nOK\r\n");
+  onemo_at_port_command_async (f->port, "AT+LONG", 0, 5000, NULL, engine_on_command, &r);
+  engine_settle_loop ();
+  engine_peer_send_bytes (f->peer, flood->str, flood->len);
+  engine_wait_until (&r.done, "AT+LONG");
+  g_assert_error (r.error, ONEMO_ERROR, ONEMO_ERROR_PROTOCOL);
+  onemo_at_port_command_async (f->port, "AT+ERR", 0, 5000, NULL, engine_on_command, &next);
+  engine_wait_until (&next.done, "AT+ERR");
+  g_assert_error (next.error, ONEMO_ERROR, ONEMO_ERROR_MODULE);
+  engine_result_clear (&r);
+  engine_result_clear (&next);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -227,5 +250,6 @@ main (int argc, char **argv)
   engine_add_scripted_test ("/at/port/hangup-drops-last-reference",
                             test_hangup_drops_last_reference);
   engine_add_scripted_test ("/at/port/overlong-line", test_overlong_line);
+  engine_add_scripted_test ("/at/port/flood", test_flood);
   return g_test_run ();
 }

@@ -83,7 +83,7 @@ typedef enum {
 } OnemoAtForm;
 
 typedef struct {
-  char *name;      /* upper case, without "AT": "+MFWCFG", "I", "E0", "+CMEE", "" for a bare AT */
+  char *name; /* upper case, without "AT": "+MFWCFG", "I", "E0", "+CMEE", "" for a bare AT */
   OnemoAtForm form;
   GPtrArray *args; /* of OnemoAtArg, for ONEMO_AT_FORM_SET */
 } OnemoAtCommandLine;

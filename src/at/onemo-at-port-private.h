@@ -47,6 +47,7 @@ typedef struct {
   GCancellable *cancellable;
   GSource *cancel_source;
   GPtrArray *response; /* of char * */
+  gsize response_bytes;
   gboolean echo_seen;
 
   /* Transparent writes. */

@@ -276,10 +276,21 @@ port_route_line (OnemoAtPort *self, char *line)
     port_debug ("%s: <-- (response to a secret command)", self->name);
   else
     onemo_at_port_log_received (self, line, "");
-  if (cmd->task != NULL)
-    g_ptr_array_add (cmd->response, line);
-  else
+  if (cmd->task == NULL) {
     g_free (line);
+    return;
+  }
+  cmd->response_bytes += strlen (line);
+  g_ptr_array_add (cmd->response, line);
+  /* A module (or a device that only wears a OneMO USB identity) may send without end: what one
+   * answer gathers is bounded, and the rest of a flood is dropped until the command settles. */
+  if (cmd->response->len > ONEMO_AT_ANSWER_MAX_LINES
+      || cmd->response_bytes > ONEMO_AT_ANSWER_MAX_BYTES)
+    onemo_at_port_abandon_current (
+        self, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
+                           "%s: the answer to %s went past %u lines or %u bytes", self->name,
+                           onemo_at_port_command_log_text (cmd), ONEMO_AT_ANSWER_MAX_LINES,
+                           ONEMO_AT_ANSWER_MAX_BYTES));
 }
 
 static void

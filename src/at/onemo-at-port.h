@@ -28,9 +28,16 @@ G_BEGIN_DECLS
  * - A hang-up (EOF, EIO, POLLHUP, POLLERR) fails every queued command with
  *   ONEMO_ERROR_PORT_GONE, closes the fd and emits "hangup" once (a signal without arguments;
  *   onemo_at_port_close() does not emit it).
+ * - An answer of more than ONEMO_AT_ANSWER_MAX_LINES information lines or
+ *   ONEMO_AT_ANSWER_MAX_BYTES bytes fails its command with ONEMO_ERROR_PROTOCOL; the rest is
+ *   dropped until the command settles, and the port stays usable.
  * - An over-long line (ONEMO_AT_LINE_MAX_DEFAULT) fails the running command with
  *   ONEMO_ERROR_PROTOCOL; the port stays usable.
  */
+/* The most one command's answer may gather: every answer the manual knows is a few lines. */
+#define ONEMO_AT_ANSWER_MAX_LINES 256
+#define ONEMO_AT_ANSWER_MAX_BYTES (64 * 1024)
+
 #define ONEMO_TYPE_AT_PORT (onemo_at_port_get_type ())
 G_DECLARE_FINAL_TYPE (OnemoAtPort, onemo_at_port, ONEMO, AT_PORT, GObject)
 

@@ -19,14 +19,14 @@ typedef struct {
   OnemoAtPayloadProgress progress;
   gpointer progress_data;
 
-  GByteArray *buffer;   /* read from the source; bytes before `start` are already sent */
+  GByteArray *buffer; /* read from the source; bytes before `start` are already sent */
   gsize start;
-  guint64 read_total;   /* bytes taken from the source so far */
-  guint64 written;      /* bytes the module has confirmed */
-  gsize in_flight;      /* bytes of the command on the wire, 0 when none */
-  gboolean reading;     /* a block read is pending */
-  gboolean finished;    /* the task has returned; a late read must not touch it again */
-  GString *command;     /* reused for every hex command */
+  guint64 read_total; /* bytes taken from the source so far */
+  guint64 written;    /* bytes the module has confirmed */
+  gsize in_flight;    /* bytes of the command on the wire, 0 when none */
+  gboolean reading;   /* a block read is pending */
+  gboolean finished;  /* the task has returned; a late read must not touch it again */
+  GString *command;   /* reused for every hex command */
 } WriteData;
 
 static void
@@ -62,8 +62,8 @@ hex_read_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   WriteData *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) block = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result,
-                                                               &error);
+  g_autoptr (GBytes) block
+      = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
 
   data->reading = FALSE;
   if (data->finished)
@@ -80,7 +80,7 @@ hex_read_done (GObject *object, GAsyncResult *result, gpointer user_data)
     return;
   }
   /* Compact only here, once per block, rather than moving the buffer after every command. */
-  g_byte_array_remove_range (data->buffer, 0, (guint) data->start);
+  g_byte_array_remove_range (data->buffer, 0, (guint)data->start);
   data->start = 0;
   g_byte_array_append (data->buffer, g_bytes_get_data (block, NULL), g_bytes_get_size (block));
   data->read_total += g_bytes_get_size (block);
@@ -96,9 +96,9 @@ hex_maybe_read (GTask *task)
   if (data->reading || unread == 0 || data->buffer->len - data->start >= LOW_WATER)
     return;
   data->reading = TRUE;
-  g_input_stream_read_bytes_async (data->source, (gsize) MIN (unread, READ_BLOCK),
-                                   G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                   hex_read_done, g_object_ref (task));
+  g_input_stream_read_bytes_async (data->source, (gsize)MIN (unread, READ_BLOCK),
+                                   G_PRIORITY_DEFAULT, g_task_get_cancellable (task), hex_read_done,
+                                   g_object_ref (task));
 }
 
 static void
@@ -135,14 +135,14 @@ hex_pump (GTask *task)
     g_task_return_boolean (task, TRUE);
     return;
   }
-  chunk = (gsize) MIN (data->length - data->written, ONEMO_AT_HEX_CHUNK);
+  chunk = (gsize)MIN (data->length - data->written, ONEMO_AT_HEX_CHUNK);
   if (data->buffer->len - data->start >= chunk) {
     onemo_at_build_dload_hex (data->command, data->offset + data->written,
                               data->buffer->data + data->start, chunk);
     data->in_flight = chunk;
     onemo_at_port_command_async (data->port, data->command->str, ONEMO_AT_COMMAND_FLAG_NONE,
-                                 data->timeout_ms, g_task_get_cancellable (task),
-                                 hex_command_done, g_object_ref (task));
+                                 data->timeout_ms, g_task_get_cancellable (task), hex_command_done,
+                                 g_object_ref (task));
   }
   hex_maybe_read (task);
 }
@@ -183,9 +183,9 @@ onemo_at_write_package_async (OnemoAtPort *port, GInputStream *source, guint64 o
 
   if (mode == ONEMO_AT_WRITE_TRANSPARENT) {
     g_autofree char *command = onemo_at_build_dload_transparent (offset, length);
-    onemo_at_port_command_with_payload_async (port, command, source, length, timeout_ms,
-                                              progress, progress_data, cancellable,
-                                              transparent_done, g_steal_pointer (&task));
+    onemo_at_port_command_with_payload_async (port, command, source, length, timeout_ms, progress,
+                                              progress_data, cancellable, transparent_done,
+                                              g_steal_pointer (&task));
     return;
   }
 
@@ -199,7 +199,7 @@ onemo_at_write_package_async (OnemoAtPort *port, GInputStream *source, guint64 o
   data->progress_data = progress_data;
   data->buffer = g_byte_array_sized_new (READ_BLOCK + LOW_WATER);
   data->command = g_string_sized_new (32 + 2 * ONEMO_AT_HEX_CHUNK);
-  g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
+  g_task_set_task_data (task, data, (GDestroyNotify)write_data_free);
   hex_pump (task);
 }
 
