@@ -10,6 +10,7 @@ Usage: test-data-unit.py UNIT ACTIVATION_FILE EXPECTED_EXECSTART
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,6 +76,22 @@ class UnitTest(unittest.TestCase):
         # The serial ports are the point of the service: nothing may hide /dev.
         self.assertNotIn("yes", values(self.unit, "Service", "PrivateDevices"))
         self.assertNotIn("yes", values(self.unit, "Service", "PrivateNetwork"))
+
+    def test_resource_limits(self):
+        self.assertRegex(self.one("Service", "MemoryMax"), r"^[0-9]+[KMG]$")
+        self.assertRegex(self.one("Service", "TasksMax"), r"^[0-9]+$")
+
+    def test_exposure_at_most_2(self):
+        # systemd-analyze's own score of the unit's sandbox (0 best, 10 worst): 2.0 at most.
+        analyze = shutil.which("systemd-analyze")
+        if not analyze:
+            self.skipTest("systemd-analyze is not installed")
+        run = subprocess.run([analyze, "security", "--offline=true", "--no-pager", UNIT],
+                             capture_output=True, text=True, timeout=60)
+        match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", run.stdout)
+        self.assertIsNotNone(match, run.stdout + run.stderr)
+        print(f"exposure: {match.group(1)}", file=sys.stderr)
+        self.assertLessEqual(float(match.group(1)), 2.0, run.stdout)
 
     def test_activation_file(self):
         section = "D-BUS Service"

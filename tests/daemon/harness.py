@@ -81,6 +81,8 @@ class DaemonTest(unittest.TestCase):
     (DBUS_SYSTEM_BUS_ADDRESS), where --polkit asks polkit."""
 
     DAEMON_ARGS = []
+    # A command the daemon runs under (strace, for instance); its own arguments come first.
+    DAEMON_WRAPPER = []
     PRIVATE_SYSTEM_BUS = False
 
     def setUp(self):
@@ -120,7 +122,7 @@ class DaemonTest(unittest.TestCase):
         self.daemon_log = open(os.path.join(self.tmpdir, 'daemon.log'), 'w')
         self.addCleanup(self._dump_daemon_log)
         self.daemon = subprocess.Popen(
-            [os.environ['ONEMO_FIRMWARED'], '--session', '--verbose', '--state-dir',
+            self.DAEMON_WRAPPER + [os.environ['ONEMO_FIRMWARED'], '--session', '--verbose', '--state-dir',
              self.state_dir] + self.DAEMON_ARGS,
             env=env, stdout=self.daemon_log, stderr=subprocess.STDOUT)
         self.addCleanup(self._stop, self.daemon)
