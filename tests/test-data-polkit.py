@@ -3,8 +3,8 @@
 """The polkit actions (the merged data/org.onemo.Firmware.policy) against the D-Bus interfaces.
 
 Checks the actions and their defaults, and that every method of the introspection XML is
-either authorized by the action the policy's comment names for it or known to only read: a
-new method cannot slip in without a decision about who may call it.
+authorized by the action the policy's comment names for it: a new method cannot slip in without
+a decision about who may call it.
 
 Usage: test-data-polkit.py POLICY INTROSPECTION_XML...
 """
@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 POLICY = None
 INTROSPECTION = []
 
-# Which action guards which method; None: reading, no authorization.
+# Which action guards which method; None: no authorization.
 ACTION_OF = {
     "Configure": "org.onemo.Firmware.update",
     "Download": "org.onemo.Firmware.update",
@@ -29,13 +29,15 @@ ACTION_OF = {
     "Cancel": "org.onemo.Firmware.update",
     "AddPort": "org.onemo.Firmware.manage-ports",
     "RemovePort": "org.onemo.Firmware.manage-ports",
-    "GetConfiguration": None,
-    "Checksum": None,
+    "GetConfiguration": "org.onemo.Firmware.read",
+    "Checksum": "org.onemo.Firmware.read",
 }
 
 DEFAULTS = {
     "org.onemo.Firmware.update": {
         "allow_any": "no", "allow_inactive": "no", "allow_active": "auth_admin_keep"},
+    "org.onemo.Firmware.read": {
+        "allow_any": "no", "allow_inactive": "no", "allow_active": "yes"},
     "org.onemo.Firmware.manage-ports": {
         "allow_any": "auth_admin", "allow_inactive": "auth_admin", "allow_active": "auth_admin"},
 }

@@ -1,63 +1,145 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
 #include "onemo-authority.h"
 
 #include "onemo-error.h"
 
+#ifdef HAVE_POLKIT
 #include <polkit/polkit.h>
+#endif
 
 struct _OnemoAuthority {
   GObject parent_instance;
 
+#ifdef HAVE_POLKIT
   PolkitAuthority *polkit; /* NULL until the first check finds it */
   gboolean looking_up;
   GQueue waiting; /* GTasks for checks that wait for the lookup */
+#endif
+  /* sender → its pending check's GTask: one at a time per caller. */
+  GHashTable *pending;
 };
 
 G_DEFINE_FINAL_TYPE (OnemoAuthority, onemo_authority, G_TYPE_OBJECT)
 
 typedef struct {
+  OnemoAuthority *authority;
+  GDBusConnection *connection;
   char *sender;
   char *action_id;
-  PolkitCheckAuthorizationFlags flags;
+  gboolean interactive;
+  GCancellable *cancellable; /* cancelled when the caller leaves the bus */
+  guint watch_id;
 } CheckData;
 
 static void
 check_data_free (CheckData *data)
 {
+  if (data->watch_id != 0)
+    g_bus_unwatch_name (data->watch_id);
+  g_clear_object (&data->cancellable);
+  g_clear_object (&data->connection);
   g_free (data->sender);
   g_free (data->action_id);
   g_free (data);
 }
 
+/* Every answer goes through here: the caller may ask again. */
 static void
-return_denied (GTask *task, const char *reason)
+check_done (GTask *task, GError *error)
 {
   CheckData *data = g_task_get_task_data (task);
 
-  g_task_return_new_error (task, ONEMO_ERROR, ONEMO_ERROR_PERMISSION_DENIED,
-                           "Not authorized for %s: %s", data->action_id, reason);
+  if (data->watch_id != 0) {
+    g_bus_unwatch_name (data->watch_id);
+    data->watch_id = 0;
+  }
+  g_hash_table_remove (data->authority->pending, data->sender);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+check_denied (GTask *task, const char *reason)
+{
+  CheckData *data = g_task_get_task_data (task);
+
+  check_done (task, g_error_new (ONEMO_ERROR, ONEMO_ERROR_PERMISSION_DENIED,
+                                 "Not authorized for %s: %s", data->action_id, reason));
+}
+
+/* ---- Without polkit: root, as the bus itself knows the caller, and no one else ---- */
+
+static void
+got_unix_user (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply
+      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  guint32 uid = G_MAXUINT32;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(u)", &uid);
+  if (uid == 0)
+    check_done (task, NULL);
+  else if (reply == NULL)
+    check_denied (task, "the bus does not know the caller's user");
+  else
+    check_denied (task, "without polkit only root may");
+}
+
+static void
+check_root_only (GTask *task)
+{
+  CheckData *data = g_task_get_task_data (task);
+
+  g_dbus_connection_call (data->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetConnectionUnixUser",
+                          g_variant_new ("(s)", data->sender), G_VARIANT_TYPE ("(u)"),
+                          G_DBUS_CALL_FLAGS_NONE, -1, data->cancellable, got_unix_user, task);
+}
+
+#ifdef HAVE_POLKIT
+/* ---- With polkit ---- */
+
+/* No polkitd at all on the system bus (a minimal image): not an answer, but its absence. */
+static gboolean
+polkit_is_absent (const GError *error)
+{
+  return g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
+         || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER);
 }
 
 static void
 checked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  GTask *task = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (PolkitAuthorizationResult) answer = NULL;
   g_autofree char *reason = NULL;
 
   answer = polkit_authority_check_authorization_finish (POLKIT_AUTHORITY (source), result, &error);
+  if (answer == NULL && polkit_is_absent (error)) {
+    g_debug ("polkit is not on the bus: only root may change things");
+    check_root_only (task);
+    return;
+  }
   if (answer == NULL) {
     g_dbus_error_strip_remote_error (error);
     reason = g_strdup_printf ("polkit did not answer (%s)", error->message);
-    return_denied (task, reason);
+    check_denied (task, reason);
   } else if (polkit_authorization_result_get_is_authorized (answer)) {
-    g_task_return_boolean (task, TRUE);
+    check_done (task, NULL);
   } else if (polkit_authorization_result_get_is_challenge (answer)) {
-    return_denied (task, "authentication is needed, and the call did not allow it");
+    check_denied (task, "authentication is needed, and the call did not allow it");
   } else {
-    return_denied (task, "polkit said no");
+    check_denied (task, "polkit said no");
   }
+  g_object_unref (task);
 }
 
 static void
@@ -66,8 +148,11 @@ ask (OnemoAuthority *self, GTask *task)
   CheckData *data = g_task_get_task_data (task);
   g_autoptr (PolkitSubject) subject = polkit_system_bus_name_new (data->sender);
 
-  polkit_authority_check_authorization (self->polkit, subject, data->action_id, NULL, data->flags,
-                                        g_task_get_cancellable (task), checked, task);
+  polkit_authority_check_authorization (
+      self->polkit, subject, data->action_id, NULL,
+      data->interactive ? POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION
+                        : POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE,
+      data->cancellable, checked, task);
 }
 
 static void
@@ -79,15 +164,45 @@ looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
 
   self->looking_up = FALSE;
   self->polkit = polkit_authority_get_finish (result, &error);
+  if (self->polkit == NULL)
+    g_debug ("No polkit authority (%s): only root may change things", error->message);
   while ((task = g_queue_pop_head (&self->waiting)) != NULL) {
-    if (self->polkit != NULL) {
+    if (self->polkit != NULL)
       ask (self, task);
-    } else {
-      g_autofree char *reason = g_strdup_printf ("no polkit authority (%s)", error->message);
-      return_denied (task, reason);
-      g_object_unref (task);
-    }
+    else
+      check_root_only (task);
   }
+}
+
+static void
+check_start (OnemoAuthority *self, GTask *task)
+{
+  if (self->polkit != NULL) {
+    ask (self, task);
+    return;
+  }
+  g_queue_push_tail (&self->waiting, task);
+  if (!self->looking_up) {
+    self->looking_up = TRUE;
+    polkit_authority_get_async (NULL, looked_up, g_object_ref (self));
+  }
+}
+#else
+static void
+check_start (OnemoAuthority *self, GTask *task)
+{
+  check_root_only (task);
+}
+#endif
+
+/* The caller left the bus: polkit need not think (or ask anyone) for it any longer. */
+static void
+caller_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  CheckData *data = user_data;
+
+  g_debug ("%s left the bus: its authorization for %s is dropped", name, data->action_id);
+  g_cancellable_cancel (data->cancellable);
 }
 
 void
@@ -101,25 +216,33 @@ onemo_authority_check_async (OnemoAuthority *self, GDBusMethodInvocation *invoca
 
   g_task_set_source_tag (task, onemo_authority_check_async);
   g_task_set_task_data (task, data, (GDestroyNotify)check_data_free);
+  data->authority = self;
+  data->connection = g_object_ref (g_dbus_method_invocation_get_connection (invocation));
   data->sender = g_strdup (g_dbus_method_invocation_get_sender (invocation));
   data->action_id = g_strdup (action_id);
-  if (g_dbus_message_get_flags (message) & G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION)
-    data->flags = POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION;
+  data->interactive
+      = (g_dbus_message_get_flags (message) & G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION)
+        != 0;
+  data->cancellable = g_cancellable_new ();
 
-  /* A peer-to-peer caller has no bus name that polkit could look up. */
+  /* A peer-to-peer caller has no bus name that polkit, or the bus, could look up. */
   if (data->sender == NULL) {
-    return_denied (task, "the caller has no bus name");
+    g_task_return_new_error (task, ONEMO_ERROR, ONEMO_ERROR_PERMISSION_DENIED,
+                             "Not authorized for %s: the caller has no bus name", action_id);
     return;
   }
-  if (self->polkit != NULL) {
-    ask (self, g_steal_pointer (&task));
+  /* One pending check per caller: a loop of calls cannot queue up polkit dialogs or checks. */
+  if (g_hash_table_contains (self->pending, data->sender)) {
+    g_task_return_new_error (task, ONEMO_ERROR, ONEMO_ERROR_BUSY,
+                             "An authorization of %s is still pending: wait for its answer",
+                             data->sender);
     return;
   }
-  g_queue_push_tail (&self->waiting, g_steal_pointer (&task));
-  if (!self->looking_up) {
-    self->looking_up = TRUE;
-    polkit_authority_get_async (NULL, looked_up, g_object_ref (self));
-  }
+  g_hash_table_add (self->pending, g_strdup (data->sender));
+  data->watch_id = g_bus_watch_name_on_connection (data->connection, data->sender,
+                                                   G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+                                                   caller_vanished, data, NULL);
+  check_start (self, g_steal_pointer (&task));
 }
 
 gboolean
@@ -187,8 +310,11 @@ onemo_authority_finalize (GObject *object)
 {
   OnemoAuthority *self = ONEMO_AUTHORITY (object);
 
-  /* The lookup holds a reference, so nothing waits here. */
+  /* The lookup and every check hold a reference, so nothing waits here. */
+#ifdef HAVE_POLKIT
   g_clear_object (&self->polkit);
+#endif
+  g_hash_table_unref (self->pending);
   G_OBJECT_CLASS (onemo_authority_parent_class)->finalize (object);
 }
 
@@ -201,5 +327,8 @@ onemo_authority_class_init (OnemoAuthorityClass *klass)
 static void
 onemo_authority_init (OnemoAuthority *self)
 {
+#ifdef HAVE_POLKIT
   g_queue_init (&self->waiting);
+#endif
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

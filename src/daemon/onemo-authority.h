@@ -5,9 +5,10 @@
 
 G_BEGIN_DECLS
 
-/* The polkit actions (data/org.onemo.Firmware.policy.in). Reading needs none: properties,
- * GetConfiguration() and Checksum(), whose AT+MFWCHECK only reads what the module holds. */
+/* The polkit actions (data/org.onemo.Firmware.policy.in). Properties and the object tree need
+ * none; GetConfiguration() and Checksum() open the port, so they need ONEMO_ACTION_READ. */
 #define ONEMO_ACTION_UPDATE       "org.onemo.Firmware.update"
+#define ONEMO_ACTION_READ         "org.onemo.Firmware.read"
 #define ONEMO_ACTION_MANAGE_PORTS "org.onemo.Firmware.manage-ports"
 
 /**

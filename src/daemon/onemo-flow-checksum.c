@@ -52,7 +52,8 @@ onemo_flow_checksum (OnemoModule *self, GDBusMethodInvocation *invocation, guint
     g_dbus_method_invocation_take_error (invocation, error);
     return TRUE;
   }
-  onemo_module_op_begin (self, invocation, "verifying", ONEMO_OP_NONE, checksum_start,
+  /* A question, not an operation: State and LastError (a failed update's reason) stay. */
+  onemo_module_op_begin (self, invocation, NULL, ONEMO_OP_QUERY, checksum_start,
                          onemo_at_build_check (algorithm), g_free);
   return TRUE;
 }

@@ -1,169 +1,159 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The org.onemo.Firmware methods of a module: each is authorized (reading needs nothing), then
- * handed to its flow (onemo-flow-*.c) with the arguments as they came. */
+/* The org.onemo.Firmware methods of a module, as a table: one row per method, naming the polkit
+ * action that guards it and the flow that runs it. One handler serves them all: it authorizes
+ * the caller first (before the port, ModemManager or the operation guard is touched), then
+ * hands the call to the row's flow with its typed arguments. */
 #include "onemo-module-private.h"
 
 #include <gio/gunixfdlist.h>
 
-/* Every method that changes the module runs once polkit allows ONEMO_ACTION_UPDATE, before
- * anything touches the port or the operation guard. */
-static gboolean
-authorize_then (OnemoModule *self, GDBusMethodInvocation *invocation, OnemoAuthorizedFunc run)
-{
-  onemo_authority_run_authorized (onemo_module_get_options (self)->authority, invocation,
-                                  ONEMO_ACTION_UPDATE, G_OBJECT (self), run);
-  return TRUE;
-}
+typedef void (*MethodRun) (OnemoModule *self, GDBusMethodInvocation *invocation,
+                           GVariant *parameters);
 
-/* The method's arguments, from the message as it came. */
-static GVariant *
-method_arg (GDBusMethodInvocation *invocation, gsize index)
-{
-  return g_variant_get_child_value (g_dbus_method_invocation_get_parameters (invocation), index);
-}
+typedef struct {
+  const char *name;
+  const char *action; /* the polkit action, or NULL: anyone may */
+  MethodRun run;
+} MethodRow;
 
 static void
-run_cancel (gpointer object, GDBusMethodInvocation *invocation)
+run_configure (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *parameters)
 {
-  onemo_module_op_cancel (object, invocation);
-}
+  g_autoptr (GVariant) settings = NULL;
 
-static void
-run_configure (gpointer object, GDBusMethodInvocation *invocation)
-{
-  OnemoModule *self = object;
-  g_autoptr (GVariant) settings = method_arg (invocation, 0);
-
+  g_variant_get (parameters, "(@a{sv})", &settings);
   onemo_flow_configure (self, invocation, settings);
 }
 
 static void
-run_erase (gpointer object, GDBusMethodInvocation *invocation)
+run_get_configuration (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *parameters)
 {
-  OnemoModule *self = object;
-  onemo_flow_erase (self, invocation);
+  onemo_flow_get_configuration (self, invocation);
 }
 
 static void
-run_download (gpointer object, GDBusMethodInvocation *invocation)
+run_checksum (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *parameters)
 {
-  OnemoModule *self = object;
+  guint32 algorithm;
+
+  g_variant_get (parameters, "(u)", &algorithm);
+  onemo_flow_checksum (self, invocation, algorithm);
+}
+
+static void
+run_download (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *parameters)
+{
   onemo_flow_download (self, invocation);
 }
 
 static void
-run_write (gpointer object, GDBusMethodInvocation *invocation)
+run_write (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *parameters)
 {
-  OnemoModule *self = object;
   GDBusMessage *message = g_dbus_method_invocation_get_message (invocation);
-  g_autoptr (GVariant) fd = method_arg (invocation, 0);
-  g_autoptr (GVariant) options = method_arg (invocation, 1);
+  g_autoptr (GVariant) fd = NULL;
+  g_autoptr (GVariant) options = NULL;
 
+  g_variant_get (parameters, "(@h@a{sv})", &fd, &options);
   onemo_flow_write (self, invocation, g_dbus_message_get_unix_fd_list (message), fd, options);
 }
 
 static void
-run_upgrade (gpointer object, GDBusMethodInvocation *invocation)
+run_fetch (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *parameters)
 {
-  OnemoModule *self = object;
+  const char *url;
+  g_autoptr (GVariant) options = NULL;
+
+  g_variant_get (parameters, "(&s@a{sv})", &url, &options);
+  onemo_flow_fetch (self, invocation, url, options);
+}
+
+static void
+run_upgrade (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *parameters)
+{
   onemo_flow_upgrade (self, invocation);
 }
 
 static void
-run_fetch (gpointer object, GDBusMethodInvocation *invocation)
+run_erase (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *parameters)
 {
-  OnemoModule *self = object;
-  g_autoptr (GVariant) url = method_arg (invocation, 0);
-  g_autoptr (GVariant) options = method_arg (invocation, 1);
-
-  onemo_flow_fetch (self, invocation, g_variant_get_string (url, NULL), options);
+  onemo_flow_erase (self, invocation);
 }
 
 static void
-run_update (gpointer object, GDBusMethodInvocation *invocation)
+run_cancel (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *parameters)
 {
-  OnemoModule *self = object;
+  onemo_module_op_cancel (self, invocation);
+}
+
+static void
+run_update (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *parameters)
+{
   onemo_flow_update (self, invocation);
 }
 
-static gboolean
-handle_cancel (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, gpointer user_data)
+/* Reading opens the port and may take the module from ModemManager for a moment, so it is
+ * authorized too, with an action of its own that active local sessions have by default. */
+static const MethodRow method_table[] = {
+  { "Configure", ONEMO_ACTION_UPDATE, run_configure },
+  { "GetConfiguration", ONEMO_ACTION_READ, run_get_configuration },
+  { "Download", ONEMO_ACTION_UPDATE, run_download },
+  { "Write", ONEMO_ACTION_UPDATE, run_write },
+  { "Fetch", ONEMO_ACTION_UPDATE, run_fetch },
+  { "Checksum", ONEMO_ACTION_READ, run_checksum },
+  { "Upgrade", ONEMO_ACTION_UPDATE, run_upgrade },
+  { "Erase", ONEMO_ACTION_UPDATE, run_erase },
+  { "Cancel", ONEMO_ACTION_UPDATE, run_cancel },
+  { "Update", ONEMO_ACTION_UPDATE, run_update },
+};
+
+static const MethodRow *
+method_row (const char *name)
 {
-  return authorize_then (ONEMO_MODULE (object), invocation, run_cancel);
+  for (guint i = 0; i < G_N_ELEMENTS (method_table); i++)
+    if (g_str_equal (method_table[i].name, name))
+      return &method_table[i];
+  return NULL;
 }
 
-static gboolean
-handle_configure (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, GVariant *settings,
-                  gpointer user_data)
+static void
+run_authorized (gpointer object, GDBusMethodInvocation *invocation)
 {
-  return authorize_then (ONEMO_MODULE (object), invocation, run_configure);
+  const MethodRow *row = method_row (g_dbus_method_invocation_get_method_name (invocation));
+
+  g_assert (row != NULL); /* module_method_call() found it */
+  row->run (ONEMO_MODULE (object), invocation,
+            g_dbus_method_invocation_get_parameters (invocation));
 }
 
-/* Reading needs no authorization (see onemo-authority.h). */
-static gboolean
-handle_get_configuration (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation,
-                          gpointer user_data)
+/* GDBus has already checked the arguments' types against the interface. */
+static void
+module_method_call (GDBusConnection *connection, const char *sender, const char *object_path,
+                    const char *interface_name, const char *method_name, GVariant *parameters,
+                    GDBusMethodInvocation *invocation, gpointer user_data)
 {
-  return onemo_flow_get_configuration (ONEMO_MODULE (object), invocation);
+  OnemoModule *self = ONEMO_MODULE (user_data);
+  const MethodRow *row = method_row (method_name);
+
+  if (row == NULL) {
+    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
+                                           "No method %s", method_name);
+    return;
+  }
+  onemo_authority_run_authorized (onemo_module_get_options (self)->authority, invocation,
+                                  row->action, G_OBJECT (self), run_authorized);
 }
 
-static gboolean
-handle_checksum (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, guint algorithm,
-                 gpointer user_data)
+GDBusInterfaceVTable *
+onemo_module_methods_vtable (GDBusInterfaceVTable *generated)
 {
-  return onemo_flow_checksum (ONEMO_MODULE (object), invocation, algorithm);
-}
+  static GDBusInterfaceVTable vtable;
+  static gsize ready = 0;
 
-static gboolean
-handle_erase (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, gpointer user_data)
-{
-  return authorize_then (ONEMO_MODULE (object), invocation, run_erase);
-}
-
-static gboolean
-handle_download (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, gpointer user_data)
-{
-  return authorize_then (ONEMO_MODULE (object), invocation, run_download);
-}
-
-static gboolean
-handle_write (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, GVariant *fd,
-              GVariant *options, gpointer user_data)
-{
-  return authorize_then (ONEMO_MODULE (object), invocation, run_write);
-}
-
-static gboolean
-handle_upgrade (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, gpointer user_data)
-{
-  return authorize_then (ONEMO_MODULE (object), invocation, run_upgrade);
-}
-
-static gboolean
-handle_fetch (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, const char *url,
-              GVariant *options, gpointer user_data)
-{
-  return authorize_then (ONEMO_MODULE (object), invocation, run_fetch);
-}
-
-static gboolean
-handle_update (OnemoDBusFirmware *object, GDBusMethodInvocation *invocation, GVariant *options,
-               gpointer user_data)
-{
-  return authorize_then (ONEMO_MODULE (object), invocation, run_update);
-}
-
-void
-onemo_module_connect_methods (OnemoModule *self)
-{
-  g_signal_connect (self, "handle-cancel", G_CALLBACK (handle_cancel), NULL);
-  g_signal_connect (self, "handle-configure", G_CALLBACK (handle_configure), NULL);
-  g_signal_connect (self, "handle-get-configuration", G_CALLBACK (handle_get_configuration), NULL);
-  g_signal_connect (self, "handle-checksum", G_CALLBACK (handle_checksum), NULL);
-  g_signal_connect (self, "handle-erase", G_CALLBACK (handle_erase), NULL);
-  g_signal_connect (self, "handle-download", G_CALLBACK (handle_download), NULL);
-  g_signal_connect (self, "handle-write", G_CALLBACK (handle_write), NULL);
-  g_signal_connect (self, "handle-upgrade", G_CALLBACK (handle_upgrade), NULL);
-  g_signal_connect (self, "handle-fetch", G_CALLBACK (handle_fetch), NULL);
-  g_signal_connect (self, "handle-update", G_CALLBACK (handle_update), NULL);
+  /* The generated properties, our methods. */
+  if (g_once_init_enter (&ready)) {
+    vtable = *generated;
+    vtable.method_call = module_method_call;
+    g_once_init_leave (&ready, 1);
+  }
+  return &vtable;
 }

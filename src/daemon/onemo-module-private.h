@@ -70,7 +70,8 @@ void onemo_module_op_handover (OnemoModule *self, GDBusMethodInvocation *invocat
 void onemo_module_op_cancel (OnemoModule *self, GDBusMethodInvocation *invocation);
 
 /* Connects the D-Bus method handlers (onemo-module-methods.c). */
-void onemo_module_connect_methods (OnemoModule *self);
+/* The interface's vtable: @generated's properties, the method table's handler. */
+GDBusInterfaceVTable *onemo_module_methods_vtable (GDBusInterfaceVTable *generated);
 
 /* Marks the running operation as one Cancel() refuses from now on (an upgrade). */
 void onemo_module_op_set_cancellable (OnemoModule *self, gboolean cancellable);

@@ -554,10 +554,21 @@ onemo_module_finalize (GObject *object)
   G_OBJECT_CLASS (onemo_module_parent_class)->finalize (object);
 }
 
+/* The generated skeleton's properties, with the method table's one handler
+ * (onemo-module-methods.c) instead of a signal per method. */
+static GDBusInterfaceVTable *
+onemo_module_get_vtable (GDBusInterfaceSkeleton *skeleton)
+{
+  GDBusInterfaceSkeletonClass *parent = G_DBUS_INTERFACE_SKELETON_CLASS (onemo_module_parent_class);
+
+  return onemo_module_methods_vtable (parent->get_vtable (skeleton));
+}
+
 static void
 onemo_module_class_init (OnemoModuleClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = onemo_module_finalize;
+  G_DBUS_INTERFACE_SKELETON_CLASS (klass)->get_vtable = onemo_module_get_vtable;
   signals[SIGNAL_PORT_RETURNED]
       = g_signal_new ("port-returned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -574,5 +585,4 @@ onemo_module_init (OnemoModule *self)
   onemo_dbus_firmware_set_state (iface, "idle");
   onemo_dbus_firmware_set_last_error (iface, "");
   onemo_dbus_firmware_set_physical_device (iface, "");
-  onemo_module_connect_methods (self);
 }

@@ -36,6 +36,23 @@ MOCK_IFACE = 'org.freedesktop.DBus.Mock'
 LONG_CALL_MS = 60000
 
 
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+NOBODY = 65534
+
+
 def error_name(error):
     """The D-Bus error name of a GLib.Error from a call."""
     return Gio.DBusError.get_remote_error(error)
@@ -102,8 +119,13 @@ class DaemonTest(unittest.TestCase):
     # ---- processes ----
 
     def _start_bus(self):
+        # Any user may connect, so that a test can call as someone other than root
+        # (call_as_user()); the bus itself still tells the daemon who each caller is.
+        config = os.path.join(self.tmpdir, 'bus.conf')
+        with open(config, 'w') as f:
+            f.write(BUS_CONFIG)
         self.bus_proc = subprocess.Popen(
-            ['dbus-daemon', '--session', '--nofork', '--print-address'],
+            ['dbus-daemon', '--config-file', config, '--nofork', '--print-address'],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.addCleanup(self._stop, self.bus_proc)
         self.address = self.bus_proc.stdout.readline().decode().strip()
@@ -127,6 +149,12 @@ class DaemonTest(unittest.TestCase):
             env=env, stdout=self.daemon_log, stderr=subprocess.STDOUT)
         self.addCleanup(self._stop, self.daemon)
         self.wait_for(lambda: self._has_owner(), 10, 'the daemon did not take its name')
+
+    def daemon_log_bytes(self):
+        """What the daemon logged so far (it runs with --verbose)."""
+        self.daemon_log.flush()
+        with open(self.daemon_log.name, 'rb') as f:
+            return f.read()
 
     def _dump_daemon_log(self):
         self.daemon_log.close()
@@ -253,6 +281,16 @@ class DaemonTest(unittest.TestCase):
             result = self.conn.call_sync(BUS_NAME, path, iface, method, params, reply_type,
                                          Gio.DBusCallFlags.NONE, timeout, None)
         return result.unpack() if result is not None else None
+
+    def call_as_user(self, uid, path, iface, method, *args):
+        """gdbus call as another user (setpriv); returns (exit status, output). @args are
+        gdbus's GVariant texts."""
+        run = subprocess.run(
+            ['setpriv', '--reuid=%d' % uid, '--regid=%d' % uid, '--clear-groups', 'gdbus',
+             'call', '--address', self.address, '--dest', BUS_NAME, '--object-path', path,
+             '--method', '%s.%s' % (iface, method), '--timeout', '20'] + list(args),
+            capture_output=True, text=True, timeout=30)
+        return run.returncode, run.stdout + run.stderr
 
     def call_async(self, path, iface, method, signature=None, args=None, fds=None):
         """Starts a call; returns a dict that gets 'result' or 'error' when it ends."""
