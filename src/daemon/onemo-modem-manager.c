@@ -4,6 +4,7 @@
 #include "onemo-error.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define MM_NAME              "org.freedesktop.ModemManager1"
 #define MM_PATH              "/org/freedesktop/ModemManager1"
@@ -100,6 +101,8 @@ modem_matches (GDBusProxy *modem, MatchRule rule, const ModuleIdentity *module)
   return FALSE;
 }
 
+/* A bare name ("ttyUSB2", the kernel's, as discovery knows it) is ModemManager's port name
+ * already; a path is resolved first (a /dev/serial/by-id link). */
 static char *
 resolved_tty_name (const char *port)
 {
@@ -107,13 +110,16 @@ resolved_tty_name (const char *port)
 
   if (port == NULL)
     return NULL;
+  if (strchr (port, '/') == NULL)
+    return g_strdup (port);
   resolved = realpath (port, NULL);
   return g_path_get_basename (resolved != NULL ? resolved : port);
 }
 
-char *
-onemo_modem_manager_find_modem (OnemoModemManager *self, const char *physical_device,
-                                const char *imei, const char *port)
+/* The Modem interface of the modem that is this module, or NULL. */
+static GDBusProxy *
+find_modem_proxy (OnemoModemManager *self, const char *physical_device, const char *imei,
+                  const char *port)
 {
   g_autolist (GDBusObject) objects = NULL;
   g_autofree char *tty = NULL;
@@ -130,9 +136,202 @@ onemo_modem_manager_find_modem (OnemoModemManager *self, const char *physical_de
       g_autoptr (GDBusInterface) modem = g_dbus_object_get_interface (l->data, MM_MODEM_IFACE);
 
       if (modem != NULL && modem_matches (G_DBUS_PROXY (modem), rule, &module))
-        return string_property (G_DBUS_PROXY (modem), "Device");
+        return G_DBUS_PROXY (g_steal_pointer (&modem));
     }
   return NULL;
+}
+
+char *
+onemo_modem_manager_find_modem (OnemoModemManager *self, const char *physical_device,
+                                const char *imei, const char *port)
+{
+  g_autoptr (GDBusProxy) modem = find_modem_proxy (self, physical_device, imei, port);
+
+  return modem != NULL ? string_property (modem, "Device") : NULL;
+}
+
+gboolean
+onemo_modem_manager_is_running (OnemoModemManager *self)
+{
+  g_autofree char *owner = NULL;
+
+  if (self->modems == NULL)
+    return FALSE;
+  owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (self->modems));
+  return owner != NULL;
+}
+
+/* ---- Waiting on ModemManager's modems ---- */
+
+/* One wait for ModemManager to export a modem: each event calls back with the task,
+ * ModemManager's leaving included; the deadline or a cancellation calls @over. */
+typedef struct {
+  gulong added_id;
+  gulong owner_id;
+  GSource *deadline;
+  GSource *cancelled;
+  GSourceFunc over;
+  gpointer data;
+} ModemWatch;
+
+static gboolean
+watch_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  ModemWatch *watch = user_data;
+
+  return watch->over (watch->data);
+}
+
+static void
+watch_start (OnemoModemManager *self, ModemWatch *watch, GTask *task, guint timeout_s,
+             GCallback added, GCallback owner_changed, GSourceFunc over)
+{
+  watch->over = over;
+  watch->data = task;
+  watch->added_id = g_signal_connect (self->modems, "object-added", added, task);
+  watch->owner_id = g_signal_connect (self->modems, "notify::name-owner", owner_changed, task);
+  watch->deadline = g_timeout_source_new_seconds (timeout_s);
+  g_source_set_callback (watch->deadline, over, task, NULL);
+  g_source_attach (watch->deadline, NULL);
+  if (g_task_get_cancellable (task) != NULL) {
+    watch->cancelled = g_cancellable_source_new (g_task_get_cancellable (task));
+    g_source_set_callback (watch->cancelled, G_SOURCE_FUNC (watch_cancelled), watch, NULL);
+    g_source_attach (watch->cancelled, NULL);
+  }
+}
+
+static void
+watch_stop (OnemoModemManager *self, ModemWatch *watch)
+{
+  g_clear_signal_handler (&watch->added_id, self->modems);
+  g_clear_signal_handler (&watch->owner_id, self->modems);
+  if (watch->deadline != NULL)
+    g_source_destroy (watch->deadline);
+  g_clear_pointer (&watch->deadline, g_source_unref);
+  if (watch->cancelled != NULL)
+    g_source_destroy (watch->cancelled);
+  g_clear_pointer (&watch->cancelled, g_source_unref);
+}
+
+/* ---- Waiting for a module's modem ---- */
+
+void
+onemo_mm_modem_identity_free (OnemoMmModemIdentity *identity)
+{
+  if (identity == NULL)
+    return;
+  g_free (identity->uid);
+  g_free (identity->manufacturer);
+  g_free (identity->model);
+  g_free (identity->revision);
+  g_free (identity->equipment_identifier);
+  g_free (identity);
+}
+
+static OnemoMmModemIdentity *
+modem_identity (GDBusProxy *modem)
+{
+  OnemoMmModemIdentity *identity = g_new0 (OnemoMmModemIdentity, 1);
+
+  identity->uid = string_property (modem, "Device");
+  identity->manufacturer = string_property (modem, "Manufacturer");
+  identity->model = string_property (modem, "Model");
+  identity->revision = string_property (modem, "Revision");
+  identity->equipment_identifier = string_property (modem, "EquipmentIdentifier");
+  return identity;
+}
+
+typedef struct {
+  char *physical_device;
+  char *port;
+  ModemWatch watch;
+} ModemWait;
+
+static void
+modem_wait_free (ModemWait *wait)
+{
+  g_free (wait->physical_device);
+  g_free (wait->port);
+  g_free (wait);
+}
+
+/* Ends the wait with @identity (NULL: no modem); takes the task's last reference. */
+static void
+modem_wait_end (GTask *task, OnemoMmModemIdentity *identity)
+{
+  ModemWait *wait = g_task_get_task_data (task);
+
+  watch_stop (g_task_get_source_object (task), &wait->watch);
+  if (identity == NULL && g_task_return_error_if_cancelled (task)) {
+    g_object_unref (task);
+    return;
+  }
+  g_task_return_pointer (task, identity, (GDestroyNotify)onemo_mm_modem_identity_free);
+  g_object_unref (task);
+}
+
+static void
+modem_wait_check (GTask *task)
+{
+  OnemoModemManager *self = g_task_get_source_object (task);
+  ModemWait *wait = g_task_get_task_data (task);
+  g_autoptr (GDBusProxy) modem = find_modem_proxy (self, wait->physical_device, NULL, wait->port);
+
+  if (modem != NULL)
+    modem_wait_end (task, modem_identity (modem));
+}
+
+static void
+modem_wait_object_added (GDBusObjectManager *modems, GDBusObject *object, gpointer user_data)
+{
+  modem_wait_check (user_data);
+}
+
+static void
+modem_wait_owner_changed (GObject *modems, GParamSpec *pspec, gpointer user_data)
+{
+  if (!onemo_modem_manager_is_running (g_task_get_source_object (user_data)))
+    modem_wait_end (user_data, NULL);
+}
+
+static gboolean
+modem_wait_over (gpointer user_data)
+{
+  modem_wait_end (user_data, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+void
+onemo_modem_manager_wait_modem_async (OnemoModemManager *self, const char *physical_device,
+                                      const char *port, guint timeout_s, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  ModemWait *wait = g_new0 (ModemWait, 1);
+  g_autoptr (GDBusProxy) modem = NULL;
+
+  g_task_set_source_tag (task, onemo_modem_manager_wait_modem_async);
+  g_task_set_task_data (task, wait, (GDestroyNotify)modem_wait_free);
+  wait->physical_device = g_strdup (physical_device);
+  wait->port = g_strdup (port);
+  if (!onemo_modem_manager_is_running (self)) {
+    modem_wait_end (task, NULL);
+    return;
+  }
+  modem = find_modem_proxy (self, physical_device, NULL, port);
+  if (modem != NULL || timeout_s == 0) {
+    modem_wait_end (task, modem != NULL ? modem_identity (modem) : NULL);
+    return;
+  }
+  watch_start (self, &wait->watch, task, timeout_s, G_CALLBACK (modem_wait_object_added),
+               G_CALLBACK (modem_wait_owner_changed), modem_wait_over);
+}
+
+OnemoMmModemIdentity *
+onemo_modem_manager_wait_modem_finish (OnemoModemManager *self, GAsyncResult *result,
+                                       GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ---- Holding it ---- */
@@ -154,23 +353,13 @@ nothing_to_hold (GError *error)
 typedef struct {
   char *uid;
   gboolean waited;
-  gulong added_id;
-  gulong owner_id;
-  GSource *deadline;
-  GSource *cancelled;
+  ModemWatch watch;
 } InhibitRequest;
 
 static void
 stop_waiting (OnemoModemManager *self, InhibitRequest *request)
 {
-  g_clear_signal_handler (&request->added_id, self->modems);
-  g_clear_signal_handler (&request->owner_id, self->modems);
-  if (request->deadline != NULL)
-    g_source_destroy (request->deadline);
-  g_clear_pointer (&request->deadline, g_source_unref);
-  if (request->cancelled != NULL)
-    g_source_destroy (request->cancelled);
-  g_clear_pointer (&request->cancelled, g_source_unref);
+  watch_stop (self, &request->watch);
 }
 
 static void
@@ -201,7 +390,7 @@ owner_changed (GObject *modems, GParamSpec *pspec, gpointer user_data)
 {
   GTask *task = user_data;
 
-  if (g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (modems)) != NULL)
+  if (onemo_modem_manager_is_running (g_task_get_source_object (task)))
     return;
   stop_waiting (g_task_get_source_object (task), g_task_get_task_data (task));
   g_task_return_pointer (task, NULL, NULL);
@@ -233,18 +422,8 @@ wait_for_export (GTask *task)
 
   request->waited = TRUE;
   g_debug ("ModemManager: waiting for %s to be set up", request->uid);
-  request->added_id
-      = g_signal_connect (self->modems, "object-added", G_CALLBACK (modem_added), task);
-  request->owner_id
-      = g_signal_connect (self->modems, "notify::name-owner", G_CALLBACK (owner_changed), task);
-  request->deadline = g_timeout_source_new_seconds (MODEM_SETUP_TIMEOUT_S);
-  g_source_set_callback (request->deadline, wait_ended, task, NULL);
-  g_source_attach (request->deadline, NULL);
-  if (g_task_get_cancellable (task) != NULL) {
-    request->cancelled = g_cancellable_source_new (g_task_get_cancellable (task));
-    g_source_set_callback (request->cancelled, wait_ended, task, NULL);
-    g_source_attach (request->cancelled, NULL);
-  }
+  watch_start (self, &request->watch, task, MODEM_SETUP_TIMEOUT_S, G_CALLBACK (modem_added),
+               G_CALLBACK (owner_changed), wait_ended);
 }
 
 static gboolean
@@ -306,9 +485,7 @@ onemo_modem_manager_inhibit_async (OnemoModemManager *self, const char *physical
   g_task_set_source_tag (task, onemo_modem_manager_inhibit_async);
   g_task_set_task_data (task, request, (GDestroyNotify)inhibit_request_free);
   request->uid = onemo_modem_manager_find_modem (self, physical_device, imei, port);
-  if (request->uid == NULL && known_uid != NULL && self->modems != NULL
-      && g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (self->modems))
-             != NULL)
+  if (request->uid == NULL && known_uid != NULL && onemo_modem_manager_is_running (self))
     request->uid = g_strdup (known_uid);
   if (request->uid == NULL) {
     g_task_return_pointer (task, NULL, NULL);

@@ -33,12 +33,47 @@ OnemoModemManager *onemo_modem_manager_new (GDBusConnection *connection, const c
  * onemo_modem_manager_find_modem:
  * @physical_device: (nullable): the module's USB device in sysfs
  * @imei: (nullable): the module's IMEI
- * @port: (nullable): the module's port, as a path
+ * @port: (nullable): the module's port, as a path, or the kernel's name of its tty
  *
  * Returns: (nullable): the uid (Device) of the modem that is this module, by the rule above.
  */
 char *onemo_modem_manager_find_modem (OnemoModemManager *self, const char *physical_device,
                                       const char *imei, const char *port);
+
+/* Whether ModemManager owns its name on the bus now. */
+gboolean onemo_modem_manager_is_running (OnemoModemManager *self);
+
+/* What ModemManager read from a modem: its Modem interface's Device, Manufacturer (AT+CGMI),
+ * Model (AT+CGMM), Revision (AT+CGMR) and EquipmentIdentifier (AT+CGSN, the IMEI), each with
+ * the echo of the command's name stripped; any may be NULL. */
+typedef struct {
+  char *uid;
+  char *manufacturer;
+  char *model;
+  char *revision;
+  char *equipment_identifier;
+} OnemoMmModemIdentity;
+
+void onemo_mm_modem_identity_free (OnemoMmModemIdentity *identity);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OnemoMmModemIdentity, onemo_mm_modem_identity_free)
+
+/**
+ * onemo_modem_manager_wait_modem_async:
+ * @physical_device: (nullable): the module's USB device in sysfs
+ * @port: (nullable): the module's tty: the kernel's name ("ttyUSB2") or a path
+ * @timeout_s: how long to wait for ModemManager to export the modem; 0: only look
+ *
+ * Waits until ModemManager lists the modem that is this module (by its device, else by its
+ * port), for at most @timeout_s, and returns what ModemManager read of it. The result is NULL
+ * without an error when ModemManager does not run, leaves meanwhile, or exports no such modem
+ * in time; cancelling returns G_IO_ERROR_CANCELLED.
+ */
+void onemo_modem_manager_wait_modem_async (OnemoModemManager *self, const char *physical_device,
+                                           const char *port, guint timeout_s,
+                                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                                           gpointer user_data);
+OnemoMmModemIdentity *onemo_modem_manager_wait_modem_finish (OnemoModemManager *self,
+                                                             GAsyncResult *result, GError **error);
 
 /**
  * onemo_modem_manager_inhibit_async:
