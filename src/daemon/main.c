@@ -202,6 +202,7 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
   int upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S;
   int reboot_timeout_s = ONEMO_DAEMON_REBOOT_TIMEOUT_S;
   int identify_retry_limit_s = ONEMO_DAEMON_IDENTIFY_RETRY_S;
+  int modem_manager_wait_s = ONEMO_DAEMON_MM_WAIT_S;
   const GOptionEntry entries[] = {
     { "session", 0, 0, G_OPTION_ARG_NONE, &daemon->session,
       "Use the session bus (tests); let anyone change things unless --polkit is given", NULL },
@@ -224,6 +225,10 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
       "How long a module may stay away while it reboots during an upgrade (180)", "SECONDS" },
     { "identify-retry-limit", 0, 0, G_OPTION_ARG_INT, &identify_retry_limit_s,
       "How long to retry a discovered module that does not answer yet, 0: never (300)", "SECONDS" },
+    { "modem-manager-wait", 0, 0, G_OPTION_ARG_INT, &modem_manager_wait_s,
+      "How long to wait for ModemManager's modem of a new module before asking its port, 0: "
+      "never (30)",
+      "SECONDS" },
     { "udev", 0, 0, G_OPTION_ARG_NONE, &udev,
       "With --session, discover modules with udev all the same (always without --session)", NULL },
     { "no-udev", 0, 0, G_OPTION_ARG_NONE, &no_udev,
@@ -242,8 +247,9 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
     return FALSE;
   }
   if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s <= 0 || reboot_timeout_s <= 0
-      || identify_retry_limit_s < 0) {
-    g_printerr ("Limits must be positive (--identify-retry-limit may be 0)\n");
+      || identify_retry_limit_s < 0 || modem_manager_wait_s < 0) {
+    g_printerr ("Limits must be positive (--identify-retry-limit and --modem-manager-wait may be "
+                "0)\n");
     return FALSE;
   }
   if (verbose)
@@ -256,6 +262,7 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
   daemon->options.upgrade_timeout_s = upgrade_timeout_s;
   daemon->options.reboot_timeout_s = reboot_timeout_s;
   daemon->options.identify_retry_limit_s = (guint)identify_retry_limit_s;
+  daemon->options.modem_manager_wait_s = (guint)modem_manager_wait_s;
   daemon->udev = (!daemon->session || udev) && !no_udev;
   /* The authority is only looked up at the first call that needs it. */
   if (!daemon->session || polkit)

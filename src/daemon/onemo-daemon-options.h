@@ -18,6 +18,7 @@ typedef struct {
   guint reboot_timeout_s;           /* how long a rebooting module may stay away */
   guint resume_window_ms;           /* how long "+MFWDLOAD: 0" may lag behind "+MFWDLOAD: 3" */
   guint identify_retry_limit_s;     /* how long discovery retries a module that does not answer */
+  guint modem_manager_wait_s;       /* how long identification waits for ModemManager's modem */
   OnemoAuthority *authority;        /* who may change things; NULL: anyone (--session alone) */
   OnemoModemManager *modem_manager; /* holds modules ModemManager drives; NULL: none */
   OnemoJournal *journal;            /* running operations, under --state-dir; NULL: none kept */
@@ -30,6 +31,7 @@ typedef struct {
 #define ONEMO_DAEMON_REBOOT_TIMEOUT_S    180
 #define ONEMO_DAEMON_RESUME_WINDOW_MS    1000
 #define ONEMO_DAEMON_IDENTIFY_RETRY_S    300
+#define ONEMO_DAEMON_MM_WAIT_S           30
 
 static inline void
 onemo_daemon_options_init (OnemoDaemonOptions *options)
@@ -43,6 +45,7 @@ onemo_daemon_options_init (OnemoDaemonOptions *options)
     .reboot_timeout_s = ONEMO_DAEMON_REBOOT_TIMEOUT_S,
     .resume_window_ms = ONEMO_DAEMON_RESUME_WINDOW_MS,
     .identify_retry_limit_s = ONEMO_DAEMON_IDENTIFY_RETRY_S,
+    .modem_manager_wait_s = ONEMO_DAEMON_MM_WAIT_S,
     .authority = NULL,
     .modem_manager = NULL,
     .journal = NULL,

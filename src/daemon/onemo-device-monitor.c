@@ -92,6 +92,24 @@ read_user_settings (GUdevDevice *tty, OnemoPortSettings *settings)
   return settings->model != NULL;
 }
 
+/* Whether ModemManager may take @tty's device, by the rules of its filter (mm-filter.c, 1.20):
+ * its own udev rules mark every tty a candidate (ID_MM_CANDIDATE), nothing tells it to ignore
+ * the device or the port, and the device is not a UART (ModemManager leaves platform and PNP
+ * ttys alone unless a rule says ID_MM_DEVICE_PROCESS). Saying yes wrongly costs a wait, saying
+ * no wrongly the old race on the port. */
+static gboolean
+mm_may_drive (GUdevDevice *tty)
+{
+  g_autoptr (GUdevDevice) usb = g_udev_device_get_parent_with_subsystem (tty, "usb", "usb_device");
+
+  if (!g_udev_device_get_property_as_boolean (tty, "ID_MM_CANDIDATE")
+      || g_udev_device_get_property_as_boolean (tty, "ID_MM_PORT_IGNORE")
+      || g_udev_device_get_property_as_boolean (tty, "ID_MM_DEVICE_IGNORE")
+      || (usb != NULL && g_udev_device_get_property_as_boolean (usb, "ID_MM_DEVICE_IGNORE")))
+    return FALSE;
+  return usb != NULL || g_udev_device_get_property_as_boolean (tty, "ID_MM_DEVICE_PROCESS");
+}
+
 static OnemoDeviceCandidate *
 classify (GUdevDevice *tty)
 {
@@ -107,6 +125,7 @@ classify (GUdevDevice *tty)
     candidate->physical = g_strdup (g_udev_device_get_sysfs_path (tty));
   candidate->sysfs_path = g_strdup (g_udev_device_get_sysfs_path (tty));
   candidate->device = g_strdup (g_udev_device_get_device_file (tty));
+  candidate->mm_may_drive = mm_may_drive (tty);
   return g_steal_pointer (&candidate);
 }
 

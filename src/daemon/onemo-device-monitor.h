@@ -17,6 +17,7 @@ typedef struct {
   char *device;             /* its node, /dev/ttyUSB2 */
   char *physical;           /* the USB device's sysfs path; for a UART the tty's */
   const OnemoUsbId *usb_id; /* NULL for a UART */
+  gboolean mm_may_drive;    /* ModemManager may take the device (its udev properties say) */
   OnemoPortSettings settings;
 } OnemoDeviceCandidate;
 

@@ -94,6 +94,14 @@ find_entry (OnemoDiscovery *self, const char *sysfs_path, const char *away_physi
   return NULL;
 }
 
+static void
+set_udev_tty (OnemoModule *module, const OnemoDeviceCandidate *candidate)
+{
+  g_autofree char *name = g_path_get_basename (candidate->sysfs_path);
+
+  onemo_module_set_udev_tty (module, name, candidate->mm_may_drive);
+}
+
 /* Drops @entry: its object goes, its device is free again. */
 static void
 forget (OnemoDiscovery *self, Entry *entry)
@@ -150,7 +158,8 @@ operation_ended_idle (gpointer user_data)
   } else if (entry->away) {
     forget (self, entry);
   } else if (returned != NULL) {
-    /* Back under a new name: hold that one now. */
+    /* Back under a new name: hold that one now, and find ModemManager's modem by it. */
+    set_udev_tty (module, returned);
     onemo_manager_release_device (self->manager, entry->key);
     g_free (entry->key);
     entry->key = device_key (returned->device);
@@ -310,6 +319,7 @@ candidate_added (OnemoDeviceMonitor *monitor, const OnemoDeviceCandidate *candid
                                     candidate->settings.flow_control, candidate->settings.model,
                                     self->options);
   onemo_module_set_physical_device (entry->module, candidate->physical);
+  set_udev_tty (entry->module, candidate);
   entry->discovery = self;
   g_ptr_array_add (self->entries, entry);
   identify (entry);

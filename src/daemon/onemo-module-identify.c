@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Who is on the port: ATE0, AT+CMEE=1, ATI, AT+CGMI/CGMM/CGMR/CGSN, then the test forms of
  * what the sub-model should have, which may narrow its capabilities (never widen them).
- * A module that ModemManager lists already (by its USB device or its tty: the IMEI is not known
- * yet) is held inhibited meanwhile, as an operation would hold it. */
+ * Where ModemManager runs, its modem is asked first (by the module's USB device or tty: the IMEI
+ * is not known yet), and waited for, up to --modem-manager-wait, when udev says ModemManager may
+ * take the device: two hosts probing one port garble each other's answers. What it read is the
+ * identity (onemo-module-identify-mm.c), and the port stays closed until the first operation.
+ * Without such a modem, or with one whose identity cannot be read, the port is asked, the modem
+ * (if ModemManager lists one) held inhibited meanwhile, as an operation would hold it. */
 #include "onemo-command-sequence.h"
-#include "onemo-module-private.h"
+#include "onemo-module-identify.h"
 #include "onemo-module-journal.h"
 #include "onemo-at-command.h"
 #include "onemo-at-parsers.h"
@@ -222,13 +226,65 @@ identify_inhibited (GObject *source, GAsyncResult *result, gpointer user_data)
   identify_start (g_steal_pointer (&task));
 }
 
+/* Takes @task: over the port, holding ModemManager's modem if it lists one. */
+static void
+identify_over_port (GTask *task)
+{
+  OnemoModule *self = g_task_get_source_object (task);
+  IdentifyData *data = g_task_get_task_data (task);
+
+  onemo_modem_manager_inhibit_async (data->modem_manager, onemo_module_get_physical_device (self),
+                                     NULL, onemo_module_get_mm_port (self), NULL,
+                                     g_task_get_cancellable (task), identify_inhibited, task);
+}
+
+static void
+identify_modem_found (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  OnemoModule *self = g_task_get_source_object (task);
+  const char *device = onemo_module_get_device (self);
+  GError *error = NULL;
+  g_autoptr (OnemoMmModemIdentity) modem
+      = onemo_modem_manager_wait_modem_finish (ONEMO_MODEM_MANAGER (source), result, &error);
+
+  if (error != NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  if (modem == NULL) {
+    if (onemo_module_get_mm_may_drive (self)) {
+      g_message ("%s: ModemManager did not take the module within %u s: asking the port", device,
+                 onemo_module_get_options (self)->modem_manager_wait_s);
+      /* Retries do not wait again. */
+      onemo_module_set_udev_tty (self, onemo_module_get_mm_port (self), FALSE);
+    }
+  } else if (onemo_identify_from_modem (self, modem, &error)) {
+    g_info ("%s: identified by ModemManager's modem %s, without opening the port", device,
+            modem->uid);
+    onemo_module_journal_settle (self);
+    g_task_return_boolean (task, TRUE);
+    return;
+  } else if (g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED)) {
+    g_prefix_error (&error, "Identifying the module on %s: ", device);
+    g_task_return_error (task, error);
+    return;
+  } else {
+    g_message ("%s: %s: asking the port", device, error->message);
+    g_clear_error (&error);
+  }
+  identify_over_port (g_steal_pointer (&task));
+}
+
 void
 onemo_module_identify_async (OnemoModule *self, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   IdentifyData *data = g_new0 (IdentifyData, 1);
-  OnemoModemManager *modem_manager = onemo_module_get_options (self)->modem_manager;
+  const OnemoDaemonOptions *options = onemo_module_get_options (self);
+  OnemoModemManager *modem_manager = options->modem_manager;
+  guint wait_s;
 
   g_task_set_source_tag (task, onemo_module_identify_async);
   g_task_set_task_data (task, data, (GDestroyNotify)identify_data_free);
@@ -243,9 +299,12 @@ onemo_module_identify_async (OnemoModule *self, GCancellable *cancellable,
     return;
   }
   data->modem_manager = g_object_ref (modem_manager);
-  onemo_modem_manager_inhibit_async (modem_manager, onemo_module_get_physical_device (self), NULL,
-                                     onemo_module_get_device (self), NULL, cancellable,
-                                     identify_inhibited, task);
+  wait_s = onemo_module_get_mm_may_drive (self) ? options->modem_manager_wait_s : 0;
+  g_debug ("%s: asking ModemManager for its modem %s (waiting up to %u s)",
+           onemo_module_get_device (self), onemo_module_get_mm_port (self), wait_s);
+  onemo_modem_manager_wait_modem_async (modem_manager, onemo_module_get_physical_device (self),
+                                        onemo_module_get_mm_port (self), wait_s, cancellable,
+                                        identify_modem_found, task);
 }
 
 gboolean

@@ -116,6 +116,21 @@ const char *onemo_module_get_device (OnemoModule *self);
 const char *onemo_module_get_physical_device (OnemoModule *self);
 void onemo_module_set_physical_device (OnemoModule *self, const char *physical_device);
 
+/* What udev tells of a discovered module's tty: its kernel name, which is ModemManager's name
+ * for the port, and whether ModemManager may take the device (not ignored by its udev tags):
+ * identification then waits for ModemManager's modem (onemo-module-identify-mm.c). */
+void onemo_module_set_udev_tty (OnemoModule *self, const char *tty_name, gboolean mm_may_drive);
+gboolean onemo_module_get_mm_may_drive (OnemoModule *self);
+
+/* The module's port as ModemManager's Ports name it: the tty's kernel name when udev gave it,
+ * else the path it was added by. */
+const char *onemo_module_get_mm_port (OnemoModule *self);
+
+/* Whether the identity came from ModemManager's modem and has not been read over the port yet
+ * (the first operation does). */
+void onemo_module_set_identity_from_mm (OnemoModule *self, gboolean from_mm);
+gboolean onemo_module_get_identity_from_mm (OnemoModule *self);
+
 /* The port's new path (and Port), once the module behind it is known to be this one. */
 void onemo_module_set_device (OnemoModule *self, const char *device);
 

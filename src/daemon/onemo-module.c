@@ -9,6 +9,9 @@ struct _OnemoModule {
 
   char *device;
   char *physical_device; /* NULL: added by path, not discovered */
+  char *tty_name;        /* the kernel's name of a discovered module's tty; NULL: added by path */
+  gboolean mm_may_drive; /* udev says ModemManager may take the device */
+  gboolean identity_from_mm; /* read by ModemManager, not yet over the port */
   guint baud;
   gboolean flow_control;
   const OnemoModel *model_hint;
@@ -269,8 +272,8 @@ onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, con
   }
   onemo_modem_manager_inhibit_async (modem_manager, onemo_module_get_physical_device (self),
                                      onemo_dbus_firmware_get_imei (ONEMO_DBUS_FIRMWARE (self)),
-                                     self->device, self->mm_uid, self->cancellable,
-                                     op_begin_inhibited, begin);
+                                     onemo_module_get_mm_port (self), self->mm_uid,
+                                     self->cancellable, op_begin_inhibited, begin);
 }
 
 typedef struct {
@@ -326,8 +329,8 @@ onemo_module_op_resume (OnemoModule *self, const char *state)
   resume->op_serial = self->op_serial;
   onemo_modem_manager_inhibit_async (modem_manager, onemo_module_get_physical_device (self),
                                      onemo_dbus_firmware_get_imei (ONEMO_DBUS_FIRMWARE (self)),
-                                     self->device, self->mm_uid, self->cancellable,
-                                     op_resume_inhibited, resume);
+                                     onemo_module_get_mm_port (self), self->mm_uid,
+                                     self->cancellable, op_resume_inhibited, resume);
 }
 
 void
@@ -503,6 +506,38 @@ onemo_module_set_physical_device (OnemoModule *self, const char *physical_device
 }
 
 void
+onemo_module_set_udev_tty (OnemoModule *self, const char *tty_name, gboolean mm_may_drive)
+{
+  g_free (self->tty_name);
+  self->tty_name = g_strdup (tty_name);
+  self->mm_may_drive = mm_may_drive;
+}
+
+const char *
+onemo_module_get_mm_port (OnemoModule *self)
+{
+  return self->tty_name != NULL ? self->tty_name : self->device;
+}
+
+gboolean
+onemo_module_get_mm_may_drive (OnemoModule *self)
+{
+  return self->mm_may_drive;
+}
+
+void
+onemo_module_set_identity_from_mm (OnemoModule *self, gboolean from_mm)
+{
+  self->identity_from_mm = from_mm;
+}
+
+gboolean
+onemo_module_get_identity_from_mm (OnemoModule *self)
+{
+  return self->identity_from_mm;
+}
+
+void
 onemo_module_set_device (OnemoModule *self, const char *device)
 {
   if (g_strcmp0 (device, self->device) == 0)
@@ -551,6 +586,7 @@ onemo_module_finalize (GObject *object)
   g_free (self->mm_uid);
   g_free (self->device);
   g_free (self->physical_device);
+  g_free (self->tty_name);
   G_OBJECT_CLASS (onemo_module_parent_class)->finalize (object);
 }
 
