@@ -194,11 +194,12 @@ class DaemonTest(unittest.TestCase):
                                     GLib.Variant('(s)', (name,)), None, 0, 5000, None)
         return reply.unpack()[0]
 
-    def start_modem_manager(self, plugin_dir, env=None):
+    def start_modem_manager(self, plugin_dir, env=None, cwd=None):
         """Debian's ModemManager in its test mode on the private bus (ONEMO_MODEMMANAGER, else
-        /usr/sbin/ModemManager) with the plugins of @plugin_dir; its log goes to mm.log in the
-        test's folder (read it with mm_log_text(); a failed test prints it). Returns the process
-        once it owns its name."""
+        /usr/sbin/ModemManager) with the plugins of @plugin_dir, in the folder @cwd (where
+        Test.SetProfile's port names that are not abstract: are socket paths); its log goes to
+        mm.log in the test's folder (read it with mm_log_text(); a failed test prints it).
+        Returns the process once it owns its name."""
         program = os.environ.get('ONEMO_MODEMMANAGER') or '/usr/sbin/ModemManager'
         self.mm_log_path = os.path.join(self.tmpdir, 'mm.log')
         log = open(self.mm_log_path, 'a')
@@ -207,7 +208,7 @@ class DaemonTest(unittest.TestCase):
             [program, '--test-session', '--test-enable', '--test-no-udev',
              '--test-no-suspend-resume', '--debug', '--test-plugin-dir=' + plugin_dir],
             env=env or dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address), stdout=log,
-            stderr=subprocess.STDOUT)
+            stderr=subprocess.STDOUT, cwd=cwd)
         self.addCleanup(self._stop, proc)
         self.addCleanup(self._dump_mm_log)
         self.wait_for(lambda: proc.poll() is not None or self.has_owner(MM_BUS_NAME), 20,

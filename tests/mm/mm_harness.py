@@ -68,14 +68,14 @@ class MMTest(harness.DaemonTest):
         return dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address,
                     DBUS_SYSTEM_BUS_ADDRESS=self.address)
 
-    def start_mm(self):
+    def start_mm(self, cwd=None):
         plugin_dir = os.path.join(self.tmpdir, 'mm-plugins')
         os.makedirs(plugin_dir, exist_ok=True)
         plugin_file = os.environ['ONEMO_MM_PLUGIN_FILE']
         link = os.path.join(plugin_dir, os.path.basename(plugin_file))
         if not os.path.exists(link):
             os.symlink(plugin_file, link)
-        self.mm = self.start_modem_manager(plugin_dir, env=self.env())
+        self.mm = self.start_modem_manager(plugin_dir, env=self.env(), cwd=cwd)
         self.modems = Gio.DBusObjectManagerClient.new_sync(
             self.conn, Gio.DBusObjectManagerClientFlags.DO_NOT_AUTO_START, MM_NAME, MM_PATH,
             None, None, None)
