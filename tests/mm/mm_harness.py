@@ -75,10 +75,20 @@ class MMTest(harness.DaemonTest):
         link = os.path.join(plugin_dir, os.path.basename(plugin_file))
         if not os.path.exists(link):
             os.symlink(plugin_file, link)
+        # Runs once ModemManager has stopped, before the test's connection closes: its
+        # ObjectManager client follows the name's owner, and subscribing on a closed connection
+        # is critical.
+        self.addCleanup(self._forget_modems)
         self.mm = self.start_modem_manager(plugin_dir, env=self.env(), cwd=cwd)
         self.modems = Gio.DBusObjectManagerClient.new_sync(
             self.conn, Gio.DBusObjectManagerClientFlags.DO_NOT_AUTO_START, MM_NAME, MM_PATH,
             None, None, None)
+
+    def _forget_modems(self):
+        self.modems = None
+        context = GLib.MainContext.default()
+        while context.iteration(False):
+            pass
 
     def stop_mm(self):
         self._stop(self.mm)
