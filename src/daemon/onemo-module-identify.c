@@ -175,25 +175,12 @@ identify_basics_done (GObject *source, GAsyncResult *result, gpointer user_data)
                                     cancellable, identify_tests_done, g_steal_pointer (&task));
 }
 
-/* Takes @owned. */
-static void
-identify_start (GTask *owned)
+/* ATE0, AT+CMEE=1, ATI, AT+CGMI, AT+CGMM, AT+CGMR, AT+CGSN: what read_identity() reads. */
+static OnemoCommandSequence *
+basics_sequence (void)
 {
-  g_autoptr (GTask) task = owned;
-  OnemoModule *self = g_task_get_source_object (task);
-  IdentifyData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  OnemoCommandSequence *basics;
-  GError *error = NULL;
+  OnemoCommandSequence *basics = onemo_command_sequence_new ();
 
-  data->port = onemo_module_open_port (self, &error);
-  if (data->port == NULL) {
-    g_task_return_error (task, error);
-    return;
-  }
-  /* Answers that came after an earlier try gave up would shift every answer of this one. */
-  onemo_at_port_discard_input (data->port);
-  basics = onemo_command_sequence_new ();
   /* Optional: the end of a line a killed daemon left half-sent may garble it (ATE0 is only a
    * preference, the port tells echoes apart). */
   onemo_command_sequence_add (basics, g_strdup ("ATE0"), 0, TRUE);
@@ -203,7 +190,27 @@ identify_start (GTask *owned)
   onemo_command_sequence_add (basics, g_strdup ("AT+CGMM"), 0, FALSE);
   onemo_command_sequence_add (basics, g_strdup ("AT+CGMR"), 0, FALSE);
   onemo_command_sequence_add (basics, g_strdup ("AT+CGSN"), 0, FALSE);
-  onemo_command_sequence_run_async (basics, data->port,
+  return basics;
+}
+
+/* Takes @owned. */
+static void
+identify_start (GTask *owned)
+{
+  g_autoptr (GTask) task = owned;
+  OnemoModule *self = g_task_get_source_object (task);
+  IdentifyData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  data->port = onemo_module_open_port (self, &error);
+  if (data->port == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  /* Answers that came after an earlier try gave up would shift every answer of this one. */
+  onemo_at_port_discard_input (data->port);
+  onemo_command_sequence_run_async (basics_sequence (), data->port,
                                     onemo_module_get_options (self)->command_timeout_ms,
                                     cancellable, identify_basics_done, g_steal_pointer (&task));
 }
@@ -309,6 +316,69 @@ onemo_module_identify_async (OnemoModule *self, GCancellable *cancellable,
 
 gboolean
 onemo_module_identify_finish (OnemoModule *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- Confirming ModemManager's reading at the first operation ---- */
+
+static void
+confirm_basics_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  OnemoModule *self = g_task_get_source_object (task);
+  IdentifyData *data = g_task_get_task_data (task);
+  OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
+  g_autofree char *described = NULL;
+
+  if (responses == NULL || !read_identity (self, responses, data, &error)) {
+    g_prefix_error (&error,
+                    "Confirming the module's identity on %s: ", onemo_module_get_device (self));
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  if (g_strcmp0 (data->imei, onemo_dbus_firmware_get_imei (iface)) == 0
+      && g_strcmp0 (data->sub_model->sub_model, onemo_dbus_firmware_get_sub_model (iface)) == 0) {
+    /* The same module: ModemManager's strings give way to the module's own answers. */
+    onemo_module_set_identity (self, data->identity.manufacturer, data->identity.model,
+                               data->sub_model, onemo_module_get_model (self)->features,
+                               data->identity.revision, data->imei);
+    onemo_module_set_identity_from_mm (self, FALSE);
+    g_task_return_boolean (task, TRUE);
+    return;
+  }
+  described = g_strdup_printf ("%s with IMEI %s", onemo_dbus_firmware_get_sub_model (iface),
+                               onemo_dbus_firmware_get_imei (iface));
+  onemo_module_set_identity (self, data->identity.manufacturer, data->identity.model,
+                             data->sub_model, data->sub_model->features, data->identity.revision,
+                             data->imei);
+  onemo_module_set_identity_from_mm (self, FALSE);
+  g_task_return_new_error (task, ONEMO_ERROR, ONEMO_ERROR_PROTOCOL,
+                           "ModemManager described a %s, but %s answers as a %s with IMEI %s: "
+                           "nothing was done, the module's properties are its own answers now",
+                           described, onemo_module_get_device (self), data->sub_model->sub_model,
+                           data->imei);
+}
+
+void
+onemo_module_confirm_identity_async (OnemoModule *self, OnemoAtPort *port,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, onemo_module_confirm_identity_async);
+  /* No port of its own: the operation's is borrowed. */
+  g_task_set_task_data (task, g_new0 (IdentifyData, 1), (GDestroyNotify)identify_data_free);
+  onemo_command_sequence_run_async (basics_sequence (), port,
+                                    onemo_module_get_options (self)->command_timeout_ms,
+                                    cancellable, confirm_basics_done, task);
+}
+
+gboolean
+onemo_module_confirm_identity_finish (OnemoModule *self, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -126,10 +126,24 @@ gboolean onemo_module_get_mm_may_drive (OnemoModule *self);
  * else the path it was added by. */
 const char *onemo_module_get_mm_port (OnemoModule *self);
 
-/* Whether the identity came from ModemManager's modem and has not been read over the port yet
- * (the first operation does). */
+/* Whether the identity came from ModemManager's modem and has not been read over the port yet:
+ * the first operation confirms it (onemo_module_confirm_identity_async()). */
 void onemo_module_set_identity_from_mm (OnemoModule *self, gboolean from_mm);
-gboolean onemo_module_get_identity_from_mm (OnemoModule *self);
+
+/**
+ * onemo_module_confirm_identity_async:
+ * @port: the operation's open port
+ *
+ * Reads the module's identity over @port (ATE0, AT+CMEE=1, ATI, AT+CGMI/CGMM/CGMR/CGSN) in place
+ * of ModemManager's reading. The same IMEI and sub-model: the properties take the module's own
+ * strings, the capabilities stay. Another module: the properties become what it answered and
+ * the result is Protocol, so that the operation does nothing.
+ */
+void onemo_module_confirm_identity_async (OnemoModule *self, OnemoAtPort *port,
+                                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                                          gpointer user_data);
+gboolean onemo_module_confirm_identity_finish (OnemoModule *self, GAsyncResult *result,
+                                               GError **error);
 
 /* The port's new path (and Port), once the module behind it is known to be this one. */
 void onemo_module_set_device (OnemoModule *self, const char *device);

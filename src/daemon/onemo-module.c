@@ -113,29 +113,6 @@ onemo_module_set_identity (OnemoModule *self, const char *manufacturer, const ch
   onemo_dbus_firmware_set_capabilities (iface, (const char *const *)capabilities);
 }
 
-gboolean
-onemo_module_require (OnemoModule *self, OnemoFeature feature, const char *what, GError **error)
-{
-  if (onemo_model_supports (&self->model, feature))
-    return TRUE;
-  g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED, "%s cannot %s", self->model.sub_model,
-               what);
-  return FALSE;
-}
-
-gboolean
-onemo_set_invalid (GError **error, const char *format, ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, message);
-  return FALSE;
-}
-
 /* ---- The operation guard ---- */
 
 static void
@@ -188,6 +165,35 @@ op_begin_free (OpBegin *begin)
   g_free (begin);
 }
 
+/* The port is open: start. */
+static void
+op_begin_run (OpBegin *begin)
+{
+  OnemoModule *self = begin->module;
+
+  if (!(self->op_flags & ONEMO_OP_QUERY)) {
+    onemo_module_journal_begin (self, g_dbus_method_invocation_get_method_name (begin->invocation),
+                                begin->state);
+    onemo_module_op_set_state (self, begin->state);
+  }
+  begin->start (self, begin->invocation, g_steal_pointer (&begin->data));
+  op_begin_free (begin);
+}
+
+static void
+op_begin_confirmed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OpBegin *begin = user_data;
+  GError *error = NULL;
+
+  if (!onemo_module_confirm_identity_finish (begin->module, result, &error)) {
+    onemo_module_op_return (begin->module, begin->invocation, NULL, error);
+    op_begin_free (begin);
+    return;
+  }
+  op_begin_run (begin);
+}
+
 /* The module is ModemManager's no more (or never was): open the port and start. */
 static void
 op_begin_open (OpBegin *begin)
@@ -207,13 +213,13 @@ op_begin_open (OpBegin *begin)
     op_begin_free (begin);
     return;
   }
-  if (!(self->op_flags & ONEMO_OP_QUERY)) {
-    onemo_module_journal_begin (self, g_dbus_method_invocation_get_method_name (begin->invocation),
-                                begin->state);
-    onemo_module_op_set_state (self, begin->state);
+  if (self->identity_from_mm) {
+    /* ModemManager's reading of the module, checked once on the port the operation holds. */
+    onemo_module_confirm_identity_async (self, self->port, self->cancellable, op_begin_confirmed,
+                                         begin);
+    return;
   }
-  begin->start (self, begin->invocation, g_steal_pointer (&begin->data));
-  op_begin_free (begin);
+  op_begin_run (begin);
 }
 
 static void
@@ -508,8 +514,10 @@ onemo_module_set_physical_device (OnemoModule *self, const char *physical_device
 void
 onemo_module_set_udev_tty (OnemoModule *self, const char *tty_name, gboolean mm_may_drive)
 {
+  char *name = g_strdup (tty_name); /* may be the one held now */
+
   g_free (self->tty_name);
-  self->tty_name = g_strdup (tty_name);
+  self->tty_name = name;
   self->mm_may_drive = mm_may_drive;
 }
 
@@ -529,12 +537,6 @@ void
 onemo_module_set_identity_from_mm (OnemoModule *self, gboolean from_mm)
 {
   self->identity_from_mm = from_mm;
-}
-
-gboolean
-onemo_module_get_identity_from_mm (OnemoModule *self)
-{
-  return self->identity_from_mm;
 }
 
 void

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Plug time beside ModemManager: a USB module appears, and both the daemon and ModemManager
 would probe its AT port. The daemon waits for ModemManager's modem and takes the module's
-identity from it without writing a byte to the port; it asks the port itself when ModemManager
+identity from it without writing a byte to the port, and reads it on the port at the first
+operation (an operation on another module than described does nothing); it asks the port
+itself when ModemManager
 does not take the device within --modem-manager-wait, leaves, or may not take it at all (its udev
 properties say so); another vendor's module on a shared USB ID is left alone without a byte.
 
@@ -100,13 +102,42 @@ class IdentityFromModemManagerTest(PlugTest):
         self.assertEqual(sim.log_bytes(), b'', 'the daemon wrote to the port ModemManager probed')
         self.assertTrue(self.daemon_logged("identified by ModemManager's modem"))
 
-        # The first operation holds the modem (found by its port) and opens the port.
+        # The first operation holds the modem (found by its port), opens the port and reads
+        # the identity there once before it does anything.
         old_path = self.wait_modem(uid)
         self.module(path, 'Configure', '(a{sv})', ({'url': S('http://127.0.0.1/fw.pkg')},))
-        self.assertIn(b'AT+MFWCFG="url","http://127.0.0.1/fw.pkg"', sim.log_bytes())
+        log = sim.log_bytes()
+        self.assertIn(b'AT+MFWCFG="url","http://127.0.0.1/fw.pkg"', log)
+        self.assertLess(log.index(b'AT+CGSN'), log.index(b'AT+MFWCFG'))
         self.assertEqual(self.prop(path, 'State'), 'finished')
+        self.assertEqual(self.prop(path, 'Imei'), IMEI)
         self.assert_returned(uid, old_path)
         self.assert_no_inhibition_left()
+        # Confirmed once: the next operation goes straight to its commands.
+        before = len(sim.log_bytes())
+        self.module(path, 'Configure', '(a{sv})', ({'url': S('http://127.0.0.1/fw2.pkg')},))
+        self.assertNotIn(b'AT+CGSN', sim.log_bytes()[before:])
+
+    def test_another_module_than_modem_manager_described(self):
+        # ModemManager's port of that name reaches another module: the first operation finds
+        # out on the port, does nothing, and the properties become the module's own answers.
+        sim = self.start_sim('ML307A-DSLN', '--imei', IMEI)
+        other = self.start_sim('ML307R-DC', '--socket', os.path.join(self.mm_dir, 'ttyUSB2'))
+        usb, intfs = self.add_usb(ML307A)
+        self.plug_sim('ttyUSB2', intfs[2], sim, MM_CANDIDATE)
+        self.wait_asking()
+        self.mm_take()
+        (path, props), = self.wait_modules(1, 'the module did not appear').items()
+        self.assertEqual(props['SubModel'], 'ML307R-DC')
+        error = self.assertDBusError('Protocol', self.module, path, 'Configure', '(a{sv})',
+                                     ({'url': S('http://127.0.0.1/fw.pkg')},))
+        self.assertIn('ModemManager described', error.message)
+        self.assertNotIn(b'AT+MFWCFG', sim.log_bytes())
+        self.assertEqual(self.prop(path, 'SubModel'), 'ML307A-DSLN')
+        self.assertEqual(self.prop(path, 'Imei'), IMEI)
+        self.module(path, 'Configure', '(a{sv})', ({'url': S('http://127.0.0.1/fw.pkg')},))
+        self.assertIn(b'AT+MFWCFG="url"', sim.log_bytes())
+        self.assertNotIn(b'AT+MFWCFG', other.log_bytes())
 
     def test_revision_prefix_and_shared_usb_id(self):
         # An ML302S answers AT+CGMR with "Revision: …", which ModemManager keeps; 1782:4d11 is
