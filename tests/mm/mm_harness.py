@@ -106,14 +106,18 @@ class MMTest(harness.DaemonTest):
         sim, its module path, and its modem's uid once ModemManager has initialized it."""
         name = 'abstract:onemo-test-%d-%d' % (os.getpid(), next(_socket_names))
         sim, path = self.add_sim(model, '--socket', name, *args)
-        uid_id = name.split(':', 1)[1]
-        self.conn.call_sync(MM_NAME, MM_PATH, 'org.freedesktop.ModemManager1.Test', 'SetProfile',
-                            GLib.Variant('(ssas)', (uid_id, os.environ['ONEMO_MM_PLUGIN'],
-                                                    [name])),
-                            None, 0, 5000, None)
-        uid = '/virtual/' + uid_id
+        uid = self.set_profile(name.split(':', 1)[1], name)
         self.wait_modem(uid)
         return sim, path, uid
+
+    def set_profile(self, uid_id, port):
+        """ModemManager takes the module behind @port (abstract:NAME, or a socket path relative
+        to its folder) as the modem /virtual/@uid_id, which it returns."""
+        self.conn.call_sync(MM_NAME, MM_PATH, 'org.freedesktop.ModemManager1.Test', 'SetProfile',
+                            GLib.Variant('(ssas)', (uid_id, os.environ['ONEMO_MM_PLUGIN'],
+                                                    [port])),
+                            None, 0, 5000, None)
+        return '/virtual/' + uid_id
 
     def modem_path(self, uid):
         """The object path of @uid's modem once ModemManager has read its IMEI, else None."""

@@ -23,7 +23,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mm_harness  # noqa: E402
 import udev_helpers  # noqa: E402  (re-executes under umockdev's preload)
-from mm_harness import GLib, MM_NAME, MM_PATH, S  # noqa: E402
+from mm_harness import S  # noqa: E402
 from udev_helpers import ML302, ML307A  # noqa: E402
 
 MM_CANDIDATE = ['ID_MM_CANDIDATE', '1']  # what ModemManager's own udev rules give every tty
@@ -65,12 +65,7 @@ class PlugTest(mm_harness.MMTest, udev_helpers.UdevTest):
 
     def mm_take(self, tty='ttyUSB2'):
         """ModemManager takes the device: its modem's uid once it is set up."""
-        uid_id = 'plug-%s' % tty
-        self.conn.call_sync(MM_NAME, MM_PATH, 'org.freedesktop.ModemManager1.Test', 'SetProfile',
-                            GLib.Variant('(ssas)', (uid_id, os.environ['ONEMO_MM_PLUGIN'],
-                                                    [tty])),
-                            None, 0, 5000, None)
-        return '/virtual/' + uid_id
+        return self.set_profile('plug-%s' % tty, tty)
 
     def wait_asking(self):
         self.wait_for(lambda: self.daemon_logged('asking ModemManager for its modem'), 15,

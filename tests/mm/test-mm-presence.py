@@ -3,7 +3,8 @@
 """Whether ModemManager is there, comes, goes or refuses: without it an operation runs at once;
 when it refuses InhibitDevice (polkit says no) the operation fails with Busy before a byte
 reaches the module, and no inhibition is left; a ModemManager started after the daemon, or
-before it, is followed; one that leaves mid-operation does not fail the operation."""
+before it, is followed; one that leaves mid-operation does not fail the operation; one that lists the module already
+gives its identity to AddPort, which then writes nothing to the port."""
 
 import os
 import sys
@@ -50,6 +51,23 @@ class PresenceTest(mm_harness.MMTest):
         old_path = self.modem_path(uid)
         self.configure(path)
         self.assert_returned(uid, old_path)
+
+    def test_listed_before_add_port(self):
+        # ModemManager has the module already, its port named like the tty AddPort is given
+        # (a socket by that name in ModemManager's folder): the identity is its modem's, and
+        # AddPort writes nothing to the port.
+        mm_dir = os.path.join(self.tmpdir, 'mm-ports')
+        os.makedirs(mm_dir)
+        self.start_mm(cwd=mm_dir)
+        socket = os.path.join(self.tmpdir, 'module.sock')
+        sim = self.start_sim('ML307A-DSLN', '--socket', socket, '--imei', '869487060000042')
+        tty = os.path.basename(os.path.realpath(sim.link))
+        os.symlink(socket, os.path.join(mm_dir, tty))
+        self.wait_modem(self.set_profile('listed', tty))
+        path = self.add_port(sim.link)
+        self.assertEqual(self.prop(path, 'Imei'), '869487060000042')
+        self.assertEqual(self.prop(path, 'SubModel'), 'ML307A-DSLN')
+        self.assertEqual(sim.log_bytes(), b'', 'AddPort wrote to a port ModemManager has')
 
     def test_refused(self):
         self.start_mm()
