@@ -10,7 +10,9 @@ G_BEGIN_DECLS
  *
  * Turns what the device monitor finds into module objects of the manager: a candidate is
  * identified, and exported unless its USB identity is shared with another vendor and AT+CGMM
- * does not name a OneMO series. A candidate that does not answer, or answers garbage, is
+ * does not name a OneMO series. Where ModemManager runs and may take the device (udev says),
+ * identification first waits for its modem, up to --modem-manager-wait, and reads the identity
+ * there instead of on the port ModemManager probes (onemo-module-identify.c). A candidate that does not answer, or answers garbage, is
  * identified again after growing pauses (1, 2, 4 … s, at most 32), until --identify-retry-limit
  * has passed since its first failure or its device goes. Unplugging withdraws the object,
  * except while an operation runs on it: then the physical device's next AT port is handed to
