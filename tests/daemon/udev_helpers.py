@@ -47,13 +47,14 @@ class UdevTest(harness.DaemonTest):
 
     # ---- the fake hardware ----
 
-    def add_usb(self, ids, interfaces=5):
-        """A USB device with interfaces 00..interfaces-1; returns (device, [interface])."""
+    def add_usb(self, ids, interfaces=5, properties=()):
+        """A USB device with interfaces 00..interfaces-1 and udev @properties; returns
+        (device, [interface])."""
         self.usb_index += 1
         name = '1-%d' % self.usb_index
         usb = self.testbed.add_device('usb', name, None,
                                       ['idVendor', '%04x' % ids[0], 'idProduct', '%04x' % ids[1]],
-                                      ['DEVTYPE', 'usb_device'])
+                                      ['DEVTYPE', 'usb_device'] + list(properties))
         intfs = [self.testbed.add_device('usb', '%s:1.%d' % (name, i), usb,
                                          ['bInterfaceNumber', '%02x' % i],
                                          ['DEVTYPE', 'usb_interface'])

@@ -55,11 +55,14 @@ class PlugTest(mm_harness.MMTest, udev_helpers.UdevTest):
         os.makedirs(self.mm_dir, exist_ok=True)
         super().start_mm(cwd=self.mm_dir)
 
-    def plug_module(self, model, ids, tty='ttyUSB2', properties=MM_CANDIDATE, *args):
-        """A simulated module on a USB device of @ids: its AT interface's tty @tty for the
-        daemon, and the socket ModemManager's port @tty reaches."""
+    def plug_module(self, model, ids, tty='ttyUSB2', properties=MM_CANDIDATE, *args,
+                    usb_properties=()):
+        """A simulated module on a USB device of @ids (a UART when None): its AT interface's tty
+        @tty for the daemon, and the socket ModemManager's port @tty reaches."""
         sim = self.start_sim(model, '--socket', os.path.join(self.mm_dir, tty), *args)
-        usb, intfs = self.add_usb(ids)
+        if ids is None:
+            return sim, self.plug_sim(tty, None, sim, properties)
+        usb, intfs = self.add_usb(ids, properties=usb_properties)
         self.plug_sim(tty, intfs[2], sim, properties)
         return sim, usb
 
@@ -157,16 +160,34 @@ class IdentityFromModemManagerTest(PlugTest):
         self.assertEqual(fibocom.log_bytes(), b'')
 
     def test_ignored_by_modem_manager_asks_the_port_at_once(self):
-        # Without ModemManager's candidate mark, or with its ignore mark, it will never come.
-        plain, _ = self.plug_module('ML307A-DSLN', ML307A, 'ttyUSB2', [])
-        ignored, _ = self.plug_module('ML307A-DSLN', ML307A, 'ttyUSB5',
-                                      MM_CANDIDATE + ['ID_MM_PORT_IGNORE', '1'],
-                                      '--imei', IMEI)
+        # Without ModemManager's candidate mark, with an ignore mark on the port or the device,
+        # or on a UART it is not told to process, ModemManager never comes.
+        sims = [
+            self.plug_module('ML307A-DSLN', ML307A, 'ttyUSB2', [])[0],
+            self.plug_module('ML307A-DSLN', ML307A, 'ttyUSB5',
+                             MM_CANDIDATE + ['ID_MM_PORT_IGNORE', '1'], '--imei', IMEI)[0],
+            self.plug_module('ML307A-DSLN', ML307A, 'ttyUSB8', MM_CANDIDATE, '--imei',
+                             '869487060000008', usb_properties=['ID_MM_DEVICE_IGNORE', '1'])[0],
+            self.plug_module('MN316-DBRS', None, 'ttyS4',
+                             MM_CANDIDATE + ['ONEMO_FIRMWARE_MODEL', 'MN316-DBRS'])[0],
+        ]
         start = time.monotonic()
-        self.wait_modules(2, 'the modules ModemManager ignores were not identified')
+        self.wait_modules(len(sims), 'the modules ModemManager ignores were not identified')
         self.assertLess(time.monotonic() - start, self.WAIT / 2)
-        self.assertIn(b'AT+CGSN', plain.log_bytes())
-        self.assertIn(b'AT+CGSN', ignored.log_bytes())
+        for sim in sims:
+            self.assertIn(b'AT+CGSN', sim.log_bytes())
+
+    def test_uart_modem_manager_is_told_to_process(self):
+        sim, _ = self.plug_module('MN316-DBRS', None, 'ttyS4',
+                                  MM_CANDIDATE + ['ONEMO_FIRMWARE_MODEL', 'MN316-DBRS',
+                                                  'ID_MM_DEVICE_PROCESS', '1'])
+        self.wait_asking()
+        time.sleep(1)
+        self.assertEqual(self.modules(), {})
+        self.mm_take('ttyS4')
+        (path, props), = self.wait_modules(1, 'the UART did not appear').items()
+        self.assertEqual(props['SubModel'], 'MN316-DBRS')
+        self.assertEqual(sim.log_bytes(), b'')
 
     def test_modem_manager_leaves_while_waited_for(self):
         sim, usb = self.plug_module('ML307A-DSLN', ML307A)
