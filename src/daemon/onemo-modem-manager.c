@@ -25,6 +25,21 @@ struct _OnemoModemManager {
 
 G_DEFINE_FINAL_TYPE (OnemoModemManager, onemo_modem_manager, G_TYPE_OBJECT)
 
+/* Whether ModemManager is there decides how long a new module waits (tests wait for this). */
+static void
+log_owner (GDBusObjectManagerClient *modems)
+{
+  g_autofree char *owner = g_dbus_object_manager_client_get_name_owner (modems);
+
+  g_debug ("ModemManager: %s", owner != NULL ? "on the bus" : "not on the bus");
+}
+
+static void
+owner_logged (GObject *modems, GParamSpec *pspec, gpointer user_data)
+{
+  log_owner (G_DBUS_OBJECT_MANAGER_CLIENT (modems));
+}
+
 OnemoModemManager *
 onemo_modem_manager_new (GDBusConnection *connection, const char *address)
 {
@@ -37,8 +52,12 @@ onemo_modem_manager_new (GDBusConnection *connection, const char *address)
   self->modems = g_dbus_object_manager_client_new_sync (
       connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, MM_NAME, MM_PATH, NULL,
       NULL, NULL, NULL, &error);
-  if (self->modems == NULL)
+  if (self->modems == NULL) {
     g_warning ("Cannot follow ModemManager: %s", error->message);
+    return self;
+  }
+  log_owner (G_DBUS_OBJECT_MANAGER_CLIENT (self->modems));
+  g_signal_connect (self->modems, "notify::name-owner", G_CALLBACK (owner_logged), NULL);
   return self;
 }
 

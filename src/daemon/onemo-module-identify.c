@@ -261,8 +261,11 @@ identify_modem_found (GObject *source, GAsyncResult *result, gpointer user_data)
   }
   if (modem == NULL) {
     if (onemo_module_get_mm_may_drive (self)) {
-      g_message ("%s: ModemManager did not take the module within %u s: asking the port", device,
-                 onemo_module_get_options (self)->modem_manager_wait_s);
+      if (onemo_modem_manager_is_running (ONEMO_MODEM_MANAGER (source)))
+        g_message ("%s: ModemManager did not take the module within %u s: asking the port", device,
+                   onemo_module_get_options (self)->modem_manager_wait_s);
+      else
+        g_debug ("%s: ModemManager is not running (any more): asking the port", device);
       /* Retries do not wait again. */
       onemo_module_set_udev_tty (self, onemo_module_get_mm_port (self), FALSE);
     }

@@ -53,7 +53,11 @@ class PlugTest(mm_harness.MMTest, udev_helpers.UdevTest):
         # Where SetProfile's port names are socket paths.
         self.mm_dir = os.path.join(self.tmpdir, 'mm-ports')
         os.makedirs(self.mm_dir, exist_ok=True)
+        seen = self.daemon_log_text().count('ModemManager: on the bus')
         super().start_mm(cwd=self.mm_dir)
+        # A module plugged before the daemon knows ModemManager runs is not waited for.
+        self.wait_for(lambda: self.daemon_log_text().count('ModemManager: on the bus') > seen, 10,
+                      'the daemon did not see ModemManager come')
 
     def plug_module(self, model, ids, tty='ttyUSB2', properties=MM_CANDIDATE, *args,
                     usb_properties=()):
