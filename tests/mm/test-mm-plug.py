@@ -196,6 +196,8 @@ class IdentityFromModemManagerTest(PlugTest):
     def test_modem_manager_leaves_while_waited_for(self):
         sim, usb = self.plug_module('ML307A-DSLN', ML307A)
         self.wait_asking()
+        time.sleep(1)
+        self.assertEqual(sim.log_bytes(), b'', 'the port was asked while ModemManager ran')
         self.stop_mm()
         start = time.monotonic()
         self.wait_modules(1, 'the module was not identified over its port')
