@@ -18,6 +18,7 @@
 #include "onemo-at-parsers.h"
 #include "onemo-command-sequence.h"
 #include "onemo-flow-host.h"
+#include "onemo-module-download.h"
 
 #include <errno.h>
 #include <gio/gunixfdlist.h>
@@ -200,13 +201,13 @@ module_downloaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   OnemoUpdate *op = user_data;
   GError *error = NULL;
-  guint64 total = 0, length = 0;
+  OnemoModuleDownloadResult loaded;
 
-  if (!onemo_update_module_download_finish (result, &total, &length, &error)) {
+  if (!onemo_module_download_finish (result, &loaded, &error)) {
     update_fail (op, error);
     return;
   }
-  verify (op, length, total);
+  verify (op, loaded.length, loaded.total);
 }
 
 static void
@@ -225,7 +226,8 @@ module_configured (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   }
   onemo_module_op_set_state (op->module, "downloading");
-  onemo_update_module_download_async (op->module, module_downloaded, op);
+  onemo_module_download_async (op->module, &(OnemoModuleDownloadOptions){ .max_resumes = 1 },
+                               module_downloaded, op);
 }
 
 static void

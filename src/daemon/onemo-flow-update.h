@@ -39,15 +39,4 @@ typedef struct {
 gboolean onemo_update_parse (OnemoUpdate *update, GVariant *options, GUnixFDList *fd_list,
                              GError **error);
 
-/*
- * The module's own download inside Update() (onemo-flow-update-module.c): AT+MFWDLOAD on the
- * running operation's port, following "+MFWDLOAD:" to success or failure, retrying once when
- * the module reports a resumable interruption ("3" then "0"). Reports DownloadProgress.
- * @out_total: the size the module announced; @out_length: the bytes it holds.
- */
-void onemo_update_module_download_async (OnemoModule *self, GAsyncReadyCallback callback,
-                                         gpointer user_data);
-gboolean onemo_update_module_download_finish (GAsyncResult *result, guint64 *out_total,
-                                              guint64 *out_length, GError **error);
-
 G_END_DECLS

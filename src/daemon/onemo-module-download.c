@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Update()'s module-side load: AT+MFWDLOAD and its reports, as a step that answers no caller. */
-#include "onemo-flow-update.h"
+/* The module-side download that Download() and Update() share: AT+MFWDLOAD and its reports, as
+ * a step that answers no caller. A "3" followed by a "0" within a short window is a network
+ * interruption the module can resume with another AT+MFWDLOAD. Cancel() only stops the waiting:
+ * the module's own download cannot be stopped (AT+MFWERASE would throw away what it holds), so
+ * it may go on in the background; Erase() discards it. */
+#include "onemo-module-download.h"
 #include "onemo-at-parsers.h"
 
 typedef struct {
@@ -10,7 +14,8 @@ typedef struct {
   GSource *timeout;
   GSource *resume_window;
   GSource *cancelled;
-  gboolean retried;
+  guint max_resumes;
+  guint resumes;
   gboolean finished;
   guint64 total;
   guint64 length;
@@ -87,8 +92,10 @@ static void module_download_start (GTask *task);
 static gboolean
 resume_window_passed (gpointer user_data)
 {
-  module_download_end (
-      user_data, g_error_new (ONEMO_ERROR, ONEMO_ERROR_DOWNLOAD, "The module's download failed"));
+  module_download_end (user_data,
+                       g_error_new (ONEMO_ERROR, ONEMO_ERROR_DOWNLOAD,
+                                    "The module's download failed for good; Erase() before "
+                                    "another download"));
   return G_SOURCE_REMOVE;
 }
 
@@ -126,15 +133,16 @@ module_download_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpo
       if (download->resume_window == NULL)
         break;
       drop_source (&download->resume_window);
-      if (download->retried) {
+      if (download->resumes == download->max_resumes) {
         module_download_end (task, g_error_new (ONEMO_ERROR, ONEMO_ERROR_DOWNLOAD,
                                                 "The network interrupted the module's download "
-                                                "twice, at %" G_GUINT64_FORMAT " bytes",
+                                                "at %" G_GUINT64_FORMAT " bytes; another "
+                                                "download resumes it",
                                                 download->length));
         break;
       }
       /* Resumable: one more AT+MFWDLOAD continues where the module stopped. */
-      download->retried = TRUE;
+      download->resumes++;
       module_download_start (task);
       break;
   }
@@ -185,8 +193,8 @@ module_download_cancelled (GCancellable *cancellable, gpointer user_data)
 }
 
 void
-onemo_update_module_download_async (OnemoModule *self, GAsyncReadyCallback callback,
-                                    gpointer user_data)
+onemo_module_download_async (OnemoModule *self, const OnemoModuleDownloadOptions *options,
+                             GAsyncReadyCallback callback, gpointer user_data)
 {
   /* One reference for the caller's result, dropped by module_download_end(). */
   GTask *task = g_task_new (self, NULL, callback, user_data);
@@ -194,6 +202,7 @@ onemo_update_module_download_async (OnemoModule *self, GAsyncReadyCallback callb
 
   download->module = g_object_ref (self);
   download->port = g_object_ref (onemo_module_op_port (self));
+  download->max_resumes = options->max_resumes;
   g_task_set_task_data (task, download, (GDestroyNotify)module_download_free);
   onemo_module_report_download (self, ONEMO_DLOAD_DOWNLOADING, 0, 0);
   /* Registered first: the module may report before its OK. */
@@ -211,14 +220,15 @@ onemo_update_module_download_async (OnemoModule *self, GAsyncReadyCallback callb
 }
 
 gboolean
-onemo_update_module_download_finish (GAsyncResult *result, guint64 *out_total, guint64 *out_length,
-                                     GError **error)
+onemo_module_download_finish (GAsyncResult *result, OnemoModuleDownloadResult *out, GError **error)
 {
   ModuleDownload *download = g_task_get_task_data (G_TASK (result));
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
-  *out_total = download->total;
-  *out_length = download->length;
+  if (out != NULL) {
+    out->total = download->total;
+    out->length = download->length;
+  }
   return TRUE;
 }
