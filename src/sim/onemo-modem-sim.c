@@ -47,6 +47,7 @@ typedef struct {
   /* Readings of the manual, and a live network's noise. */
   gint64 noise;
   char *transparent_answer;
+  SimDloadReadings dload;
 } SimArgs;
 
 static const char description[]
@@ -106,6 +107,16 @@ static const char description[]
       "\n"
       "Readings of the manual: --transparent-answer plays \"OK 或 > OK\" either way; --noise SEED\n"
       "plays a module on a live network (URCs anywhere, CR-only line ends, output in pieces).\n"
+      "Where the manual allows several behaviours of the module's own download, a knob plays\n"
+      "each (docs/spec-notes.md, \"Readings the service handles\"); without them the sim\n"
+      "behaves as above. --file-no-report: a file:// AT+MFWDLOAD answers OK once the file is\n"
+      "loaded (855 if it cannot be) and reports nothing, as the manual's example. --dload-total\n"
+      "no-final leaves <total> out of the final +MFWDLOAD: 2, never out of every report.\n"
+      "--drop-every N: each attempt loses its link after N more bytes (3, then 0 where the\n"
+      "sub-model resumes). --resume-delay-ms N: the 0 comes N ms after the 3; --no-resume-urc:\n"
+      "it never comes, but AT+MFWDLOAD? answers state 0. --erase-clears-config: AT+MFWERASE\n"
+      "also forgets url and auth. --check-local-only: AT+MFWCHECK answers ERROR for a package\n"
+      "the module downloaded itself (the manual describes it for serial writes).\n"
       "\n"
       "Examples:\n"
       "  onemo-modem-sim --model ML307A-DSLN --link /run/ttyONEMO\n"
@@ -320,6 +331,7 @@ run (const SimArgs *a, const OnemoModel *model, SimFaults *faults)
     .max_package = (guint64)a->max_package,
     .faults = faults,
     .noise_seed = a->noise,
+    .dload = &a->dload,
   };
   SimLinkOptions link_options = {
     .path = a->link,
@@ -362,6 +374,7 @@ args_clear (SimArgs *a)
   g_free (a->new_revision);
   g_free (a->base_revision);
   g_free (a->transparent_answer);
+  sim_dload_readings_clear (&a->dload);
 }
 
 static int
@@ -400,7 +413,7 @@ check_and_run (SimArgs *a)
     return 2;
   }
   faults = faults_from_args (a, &error);
-  if (faults == NULL) {
+  if (faults == NULL || !sim_dload_readings_check (&a->dload, &error)) {
     g_printerr ("onemo-modem-sim: %s\n", error->message);
     return 2;
   }
@@ -426,6 +439,7 @@ main (int argc, char **argv)
   /* The fault knobs in the main list too, so that --help shows everything. */
   g_option_context_add_main_entries (context, fault_entries (&a), NULL);
   g_option_context_add_main_entries (context, reading_entries (&a), NULL);
+  g_option_context_add_main_entries (context, sim_dload_readings_entries (&a.dload), NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error)) {
     g_printerr ("onemo-modem-sim: %s (see --help)\n", error->message);
     return 2;

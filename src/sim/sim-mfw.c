@@ -141,7 +141,12 @@ sim_mfw_cfg (SimModem *self, const OnemoAtCommandLine *cmd)
 static void
 dload_report (SimModem *self, gint state, guint64 done)
 {
-  if (self->dload_total > 0)
+  SimDloadTotal mode = self->options.dload->total;
+
+  if (self->dload_quiet)
+    return; /* --file-no-report */
+  if (self->dload_total > 0 && mode != SIM_DLOAD_TOTAL_NEVER
+      && !(mode == SIM_DLOAD_TOTAL_NO_FINAL && state == SIM_DLOAD_SUCCESS))
     sim_modem_urc (self, "+MFWDLOAD: %d,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT, state,
                    self->dload_total, done);
   else
@@ -163,6 +168,48 @@ on_dload_progress (guint64 received, guint64 total, gpointer user_data)
   }
 }
 
+static gboolean
+dload_resumable_now (gpointer user_data)
+{
+  SimModem *self = user_data;
+
+  self->dload_resume_timer = 0;
+  self->dload_state = SIM_DLOAD_INTERRUPTED;
+  if (!self->options.dload->no_resume_urc)
+    sim_modem_urc (self, "+MFWDLOAD: 0");
+  return G_SOURCE_REMOVE;
+}
+
+/* "+MFWDLOAD: 0" follows the 3 at once, or after --resume-delay-ms (AT+MFWDLOAD? says 3 until
+ * then), or never with --no-resume-urc (the state becomes 0 all the same). */
+static void
+dload_resumable_later (SimModem *self)
+{
+  guint delay = (guint)self->options.dload->resume_delay_ms;
+
+  if (delay == 0)
+    dload_resumable_now (self);
+  else
+    self->dload_resume_timer = g_timeout_add (delay, dload_resumable_now, self);
+}
+
+/* --file-no-report: the OK withheld at AT+MFWDLOAD, or an error in its place. */
+static void
+dload_quiet_answer (SimModem *self, const GError *error)
+{
+  self->dload_quiet = FALSE;
+  if (error == NULL) {
+    self->dload_state = SIM_DLOAD_SUCCESS;
+    self->dload_total = self->package->len;
+    sim_modem_reply_ok (self);
+  } else {
+    self->dload_state = SIM_DLOAD_FAILED;
+    self->dload_needs_erase = TRUE;
+    sim_modem_reply_cme (self, 855);
+  }
+  sim_modem_commit (self);
+}
+
 static void
 on_dload_done (GBytes *data, guint64 total, const GError *error, gpointer user_data)
 {
@@ -174,6 +221,10 @@ on_dload_done (GBytes *data, guint64 total, const GError *error, gpointer user_d
   self->download = NULL;
   if (size > 0 && self->package->len + size <= self->options.max_package)
     g_byte_array_append (self->package, bytes, size);
+  if (self->dload_quiet) {
+    dload_quiet_answer (self, error);
+    return;
+  }
   if (error == NULL) {
     self->dload_state = SIM_DLOAD_SUCCESS;
     self->dload_total = self->package->len;
@@ -184,12 +235,12 @@ on_dload_done (GBytes *data, guint64 total, const GError *error, gpointer user_d
   if (total > 0 && self->dload_total == 0)
     self->dload_total = total;
   dload_report (self, 3, self->package->len);
-  /* An interruption after some bytes resumes; a stall only when told so. */
+  /* An interruption after some bytes resumes; a stall only when told so, a drop always. */
   stalled = self->dload_stalls;
   if (onemo_model_supports (self->model, ONEMO_FEATURE_DLOAD_RESUME)
-      && (stalled ? self->options.faults->stall_resumable : self->package->len > 0)) {
-    self->dload_state = SIM_DLOAD_INTERRUPTED;
-    sim_modem_urc (self, "+MFWDLOAD: 0");
+      && (self->dload_drops
+          || (stalled ? self->options.faults->stall_resumable : self->package->len > 0))) {
+    dload_resumable_later (self);
   } else {
     self->dload_needs_erase = TRUE;
   }
@@ -240,6 +291,7 @@ dload_start (SimModem *self)
     sim_modem_reply_cme (self, code);
     return;
   }
+  g_clear_handle_id (&self->dload_resume_timer, g_source_remove);
   if (self->dload_state == SIM_DLOAD_INTERRUPTED) {
     request.resume_from = self->package->len;
   } else {
@@ -250,8 +302,19 @@ dload_start (SimModem *self)
       = request.resume_from - request.resume_from % MAX (self->progind, 1) + (guint64)self->progind;
   self->dload_state = SIM_DLOAD_DOWNLOADING;
   self->dload_stalls = request.stall_at > 0;
-  sim_modem_reply_ok (self);
-  sim_modem_commit (self);
+  self->dload_drops = FALSE;
+  if (request.stall_at == 0 && self->options.dload->drop_every > 0) {
+    request.stall_at = request.resume_from + (guint64)self->options.dload->drop_every;
+    self->dload_drops = TRUE;
+  }
+  self->package_downloaded = TRUE;
+  /* The manual's file:// example: OK (once the file is in) and no report. */
+  self->dload_quiet = self->options.dload->file_no_report
+                      && g_strcmp0 (onemo_at_url_scheme (self->url), "file") == 0;
+  if (!self->dload_quiet) {
+    sim_modem_reply_ok (self);
+    sim_modem_commit (self);
+  }
   self->download = sim_download_start (&request, on_dload_progress, on_dload_done, self);
 }
 
@@ -330,6 +393,7 @@ dload_write (SimModem *self, const OnemoAtCommandLine *cmd)
     return;
   }
   g_byte_array_set_size (self->package, offset);
+  self->package_downloaded = FALSE;
   if (hex) {
     g_byte_array_append (self->package, bytes->data, bytes->len);
     sim_modem_reply_ok (self);
@@ -400,6 +464,11 @@ sim_mfw_check (SimModem *self, const OnemoAtCommandLine *cmd)
     sim_modem_reply_cme (self, 853);
     return;
   }
+  /* The manual's AT+MFWCHECK is for a package written over the serial port. */
+  if (self->package_downloaded && self->options.dload->check_local_only) {
+    sim_modem_reply_error (self);
+    return;
+  }
   checksum = g_checksum_new (types[algorithm]);
   g_checksum_update (checksum, self->package->data, self->package->len);
   digest = g_ascii_strup (g_checksum_get_string (checksum), -1);
@@ -412,6 +481,11 @@ sim_mfw_erase (SimModem *self, const OnemoAtCommandLine *cmd)
 {
   if (cmd->form == ONEMO_AT_FORM_EXECUTE) {
     sim_modem_erase (self);
+    if (self->options.dload->erase_clears_config) {
+      g_clear_pointer (&self->url, g_free);
+      g_clear_pointer (&self->user, g_free);
+      g_clear_pointer (&self->password, g_free);
+    }
     sim_modem_reply_ok (self);
   } else if (cmd->form == ONEMO_AT_FORM_TEST) {
     sim_modem_reply_ok (self);

@@ -51,6 +51,12 @@ struct _SimModem {
   gboolean stall_used;        /* --stall-at hits the first download only */
   gboolean dload_stalls;      /* the running download is the one --stall-at stops */
 
+  /* The download readings (sim-readings-dload.h) at work. */
+  gboolean dload_drops;        /* the running download is one --drop-every stops */
+  gboolean dload_quiet;        /* --file-no-report: OK once loaded, no report */
+  gboolean package_downloaded; /* the package came by AT+MFWDLOAD, not a serial write */
+  guint dload_resume_timer;    /* --resume-delay-ms: the "+MFWDLOAD: 0" on its way */
+
   /* Reading command lines. */
   GString *line;
   gboolean after_cr;

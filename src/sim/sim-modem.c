@@ -373,6 +373,8 @@ void
 sim_modem_erase (SimModem *self)
 {
   g_clear_pointer (&self->download, sim_download_cancel);
+  g_clear_handle_id (&self->dload_resume_timer, g_source_remove);
+  self->package_downloaded = FALSE;
   g_byte_array_set_size (self->package, 0);
   self->dload_state = SIM_DLOAD_IDLE;
   self->dload_total = 0;
@@ -434,6 +436,7 @@ sim_modem_free (SimModem *self)
   g_clear_pointer (&self->download, sim_download_cancel);
   g_clear_handle_id (&self->latency_timer, g_source_remove);
   g_clear_handle_id (&self->raw_timeout, g_source_remove);
+  g_clear_handle_id (&self->dload_resume_timer, g_source_remove);
   g_clear_pointer (&self->ports, sim_ports_free);
   g_clear_handle_id (&self->noise_timer, g_source_remove);
   g_clear_pointer (&self->noise, sim_noise_free);

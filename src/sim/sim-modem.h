@@ -4,6 +4,7 @@
 #include "onemo-model.h"
 #include "sim-faults.h"
 #include "sim-ports.h"
+#include "sim-readings-dload.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,9 @@ typedef struct {
   const SimFaults *faults; /* not copied: must outlive the modem */
   gint64 noise_seed;       /* --noise: URCs, CR-only line ends, output in pieces; -1: off */
   SimTransparentAnswer transparent_answer;
+
+  /* The download readings played (sim-readings-dload.h); not copied. */
+  const SimDloadReadings *dload;
 } SimModemOptions;
 
 /* Creates the pty (@link_options->path, may be NULL) and the socket (@socket_address, may be
