@@ -203,6 +203,7 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
   int reboot_timeout_s = ONEMO_DAEMON_REBOOT_TIMEOUT_S;
   int identify_retry_limit_s = ONEMO_DAEMON_IDENTIFY_RETRY_S;
   int modem_manager_wait_s = ONEMO_DAEMON_MM_WAIT_S;
+  int resume_window_ms = ONEMO_DAEMON_RESUME_WINDOW_MS;
   const GOptionEntry entries[] = {
     { "session", 0, 0, G_OPTION_ARG_NONE, &daemon->session,
       "Use the session bus (tests); let anyone change things unless --polkit is given", NULL },
@@ -229,6 +230,10 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
       "How long to wait for ModemManager's modem of a new module before asking its port, 0: "
       "never (30)",
       "SECONDS" },
+    { "resume-window-ms", 0, 0, G_OPTION_ARG_INT, &resume_window_ms,
+      "How long a module's +MFWDLOAD: 0 may lag behind its 3 before AT+MFWDLOAD? is asked, "
+      "0: the module's server timeout (0)",
+      "MS" },
     { "udev", 0, 0, G_OPTION_ARG_NONE, &udev,
       "With --session, discover modules with udev all the same (always without --session)", NULL },
     { "no-udev", 0, 0, G_OPTION_ARG_NONE, &no_udev,
@@ -247,8 +252,9 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
     return FALSE;
   }
   if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s <= 0 || reboot_timeout_s <= 0
-      || identify_retry_limit_s < 0 || modem_manager_wait_s < 0) {
-    g_printerr ("Limits must be positive (--identify-retry-limit and --modem-manager-wait may be "
+      || identify_retry_limit_s < 0 || modem_manager_wait_s < 0 || resume_window_ms < 0) {
+    g_printerr ("Limits must be positive (--identify-retry-limit, --modem-manager-wait and "
+                "--resume-window-ms may be "
                 "0)\n");
     return FALSE;
   }
@@ -263,6 +269,7 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
   daemon->options.reboot_timeout_s = reboot_timeout_s;
   daemon->options.identify_retry_limit_s = (guint)identify_retry_limit_s;
   daemon->options.modem_manager_wait_s = (guint)modem_manager_wait_s;
+  daemon->options.resume_window_ms = (guint)resume_window_ms;
   daemon->udev = (!daemon->session || udev) && !no_udev;
   /* The authority is only looked up at the first call that needs it. */
   if (!daemon->session || polkit)

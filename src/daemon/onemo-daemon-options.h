@@ -16,7 +16,8 @@ typedef struct {
   guint download_timeout_s;         /* a whole module download (AT+MFWDLOAD and its URCs) */
   guint upgrade_timeout_s;          /* a whole AT+MFWUPGRADE, reboots included */
   guint reboot_timeout_s;           /* how long a rebooting module may stay away */
-  guint resume_window_ms;           /* how long "+MFWDLOAD: 0" may lag behind "+MFWDLOAD: 3" */
+  guint resume_window_ms;           /* how long "+MFWDLOAD: 0" may lag behind "+MFWDLOAD: 3";
+                                       0: the module's server timeout (AT+MFWCFG="timeout") */
   guint identify_retry_limit_s;     /* how long discovery retries a module that does not answer */
   guint modem_manager_wait_s;       /* how long identification waits for ModemManager's modem */
   OnemoAuthority *authority;        /* who may change things; NULL: anyone (--session alone) */
@@ -29,7 +30,7 @@ typedef struct {
 #define ONEMO_DAEMON_DOWNLOAD_TIMEOUT_S  1800
 #define ONEMO_DAEMON_UPGRADE_TIMEOUT_S   300
 #define ONEMO_DAEMON_REBOOT_TIMEOUT_S    180
-#define ONEMO_DAEMON_RESUME_WINDOW_MS    1000
+#define ONEMO_DAEMON_RESUME_WINDOW_MS    0
 #define ONEMO_DAEMON_IDENTIFY_RETRY_S    300
 #define ONEMO_DAEMON_MM_WAIT_S           30
 

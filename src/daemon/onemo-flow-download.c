@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Download(): the module downloads its configured url by itself (onemo-module-download.c, the
- * step Update() shares); a resumable interruption ends the call, and another Download()
- * continues it. */
+ * step Update() shares, resuming interruptions as long as they make progress). */
 #include "onemo-module-download.h"
 
 static void
@@ -16,7 +15,8 @@ downloaded (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 download_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
 {
-  onemo_module_download_async (self, &(OnemoModuleDownloadOptions){ .max_resumes = 0 }, downloaded,
+  /* The url was set by Configure(): the step asks the module where it matters (file://). */
+  onemo_module_download_async (self, &(OnemoModuleDownloadOptions){ .url = NULL }, downloaded,
                                invocation);
 }
 

@@ -226,7 +226,7 @@ module_configured (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   }
   onemo_module_op_set_state (op->module, "downloading");
-  onemo_module_download_async (op->module, &(OnemoModuleDownloadOptions){ .max_resumes = 1 },
+  onemo_module_download_async (op->module, &(OnemoModuleDownloadOptions){ .url = op->url },
                                module_downloaded, op);
 }
 

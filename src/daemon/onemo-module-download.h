@@ -5,22 +5,26 @@
 
 G_BEGIN_DECLS
 
-/* What the caller of the module-side download wants of it. */
+/* What the caller of the module-side download knows. */
 typedef struct {
-  guint max_resumes; /* resumable interruptions ("3" then "0") continued with AT+MFWDLOAD */
+  const char *url; /* the url the module was given; NULL: ask the module where it matters */
 } OnemoModuleDownloadOptions;
 
-/* What the module said when its download ended. */
+/* What the module said when its download ended: the final report's numbers, each only when the
+ * module gave it (a file:// load may end with OK alone, a final report may leave out <total>). */
 typedef struct {
-  guint64 total;  /* the size the module announced, 0 if none */
-  guint64 length; /* the bytes it holds */
+  gboolean has_total;
+  guint64 total; /* the size the final report announced */
+  gboolean has_length;
+  guint64 length; /* the bytes the module holds */
 } OnemoModuleDownloadResult;
 
 /*
  * The module's own download, as Download() and Update() both run it (onemo-module-download.c):
  * AT+MFWDLOAD on the running operation's port, following "+MFWDLOAD:" to success or failure,
- * within the daemon's download time limit, until Cancel(). Reports DownloadProgress, the final
- * report included; answers no caller.
+ * resuming by itself after each network interruption that made progress, within the daemon's
+ * download time limit, until Cancel(). Reports DownloadProgress, the final report included;
+ * answers no caller.
  */
 void onemo_module_download_async (OnemoModule *self, const OnemoModuleDownloadOptions *options,
                                   GAsyncReadyCallback callback, gpointer user_data);

@@ -41,7 +41,8 @@ class UpdateBase(harness.DaemonTest):
 
 class UpdateTest(UpdateBase):
 
-    DAEMON_ARGS = ['--command-timeout-ms', '3000', '--upgrade-timeout', '20']
+    DAEMON_ARGS = ['--command-timeout-ms', '3000', '--upgrade-timeout', '20',
+                   '--resume-window-ms', '1000']
 
     # ---- host side ----
 
