@@ -6,9 +6,10 @@
  *   host    (an fd, or a url the host fetches) AT+MFWERASE, a serial write hashed as it goes,
  *           then the byte count, the caller's size/sha256, and AT+MFWCHECK=2 where the module
  *           has it, must all agree with what the host sent;
- *   module  (AT+MFWDLOAD) url and auth, AT+MFWERASE, the module's download; its total must
- *           equal what it holds (and the caller's size); where it has AT+MFWCHECK, the digest
- *           is the caller's sha256 or, failing that, the host fetches the url to compute it;
+ *   module  (AT+MFWDLOAD) AT+MFWERASE, url and auth, progind, the module's download; what it
+ *           holds must equal each size known (its final total, the caller's, the host's fetch);
+ *           where it has AT+MFWCHECK, the digest is the caller's sha256 or, failing that, the
+ *           host fetches the url to compute it; a refused AT+MFWCHECK leaves the sizes;
  *   self    (AT+MFWUPGRADE downloads) url and auth only: the module validates the package
  *           itself, so a caller's size or sha256 is refused rather than ignored.
  *
@@ -25,6 +26,10 @@
 #include <unistd.h>
 
 #define invalid onemo_set_invalid
+
+/* The module reports its download every 4 KiB: some 30 bytes of URC each, a few hundred for
+ * the largest package. */
+#define UPDATE_PROGIND_BYTES 4096
 
 static void
 update_op_free (OnemoUpdate *op)
@@ -83,6 +88,36 @@ upgrade (OnemoUpdate *op)
 
 /* ---- Verification ---- */
 
+/* A final answer from the module (ERROR, +CME ERROR), not a timeout or garbled text. */
+static gboolean
+module_refused (const GError *error)
+{
+  return error->domain == ONEMO_ERROR
+         && (error->code == ONEMO_ERROR_MODULE
+             || (error->code >= ONEMO_ERROR_UNKNOWN && error->code <= ONEMO_ERROR_NO_NETWORK));
+}
+
+/* k: the manual gives AT+MFWCHECK for packages written over the port; a module may refuse it
+ * for one it downloaded. The sizes then decide, if any was there to compare. */
+static gboolean
+checksum_refused (OnemoUpdate *op, GError *error)
+{
+  if (op->route != ONEMO_UPDATE_MODULE || !module_refused (error))
+    return FALSE;
+  if (!op->size_checked) {
+    update_fail (op, not_verified ("The module refused AT+MFWCHECK (%s) and no size was known "
+                                   "to check its download against: not upgrading",
+                                   error->message));
+    g_error_free (error);
+    return TRUE;
+  }
+  g_message ("%s: the module refused AT+MFWCHECK after its own download (%s); its size agrees",
+             onemo_module_get_device (op->module), error->message);
+  g_error_free (error);
+  upgrade (op);
+  return TRUE;
+}
+
 static void
 module_checksum_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -92,6 +127,8 @@ module_checksum_read (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *checksum = NULL;
   const char *expected = op->loaded_sha256 != NULL ? op->loaded_sha256 : op->expected_sha256;
 
+  if (error != NULL && checksum_refused (op, error))
+    return;
   if (lines != NULL && lines[0] == NULL)
     g_set_error (&error, ONEMO_ERROR, ONEMO_ERROR_PROTOCOL, "AT+MFWCHECK gave no checksum");
   else if (lines != NULL)
@@ -110,21 +147,42 @@ module_checksum_read (GObject *source, GAsyncResult *result, gpointer user_data)
   upgrade (op);
 }
 
+/* c: each size that is known must match what the module holds; a size the module left out
+ * (or a file:// load that reported nothing) is not a mismatch. */
+static GError *
+sizes_differ (OnemoUpdate *op, const OnemoModuleDownloadResult *loaded)
+{
+  guint64 held = loaded->length;
+
+  if (!loaded->has_length)
+    return NULL;
+  if (loaded->has_total && held != loaded->total)
+    return not_verified ("The module holds %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                         " bytes: not upgrading",
+                         held, loaded->total);
+  if (op->have_expected_size && held != op->expected_size)
+    return not_verified ("The package has %" G_GUINT64_FORMAT " bytes, not the "
+                         "%" G_GUINT64_FORMAT " expected: not upgrading",
+                         held, op->expected_size);
+  /* The host fetched the same url for its digest: its size is one more to agree with. */
+  if (op->route == ONEMO_UPDATE_MODULE && op->digest_fetch && held != op->size)
+    return not_verified ("The module holds %" G_GUINT64_FORMAT " bytes, the host fetched "
+                         "%" G_GUINT64_FORMAT ": not upgrading",
+                         held, op->size);
+  op->size_checked = loaded->has_total || op->have_expected_size
+                     || (op->route == ONEMO_UPDATE_MODULE && op->digest_fetch);
+  return NULL;
+}
+
 /* The checks the host can make itself, then AT+MFWCHECK=2 where the module has it. */
 static void
-verify (OnemoUpdate *op, guint64 loaded, guint64 announced)
+verify (OnemoUpdate *op, const OnemoModuleDownloadResult *loaded)
 {
+  GError *error;
+
   onemo_module_op_set_state (op->module, "verifying");
-  if (loaded != announced) {
-    update_fail (op, not_verified ("The module holds %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                                   " bytes: not upgrading",
-                                   loaded, announced));
-    return;
-  }
-  if (op->have_expected_size && loaded != op->expected_size) {
-    update_fail (op, not_verified ("The package has %" G_GUINT64_FORMAT " bytes, not the "
-                                   "%" G_GUINT64_FORMAT " expected: not upgrading",
-                                   loaded, op->expected_size));
+  if ((error = sizes_differ (op, loaded)) != NULL) {
+    update_fail (op, error);
     return;
   }
   if (op->loaded_sha256 != NULL && op->expected_sha256 != NULL
@@ -157,7 +215,8 @@ host_written (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   }
   /* The writer ends only when the module acknowledged every byte of the package. */
-  verify (op, op->size, op->size);
+  verify (op, &(OnemoModuleDownloadResult){
+                  .has_total = TRUE, .total = op->size, .has_length = TRUE, .length = op->size });
 }
 
 static void
@@ -207,7 +266,7 @@ module_downloaded (GObject *source, GAsyncResult *result, gpointer user_data)
     update_fail (op, error);
     return;
   }
-  verify (op, loaded.length, loaded.total);
+  verify (op, &loaded);
 }
 
 static void
@@ -235,15 +294,22 @@ module_configure (OnemoUpdate *op)
 {
   OnemoCommandSequence *sequence = onemo_command_sequence_new ();
 
+  const OnemoModel *model = onemo_module_get_model (op->module);
+  gboolean module_loads = op->route == ONEMO_UPDATE_MODULE;
+
   onemo_module_op_set_state (op->module, "configuring");
+  /* k: erase first, since an erase may forget url and auth. */
+  if (module_loads && onemo_model_supports (model, ONEMO_FEATURE_ERASE))
+    onemo_command_sequence_add (sequence, g_strdup ("AT+MFWERASE"), 0, FALSE);
   onemo_command_sequence_add (sequence, onemo_at_build_cfg_url (op->url), 0, FALSE);
   if (op->user != NULL)
     onemo_command_sequence_add (
         sequence, onemo_at_build_cfg_auth (op->user, op->password ? op->password : ""),
         ONEMO_AT_COMMAND_FLAG_SECRET, FALSE);
-  if (op->route == ONEMO_UPDATE_MODULE
-      && onemo_model_supports (onemo_module_get_model (op->module), ONEMO_FEATURE_ERASE))
-    onemo_command_sequence_add (sequence, g_strdup ("AT+MFWERASE"), 0, FALSE);
+  /* k: without progind the module reports only the end, and DownloadProgress stays still. */
+  if (module_loads && onemo_model_supports (model, ONEMO_FEATURE_CFG_PROGIND))
+    onemo_command_sequence_add (
+        sequence, onemo_at_build_cfg_number ("progind", UPDATE_PROGIND_BYTES), 0, FALSE);
   run_sequence (op, sequence, module_configured);
 }
 

@@ -32,6 +32,7 @@ typedef struct {
   guint64 expected_size;
   gboolean digest_fetch; /* the host fetches url only to learn its digest */
   char *loaded_sha256;   /* what the host wrote */
+  gboolean size_checked; /* a size was compared with what the module holds */
 } OnemoUpdate;
 
 /* onemo-flow-update-options.c: checks every option against the sub-model and fills @update,
