@@ -136,6 +136,18 @@ class ReadingsTest(ReadingsBase):
         self.assertEqual(self.prop(path, 'Revision'), 'MN316-DLVS-' + NEW)
         self.assertGreaterEqual(sim.log_bytes().count(b'AT+MFWDLOAD\r'), 4)
 
+    def test_resumes_without_progress_bounded(self):
+        # The server ignores Range: every resume fails at once, the module gains nothing.
+        sim, path = self.add_sim('MN316-DLVS', '--drop-every', '3000')
+        with open(os.path.join(self.root, 'pkg.bin'), 'wb') as f:
+            f.write(os.urandom(10000))
+        e = self.assertDBusError('Download', self.configure_download, path,
+                                 self.base + 'norange/pkg.bin')
+        self.assertIn('without progress', e.message)
+        # The first attempt gained 3000 bytes; three more gained nothing.
+        self.assertEqual(sim.log_bytes().count(b'AT+MFWDLOAD\r'), 4)
+        self.assertEqual(self.prop(path, 'State'), 'failed')
+
     def test_zero_never_sent_state_asked(self):
         sim, path = self.add_sim('MN316-DLVS', '--drop-every', '3000', '--no-resume-urc')
         package = self.firmware('MN316', 'MN316-DLVS', size=5000)
