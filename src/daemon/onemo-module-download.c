@@ -292,7 +292,11 @@ module_download_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpo
       take_final (task, &report);
       break;
     case ONEMO_DLOAD_FAILED:
-      if (download->resume_window == NULL && !download->querying)
+      /* A sub-model that never resumes (ML307R) has nothing more to say. */
+      if (!onemo_model_supports (onemo_module_get_model (download->module),
+                                 ONEMO_FEATURE_DLOAD_RESUME))
+        failed_for_good (task);
+      else if (download->resume_window == NULL && !download->querying)
         download->resume_window
             = add_timeout_ms (download->resume_window_ms, resume_window_passed, task);
       break;

@@ -228,6 +228,15 @@ class ServerTimeoutTest(ReadingsBase):
         self.assertNotIn(b'AT+MFWDLOAD?\r', log)
         self.assertEqual(self.prop(path, 'DownloadedBytes'), 6000)
 
+    def test_no_resume_model_fails_at_once(self):
+        # ML307R-DC never resumes: its 3 is final without waiting for the server timeout.
+        sim, path = self.add_sim('ML307R-DC')
+        started = time.monotonic()
+        self.assertDBusError('Download', self.update, path,
+                             {'url': S(self.base + 'missing.pkg'), 'via': S('module')})
+        self.assertLess(time.monotonic() - started, 20)
+        self.assertNotIn(b'AT+MFWDLOAD?\r', sim.log_bytes())
+
 
 if __name__ == '__main__':
     harness.main()
