@@ -39,7 +39,8 @@ class LineReader:
 
 class CliTest(harness.DaemonTest):
 
-    DAEMON_ARGS = ['--command-timeout-ms', '3000']
+    # A module's "+MFWDLOAD: 3" alone is final after 1 s, not its server timeout.
+    DAEMON_ARGS = ['--command-timeout-ms', '3000', '--resume-window-ms', '1000']
 
     def env(self):
         env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address, ONEMO_FWCTL_BUS='session',
