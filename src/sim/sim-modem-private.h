@@ -104,6 +104,8 @@ gboolean sim_basic_answer (SimModem *self, const OnemoAtCommandLine *cmd);
 /* The AT+MFW* commands; each answers through the sim_modem_reply_*() calls. */
 void sim_mfw_cfg (SimModem *self, const OnemoAtCommandLine *cmd);
 void sim_mfw_dload (SimModem *self, const OnemoAtCommandLine *cmd);
+/* AT+MFWDLOAD (execute): starts the module's own download (sim-mfw-dload.c). */
+void sim_mfw_dload_start (SimModem *self);
 void sim_mfw_check (SimModem *self, const OnemoAtCommandLine *cmd);
 void sim_mfw_erase (SimModem *self, const OnemoAtCommandLine *cmd);
 void sim_mfw_upgrade (SimModem *self, const OnemoAtCommandLine *cmd);
