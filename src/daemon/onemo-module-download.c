@@ -154,6 +154,12 @@ take_final (GTask *task, const OnemoMfwDload *report)
 static void attempt (GTask *task);
 
 static gboolean
+is_file_url (ModuleDownload *download)
+{
+  return download->url != NULL && g_strcmp0 (onemo_at_url_scheme (download->url), "file") == 0;
+}
+
+static gboolean
 file_grace_passed (gpointer user_data)
 {
   GTask *task = user_data;
@@ -175,8 +181,7 @@ attempt_answered (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (error != NULL)
     module_download_end (task, error);
-  else if (!download->finished && !download->reported && download->url != NULL
-           && g_strcmp0 (onemo_at_url_scheme (download->url), "file") == 0)
+  else if (!download->finished && !download->reported && is_file_url (download))
     download->file_grace = add_timeout_ms (FILE_REPORT_GRACE_MS, file_grace_passed, task);
   /* Otherwise the reports follow (or came already). */
   g_object_unref (task);
@@ -292,9 +297,11 @@ module_download_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpo
       take_final (task, &report);
       break;
     case ONEMO_DLOAD_FAILED:
-      /* A sub-model that never resumes (ML307R) has nothing more to say. */
-      if (!onemo_model_supports (onemo_module_get_model (download->module),
-                                 ONEMO_FEATURE_DLOAD_RESUME))
+      /* A sub-model that never resumes (ML307R), or a local file that no network can
+       * interrupt (AT+MFWDLOAD? is for HTTP/FTP only), has nothing more to say. */
+      if (is_file_url (download)
+          || !onemo_model_supports (onemo_module_get_model (download->module),
+                                    ONEMO_FEATURE_DLOAD_RESUME))
         failed_for_good (task);
       else if (download->resume_window == NULL && !download->querying)
         download->resume_window

@@ -84,6 +84,8 @@ class ReadingsTest(ReadingsBase):
         sim, path, package, url = self.file_sim()
         self.assertDBusError('Download', self.configure_download, path, 'file:///missing.pkg')
         self.assertEqual(self.prop(path, 'State'), 'failed')
+        # No network to resume over: AT+MFWDLOAD? (for HTTP/FTP only) is not asked.
+        self.assertNotIn(b'AT+MFWDLOAD?\r', sim.log_bytes())
 
     # ---- c. the final report without <total> ----
 
