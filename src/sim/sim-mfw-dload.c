@@ -170,7 +170,9 @@ sim_mfw_dload_start (SimModem *self)
   self->dload_state = SIM_DLOAD_DOWNLOADING;
   self->dload_stalls = request.stall_at > 0;
   self->dload_drops = FALSE;
-  if (request.stall_at == 0 && self->options.dload->drop_every > 0) {
+  /* A link drops; a file in the module's own file system does not. */
+  if (request.stall_at == 0 && self->options.dload->drop_every > 0
+      && g_strcmp0 (onemo_at_url_scheme (self->url), "file") != 0) {
     request.stall_at = request.resume_from + (guint64)self->options.dload->drop_every;
     self->dload_drops = TRUE;
   }

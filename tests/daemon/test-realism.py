@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The realism suite: the service against modules that read the manual otherwise, or behave like
 modules on a live network. Every family's Update (M5311-E hex, MN316-S transparent and hex, MN316
-hex, ML307A and ML302S by URL with FTP credentials, ML307R-DC from a file) runs under each
-simulator knob of a class below; Checksum, GetConfiguration, Cancel and AddPort run under
+hex, ML307A and ML302S by URL with FTP credentials, ML307R-DC from a file, and the module's own
+download: MN316 and MN316-S by URL, MN316-S from file://) runs under each simulator knob of a
+class below; Checksum, GetConfiguration, Cancel and AddPort run under
 --noise. Run one class with `test-realism.py CLASS`; meson runs each class as its own test."""
 
 import hashlib
@@ -28,7 +29,8 @@ class FamiliesUpdate(harness.DaemonTest):
     """Update on every family; SIM_ARGS are the knobs every simulator of the class plays."""
 
     SIM_ARGS = ()
-    DAEMON_ARGS = ['--command-timeout-ms', '5000', '--upgrade-timeout', '60']
+    DAEMON_ARGS = ['--command-timeout-ms', '5000', '--upgrade-timeout', '60',
+                   '--resume-window-ms', '1000']
 
     def sim(self, model, *args, options=None):
         return self.add_sim(model, *(tuple(self.SIM_ARGS) + args), options=options)
@@ -54,6 +56,35 @@ class FamiliesUpdate(harness.DaemonTest):
                            'user': S('onemo'), 'password': S('pw1')})
         self.assertEqual(self.prop(path, 'Revision'), '%s-%s' % (model, NEW))
         self.assertIn(b'AT+MFWCFG="auth","onemo","pw1"\r', sim.log_bytes())
+
+    def update_by_module_download(self, model, series):
+        root, base, _ = update_helpers.start_server(self, 'http')
+        sim, path = self.sim(model)
+        package = self.make_firmware(series, '%s-%s' % (model, NEW), root, size=3000)
+        progress = self.subscribe(path, 'DownloadProgress')
+        self.update(path, {'url': S(base + os.path.basename(package)), 'via': S('module'),
+                           'size': T(os.path.getsize(package))})
+        self.assertEqual(self.prop(path, 'Revision'), '%s-%s' % (model, NEW))
+        self.assertIn(b'AT+MFWDLOAD\r', sim.log_bytes())
+        self.wait_for(lambda: progress, 5, 'no DownloadProgress from the module\'s own download')
+
+    def test_mn316_module_url(self):
+        self.update_by_module_download('MN316-DLVS', 'MN316')
+
+    def test_mn316s_module_url(self):
+        self.update_by_module_download('MN316-S-DLVS', 'MN316-S')
+
+    def test_mn316s_module_file_url(self):
+        fs_root = os.path.join(self.tmpdir, 'module-fs')
+        os.makedirs(os.path.join(fs_root, 'fw'))
+        package = self.make_firmware('MN316-S', 'MN316-S-DLVS-' + NEW,
+                                     os.path.join(fs_root, 'fw'), size=3000)
+        sim, path = self.sim('MN316-S-DLVS', '--fs-root', fs_root)
+        with open(package, 'rb') as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        self.update(path, {'url': S('file://fw/' + os.path.basename(package)),
+                           'via': S('module'), 'sha256': S(digest)})
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-' + NEW)
 
     def test_m5311e_hex(self):
         sim, _ = self.update_from_file('M5311-E-DLVS', 'M5311-E')
@@ -140,6 +171,36 @@ class TransparentOk(FamiliesUpdate):
 class TransparentOkSilent(FamiliesUpdate):
     """a: entered by a bare OK, and nothing after the bytes."""
     SIM_ARGS = ('--transparent-answer', 'ok-silent')
+
+
+class FileNoReport(FamiliesUpdate):
+    """b: a file:// AT+MFWDLOAD answers OK and reports nothing, as the manual's example."""
+    SIM_ARGS = ('--file-no-report',)
+
+
+class TotalNotInFinal(FamiliesUpdate):
+    """c: the final +MFWDLOAD: 2 leaves <total> out."""
+    SIM_ARGS = ('--dload-total', 'no-final')
+
+
+class TotalNever(FamiliesUpdate):
+    """c: no report carries <total>."""
+    SIM_ARGS = ('--dload-total', 'never')
+
+
+class LinkDrops(FamiliesUpdate):
+    """f: an NB-IoT link that drops every 1000 bytes; each AT+MFWDLOAD resumes."""
+    SIM_ARGS = ('--drop-every', '1000')
+
+
+class LinkDropsLateResume(FamiliesUpdate):
+    """f: dropped links whose +MFWDLOAD: 0 comes 300 ms after the 3."""
+    SIM_ARGS = ('--drop-every', '1500', '--resume-delay-ms', '300')
+
+
+class EraseForgets(FamiliesUpdate):
+    """k: AT+MFWERASE also forgets url and auth; AT+MFWCHECK refused after a module download."""
+    SIM_ARGS = ('--erase-clears-config', '--check-local-only')
 
 
 if __name__ == '__main__':
