@@ -61,13 +61,39 @@ onemo_at_line_buffer_free (OnemoAtLineBuffer *self)
   g_free (self);
 }
 
+/* The line as valid UTF-8: each byte that is not part of a valid sequence becomes "\xNN", so
+ * that what a module sends can become a D-Bus string or an error's text as it is. */
+static char *
+line_to_utf8 (const guint8 *bytes, gsize len)
+{
+  const char *text = (const char *)bytes;
+  const char *end;
+  GString *out;
+
+  if (g_utf8_validate_len (text, len, NULL))
+    return g_strndup (text, len);
+  out = g_string_sized_new (len + 16);
+  while (len > 0) {
+    g_utf8_validate_len (text, len, &end);
+    g_string_append_len (out, text, end - text);
+    len -= (gsize)(end - text);
+    text = end;
+    if (len > 0) {
+      g_string_append_printf (out, "\\x%02X", (guint8)text[0]);
+      text++;
+      len--;
+    }
+  }
+  return g_string_free (out, FALSE);
+}
+
 static void
 end_line (OnemoAtLineBuffer *self)
 {
   if (self->discarding)
     self->discarding = FALSE;
   else if (self->line_len > 0)
-    g_queue_push_tail (&self->events, g_strndup ((const char *)self->line, self->line_len));
+    g_queue_push_tail (&self->events, line_to_utf8 (self->line, self->line_len));
   self->line_len = 0;
 }
 

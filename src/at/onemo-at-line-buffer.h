@@ -11,7 +11,9 @@ G_BEGIN_DECLS
  * Splits the bytes a module sends into lines. Pure: no I/O, so it is unit-tested and fuzzed.
  *
  * - A line ends at CR, LF or CRLF (also LFCR); empty lines are not reported.
- * - NUL bytes are dropped (line noise); other bytes are kept as they are.
+ * - NUL bytes are dropped (line noise); lines are valid UTF-8: a byte that is not part of a
+ *   valid sequence becomes the four characters "\xNN" (so that a line can become a D-Bus
+ *   string or an error's text as it is); other bytes are kept as they are.
  * - A line longer than the buffer's limit is not reported: its bytes are discarded up to the
  *   next line end and the overflow is reported once, so the buffer never grows past its limit.
  * - A transparent-mode prompt (`>` alone at the start of a line, an optional space after it)

@@ -138,7 +138,7 @@ main_entries (SimArgs *a)
     { "link", 'l', 0, G_OPTION_ARG_FILENAME, NULL, "Where the symlink to the pty appears", "PATH" },
     { "socket", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       "Also (or only) listen on this unix socket: a path, or abstract:NAME", "ADDRESS" },
-    { "revision", 0, 0, G_OPTION_ARG_STRING, NULL,
+    { "revision", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       "The firmware revision at start (default SUB-MODEL-MBRH0S00)", "REV" },
     { "imei", 0, 0, G_OPTION_ARG_STRING, NULL, "AT+CGSN's answer (default " DEFAULT_IMEI ")",
       "IMEI" },

@@ -117,6 +117,15 @@ class ManagerTest(harness.DaemonTest):
         _, caps = self.check_identity('ML302S-DNLM', 'ML302S')
         self.assertIn('reboots', caps)
 
+    def test_identity_bytes_not_utf8(self):
+        # A module answering bytes >= 0x80 that are no UTF-8: the property shows them escaped
+        # (the daemon runs with fatal criticals, so a GLib critical would end it).
+        revision = 'MN316-S-DLVS-MBRH0S0\udce9\udcff'  # the bytes 0xE9 0xFF
+        sim, path = self.add_sim('MN316-S-DLVS', '--revision', revision)
+        self.assertEqual(self.prop(path, 'SubModel'), 'MN316-S-DLVS')
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH0S0\\xE9\\xFF')
+        self.assertIsNone(self.daemon.poll())
+
     def test_identify_ml307r_dc(self):
         _, caps = self.check_identity('ML307R-DC', 'ML307R')
         self.assertIn('write-transparent', caps)
