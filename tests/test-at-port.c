@@ -54,7 +54,8 @@ test_split_reads (EngineFixture *f, gconstpointer data)
 static void
 test_garbage (EngineFixture *f, gconstpointer data)
 {
-  static const char *const noise[] = { "\xff\xfe\x01 noise", NULL };
+  /* Bytes that are no UTF-8 come escaped (onemo-at-line-buffer.h). */
+  static const char *const noise[] = { "\\xFF\\xFE\x01 noise", NULL };
   EngineResult r = { 0 };
 
   /* Noise while idle is dropped; noise inside a response is a response line; NULs vanish. */
