@@ -4,6 +4,10 @@
  * lines) and transparent writes have their own programs: test-at-port-urc.c,
  * test-at-port-faults.c, test-at-port-payload.c. */
 #include "engine-harness.h"
+
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "onemo-error.h"
 
 #include <glib/gstdio.h>
@@ -309,10 +313,39 @@ test_secret (EngineFixture *f, gconstpointer data)
   engine_result_clear (&r);
 }
 
+/* A checked node is opened as it was checked: not through a link, not another device. */
+static void
+test_open_node (void)
+{
+  g_autoptr (EnginePeer) peer = engine_peer_new ();
+  g_autofree char *dir = g_dir_make_tmp ("onemo-node-XXXXXX", NULL);
+  g_autofree char *link = g_build_filename (dir, "tty", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OnemoAtPort) port = NULL;
+  struct stat st;
+
+  g_assert_cmpint (stat (engine_peer_slave_path (peer), &st), ==, 0);
+  g_assert_cmpint (symlink (engine_peer_slave_path (peer), link), ==, 0);
+  port = onemo_at_port_open_node (engine_peer_slave_path (peer), st.st_rdev, 115200, FALSE, &error);
+  g_assert_no_error (error);
+  g_clear_object (&port);
+  port = onemo_at_port_open_node (link, st.st_rdev, 115200, FALSE, &error);
+  g_assert_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT);
+  g_assert_null (port);
+  g_clear_error (&error);
+  port = onemo_at_port_open_node (engine_peer_slave_path (peer), st.st_rdev + 1, 115200, FALSE,
+                                  &error);
+  g_assert_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT);
+  g_assert_null (port);
+  g_unlink (link);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/at/port/open-node", test_open_node);
   g_log_set_writer_func (capture_writer, NULL, NULL);
 
   engine_add_scripted_test ("/at/port/echo-on-and-off", test_echo_on_and_off);

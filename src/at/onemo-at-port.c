@@ -438,6 +438,19 @@ onemo_at_port_open (const char *path, guint baud, gboolean rts_cts, GError **err
 }
 
 OnemoAtPort *
+onemo_at_port_open_node (const char *path, dev_t rdev, guint baud, gboolean rts_cts, GError **error)
+{
+  int fd = onemo_at_tty_open_node (path, rdev, baud, rts_cts, error);
+  OnemoAtPort *self;
+
+  if (fd < 0)
+    return NULL;
+  self = onemo_at_port_new_for_fd (fd, path);
+  self->line_rate = MAX (baud / 10, 1);
+  return self;
+}
+
+OnemoAtPort *
 onemo_at_port_new_for_fd (int fd, const char *name)
 {
   OnemoAtPort *self;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <sys/types.h>
 
 G_BEGIN_DECLS
 
@@ -71,6 +72,12 @@ typedef void (*OnemoAtPayloadProgress) (OnemoAtPort *port, guint64 written, guin
  * rate termios knows, ONEMO_ERROR_PORT_GONE when it cannot be opened.
  */
 OnemoAtPort *onemo_at_port_open (const char *path, guint baud, gboolean rts_cts, GError **error);
+
+/* As onemo_at_port_open(), for the device node @path that had device number @rdev when it was
+ * checked: no symbolic link is followed, and another node there is refused
+ * (onemo_at_tty_open_node()). */
+OnemoAtPort *onemo_at_port_open_node (const char *path, dev_t rdev, guint baud, gboolean rts_cts,
+                                      GError **error);
 
 /* Wraps an open stream fd (a socket, a pty master in tests); the port owns @fd from now on. */
 OnemoAtPort *onemo_at_port_new_for_fd (int fd, const char *name);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -59,9 +60,26 @@ configure_tty (int fd, speed_t speed, gboolean rts_cts, GError **error)
   return TRUE;
 }
 
+static int tty_open (const char *path, int extra_flags, const dev_t *rdev, guint baud,
+                     gboolean rts_cts, GError **error);
+
 int
 onemo_at_tty_open (const char *path, guint baud, gboolean rts_cts, GError **error)
 {
+  return tty_open (path, 0, NULL, baud, rts_cts, error);
+}
+
+int
+onemo_at_tty_open_node (const char *path, dev_t rdev, guint baud, gboolean rts_cts, GError **error)
+{
+  return tty_open (path, O_NOFOLLOW, &rdev, baud, rts_cts, error);
+}
+
+static int
+tty_open (const char *path, int extra_flags, const dev_t *rdev, guint baud, gboolean rts_cts,
+          GError **error)
+{
+  struct stat st;
   speed_t speed;
   int fd;
 
@@ -72,11 +90,19 @@ onemo_at_tty_open (const char *path, guint baud, gboolean rts_cts, GError **erro
                  "%u is not a baud rate of termios", baud);
     return -1;
   }
-  fd = open (path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  fd = open (path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC | extra_flags);
   if (fd < 0) {
     int saved = errno;
-    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE, "Cannot open %s: %s", path,
-                 g_strerror (saved));
+    /* ELOOP: a link where a checked node should be. */
+    g_set_error (error, ONEMO_ERROR,
+                 saved == ELOOP ? ONEMO_ERROR_INVALID_ARGUMENT : ONEMO_ERROR_PORT_GONE,
+                 "Cannot open %s: %s", path, g_strerror (saved));
+    return -1;
+  }
+  if (rdev != NULL && (fstat (fd, &st) != 0 || !S_ISCHR (st.st_mode) || st.st_rdev != *rdev)) {
+    close (fd);
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                 "%s changed between its check and its opening", path);
     return -1;
   }
   if (!isatty (fd)) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/types.h>
 
 G_BEGIN_DECLS
 
@@ -17,5 +18,17 @@ G_BEGIN_DECLS
  * unknown rate) or ONEMO_ERROR_PORT_GONE (cannot be opened or configured).
  */
 int onemo_at_tty_open (const char *path, guint baud, gboolean rts_cts, GError **error);
+
+/**
+ * onemo_at_tty_open_node:
+ * @path: a device node, not a symbolic link
+ * @rdev: the device number @path had when it was checked
+ *
+ * As onemo_at_tty_open(), but refuses to follow a symbolic link at @path (O_NOFOLLOW) and
+ * fails with ONEMO_ERROR_INVALID_ARGUMENT unless the opened node is the character device @rdev:
+ * what was checked is what is opened, whatever was swapped in between.
+ */
+int onemo_at_tty_open_node (const char *path, dev_t rdev, guint baud, gboolean rts_cts,
+                            GError **error);
 
 G_END_DECLS

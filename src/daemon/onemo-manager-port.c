@@ -20,6 +20,10 @@
 #define TTYAUX_MAJOR      5
 #define TTYAUX_MINOR_PTMX 2
 
+/* Virtual consoles are major 4, minors 0–63 (64 and up are ttyS). */
+#define TTY_MAJOR           4
+#define VIRTUAL_CONSOLE_MAX 63
+
 #define DEFAULT_BAUD 115200
 
 static gboolean
@@ -29,11 +33,13 @@ invalid (GError **error, const char *device, const char *why)
   return FALSE;
 }
 
+/* A tty with a device behind it (a UART, a USB serial function): virtual consoles, pty
+ * masters and other device-less ttys have none. */
 static gboolean
-is_system_tty (const char *resolved)
+is_serial_port (const char *resolved)
 {
   g_autofree char *name = g_path_get_basename (resolved);
-  g_autofree char *sys = g_build_filename ("/sys/class/tty", name, NULL);
+  g_autofree char *sys = g_build_filename ("/sys/class/tty", name, "device", NULL);
   struct stat st;
 
   return stat (sys, &st) == 0;
@@ -48,7 +54,7 @@ is_pty (const char *resolved, const struct stat *st)
 
 gboolean
 onemo_port_check_device (const char *device, gboolean allow_pty, char **out_resolved,
-                         GError **error)
+                         dev_t *out_rdev, GError **error)
 {
   g_autofree char *resolved = NULL;
   struct stat st;
@@ -68,10 +74,36 @@ onemo_port_check_device (const char *device, gboolean allow_pty, char **out_reso
    * terminal, the console, or a new pty. */
   if (major (st.st_rdev) == TTYAUX_MAJOR && minor (st.st_rdev) <= TTYAUX_MINOR_PTMX)
     return invalid (error, device, "not a serial port");
-  if (!is_system_tty (resolved) && !(allow_pty && is_pty (resolved, &st)))
-    return invalid (error, device, "not a tty");
+  if (major (st.st_rdev) == TTY_MAJOR && minor (st.st_rdev) <= VIRTUAL_CONSOLE_MAX)
+    return invalid (error, device, "a virtual console, not a serial port");
+  if (!is_serial_port (resolved) && !(allow_pty && is_pty (resolved, &st)))
+    return invalid (error, device, "not a serial port");
+  if (out_rdev != NULL)
+    *out_rdev = st.st_rdev;
   *out_resolved = g_steal_pointer (&resolved);
   return TRUE;
+}
+
+OnemoAtPort *
+onemo_port_open_checked (const char *device, gboolean allow_pty, guint baud, gboolean flow_control,
+                         GError **error)
+{
+  g_autofree char *resolved = NULL;
+  g_autoptr (GError) local = NULL;
+  dev_t rdev;
+  OnemoAtPort *port;
+
+  if (!onemo_port_check_device (device, allow_pty, &resolved, &rdev, &local)) {
+    /* Gone (unplugged, rebooting) rather than wrong: as a plain open would say. */
+    if (!g_file_test (device, G_FILE_TEST_EXISTS))
+      local->code = ONEMO_ERROR_PORT_GONE;
+    g_propagate_error (error, g_steal_pointer (&local));
+    return NULL;
+  }
+  port = onemo_at_port_open_node (resolved, rdev, baud, flow_control, error);
+  if (port == NULL)
+    g_prefix_error (error, "%s: ", device);
+  return port;
 }
 
 gboolean

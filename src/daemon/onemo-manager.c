@@ -90,7 +90,8 @@ onemo_manager_add_port_async (OnemoManager *self, const char *device,
 
   g_task_set_source_tag (task, onemo_manager_add_port_async);
   g_task_set_task_data (task, data, (GDestroyNotify)add_port_data_free);
-  if (!onemo_port_check_device (device, self->options->session_bus, &data->resolved, &error)) {
+  if (!onemo_port_check_device (device, self->options->session_bus, &data->resolved, NULL,
+                                &error)) {
     /* A module the journal says is upgrading may be rebooting: its port comes back later. */
     if (!onemo_journal_expects_port (self->options->journal, device)) {
       g_task_return_error (task, error);
@@ -108,6 +109,7 @@ onemo_manager_add_port_async (OnemoManager *self, const char *device,
   g_hash_table_insert (self->held, g_strdup (data->resolved), g_strdup (""));
   data->module = onemo_module_new (device, settings->baud, settings->flow_control, settings->model,
                                    self->options);
+  onemo_module_check_path_at_open (data->module);
   onemo_module_identify_async (data->module, NULL, add_port_identified, g_steal_pointer (&task));
 }
 

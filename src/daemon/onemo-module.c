@@ -2,6 +2,7 @@
 #include "onemo-module-private.h"
 #include "onemo-modem-manager.h"
 
+#include "onemo-manager.h"
 #include "onemo-module-journal.h"
 
 struct _OnemoModule {
@@ -14,6 +15,7 @@ struct _OnemoModule {
   gboolean identity_from_mm; /* read by ModemManager, not yet over the port */
   guint baud;
   gboolean flow_control;
+  gboolean check_path; /* a caller named the path: check it at every open (AddPort) */
   const OnemoModel *model_hint;
   const OnemoDaemonOptions *options;
 
@@ -84,13 +86,29 @@ onemo_module_get_options (OnemoModule *self)
   return self->options;
 }
 
+void
+onemo_module_check_path_at_open (OnemoModule *self)
+{
+  self->check_path = TRUE;
+}
+
 static void close_released_port (OnemoModule *self);
+
+/* A path a caller named is checked again at each open, and exactly the checked node opened. */
+static OnemoAtPort *
+open_device (OnemoModule *self, const char *device, GError **error)
+{
+  if (self->check_path)
+    return onemo_port_open_checked (device, self->options->session_bus, self->baud,
+                                    self->flow_control, error);
+  return onemo_at_port_open (device, self->baud, self->flow_control, error);
+}
 
 OnemoAtPort *
 onemo_module_open_port (OnemoModule *self, GError **error)
 {
   close_released_port (self);
-  return onemo_at_port_open (self->device, self->baud, self->flow_control, error);
+  return open_device (self, self->device, error);
 }
 
 void
@@ -370,7 +388,7 @@ onemo_module_op_reopen_port_at (OnemoModule *self, const char *device, GError **
   OnemoAtPort *port;
 
   close_released_port (self);
-  port = onemo_at_port_open (device, self->baud, self->flow_control, error);
+  port = open_device (self, device, error);
   if (port == NULL)
     return NULL;
   release_port (self);

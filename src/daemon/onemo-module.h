@@ -28,6 +28,10 @@ G_DECLARE_FINAL_TYPE (OnemoModule, onemo_module, ONEMO, MODULE, OnemoDBusFirmwar
 OnemoModule *onemo_module_new (const char *device, guint baud, gboolean flow_control,
                                const OnemoModel *model_hint, const OnemoDaemonOptions *options);
 
+/* The module's path came from a caller (AddPort()): every open checks it again
+ * (onemo_port_open_checked()). */
+void onemo_module_check_path_at_open (OnemoModule *self);
+
 /* Identifies the module (onemo-module-identify.c) and fills its properties. */
 void onemo_module_identify_async (OnemoModule *self, GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data);

@@ -4,6 +4,7 @@
 
 import os
 import socket
+import stat
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -49,12 +50,32 @@ class ManagerTest(harness.DaemonTest):
         self.addCleanup(sock.close)
         link_to_null = os.path.join(self.tmpdir, 'null-link')
         os.symlink('/dev/null', link_to_null)
-        for device in [regular, self.tmpdir, '/dev/null', fifo, sock_path, link_to_null,
-                       os.path.join(self.tmpdir, 'missing'), 'tty0', '', './tty',
-                       os.path.relpath(sim.link), '/dev/ptmx']:
+        # Virtual consoles and ttys without a device behind them (our own nodes: /sys/class/tty
+        # knows no device of their names) are no serial ports either.
+        devices = [regular, self.tmpdir, '/dev/null', fifo, sock_path, link_to_null,
+                   os.path.join(self.tmpdir, 'missing'), 'tty0', '', './tty',
+                   os.path.relpath(sim.link), '/dev/ptmx', '/dev/console', '/dev/tty',
+                   self.make_node('looks-like-a-vc', 4, 1), self.make_node('ttyS63', 4, 127)]
+        for device in devices:
             with self.subTest(device=device):
                 self.assertDBusError('InvalidArgument', self.add_port, device)
         self.assertEqual(sim.log_bytes(), b'')
+
+    def make_node(self, name, major, minor):
+        """A character device node of our own (the tests run as root), never a serial port:
+        /sys/class/tty knows no device of its name."""
+        path = os.path.join(self.tmpdir, name)
+        os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(major, minor))
+        return path
+
+    def test_virtual_console_refused(self):
+        # Told by its device number (4, 0-63), whatever its name or link.
+        node = self.make_node('tty1', 4, 1)
+        link = os.path.join(self.tmpdir, 'modem')
+        os.symlink(node, link)
+        for device in (node, link):
+            error = self.assertDBusError('InvalidArgument', self.add_port, device)
+            self.assertIn('virtual console', error.message)
 
     def test_bad_options(self):
         sim = self.start_sim('MN316-DBRS')
