@@ -31,6 +31,7 @@ typedef struct {
   char **silent;
   char **garbage;
   char **errors;
+  char **flood;
   gint64 hangup_after;
   gint64 stall_at;
   gboolean stall_resumable;
@@ -189,6 +190,9 @@ fault_entries (SimArgs *a)
       "Answer CMD with noise, NULs and a 5000-byte line, no final result (repeatable)", "CMD" },
     { "error", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
       "Answer CMD with +CME ERROR: CODE (repeatable), e.g. AT+MFWUPGRADE=854", "CMD=CODE" },
+    { "flood", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+      "Answer CMD with 100000 lines like its own answer first, then the real one (repeatable)",
+      "CMD" },
     { "hangup-after", 0, 0, G_OPTION_ARG_INT64, NULL,
       "After N received bytes the pty goes away for good (the process runs on)", "N" },
     { "stall-at", 0, 0, G_OPTION_ARG_INT64, NULL,
@@ -204,10 +208,16 @@ fault_entries (SimArgs *a)
       "Answer AT+CGMM and ATI with this model, as another vendor's module would", "MODEL" },
     { NULL },
   };
-  gpointer targets[]
-      = { &a->silent,   &a->garbage,         &a->errors,       &a->hangup_after,
-          &a->stall_at, &a->stall_resumable, &a->reboot_never, &a->reboot_old_revision,
-          &a->cgmm };
+  gpointer targets[] = { &a->silent,
+                         &a->garbage,
+                         &a->errors,
+                         &a->flood,
+                         &a->hangup_after,
+                         &a->stall_at,
+                         &a->stall_resumable,
+                         &a->reboot_never,
+                         &a->reboot_old_revision,
+                         &a->cgmm };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (targets) == G_N_ELEMENTS (entries) - 1);
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
@@ -294,6 +304,8 @@ faults_from_args (const SimArgs *a, GError **error)
     g_ptr_array_add (faults->silent, g_strdup (*s));
   for (char **s = a->garbage; s != NULL && *s != NULL; s++)
     g_ptr_array_add (faults->garbage, g_strdup (*s));
+  for (char **s = a->flood; s != NULL && *s != NULL; s++)
+    g_ptr_array_add (faults->flood, g_strdup (*s));
   for (char **s = a->errors; s != NULL && *s != NULL; s++)
     if (!sim_faults_add_error (faults, *s, error))
       return NULL;
@@ -369,6 +381,7 @@ args_clear (SimArgs *a)
   g_strfreev (a->silent);
   g_strfreev (a->garbage);
   g_strfreev (a->errors);
+  g_strfreev (a->flood);
   g_free (a->make_package);
   g_free (a->series);
   g_free (a->new_revision);

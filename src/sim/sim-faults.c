@@ -27,6 +27,7 @@ sim_faults_new (void)
   self->silent = g_ptr_array_new_with_free_func (g_free);
   self->garbage = g_ptr_array_new_with_free_func (g_free);
   self->errors = g_ptr_array_new_with_free_func (fault_error_free);
+  self->flood = g_ptr_array_new_with_free_func (g_free);
   return self;
 }
 
@@ -38,6 +39,7 @@ sim_faults_free (SimFaults *self)
   g_ptr_array_unref (self->silent);
   g_ptr_array_unref (self->garbage);
   g_ptr_array_unref (self->errors);
+  g_ptr_array_unref (self->flood);
   g_free (self->cgmm);
   g_free (self);
 }
@@ -84,6 +86,8 @@ sim_faults_match (const SimFaults *self, const char *line, gint *out_code)
     return SIM_FAULT_SILENT;
   if (any_prefix (self->garbage, line))
     return SIM_FAULT_GARBAGE;
+  if (any_prefix (self->flood, line))
+    return SIM_FAULT_FLOOD;
   for (guint i = 0; i < self->errors->len; i++) {
     SimFaultError *fault = g_ptr_array_index (self->errors, i);
     if (line_starts_with (line, fault->prefix)) {
@@ -92,6 +96,20 @@ sim_faults_match (const SimFaults *self, const char *line, gint *out_code)
     }
   }
   return SIM_FAULT_NONE;
+}
+
+GString *
+sim_faults_flood (const char *command)
+{
+  GString *flood = g_string_new (NULL);
+  gsize name_len = strcspn (command, "=?");
+  g_autofree char *prefix = command[2] == '+'
+                                ? g_strdup_printf ("%.*s: ", (int)name_len - 2, command + 2)
+                                : g_strdup ("");
+
+  for (guint i = 0; i < SIM_FAULTS_FLOOD_LINES; i++)
+    g_string_append_printf (flood, "\r\n%sFLOOD %06u\r\n", prefix, i);
+  return flood;
 }
 
 GBytes *

@@ -279,6 +279,11 @@ modem_execute_line (SimModem *self, const char *line)
       sim_modem_reply_cme (self, code);
       sim_modem_commit (self);
       return;
+    case SIM_FAULT_FLOOD: {
+      g_autoptr (GString) flood = sim_faults_flood (line);
+      g_string_append_len (self->response, flood->str, (gssize)flood->len);
+      break; /* then the real answer */
+    }
     case SIM_FAULT_NONE:
       break;
   }
