@@ -6,13 +6,12 @@
 
 #include <glib/gi18n.h>
 
+/* One object per line, as every --json output: no module, no line. */
 static void
 list_json (GList *modules)
 {
-  g_autoptr (FwctlJson) json = fwctl_json_new ();
-
-  fwctl_json_begin_array (json);
   for (GList *l = modules; l != NULL; l = l->next) {
+    g_autoptr (FwctlJson) json = fwctl_json_new ();
     OnemoDBusFirmware *module = l->data;
     const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (module));
 
@@ -25,9 +24,8 @@ list_json (GList *modules)
     fwctl_json_member_string (json, "imei", onemo_dbus_firmware_get_imei (module));
     fwctl_json_member_string (json, "state", onemo_dbus_firmware_get_state (module));
     fwctl_json_end_object (json);
+    fwctl_print_json (json);
   }
-  fwctl_json_end_array (json);
-  fwctl_print_json (json);
 }
 
 static const char *
@@ -55,6 +53,9 @@ fwctl_cmd_list (FwctlContext *ctx, int argc, char **argv)
   modules = fwctl_list_modules (ctx);
   if (ctx->json) {
     list_json (modules);
+  } else if (modules == NULL) {
+    if (ctx->output != FWCTL_OUTPUT_QUIET)
+      g_print ("%s\n", _ ("No modules."));
   } else {
     for (GList *l = modules; l != NULL; l = l->next) {
       OnemoDBusFirmware *module = l->data;

@@ -7,6 +7,35 @@
 #include "fwctl-run.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
+
+/* What the caller knows of the package: the service checks it before the upgrade. */
+typedef struct {
+  char *sha256;
+  gint64 size;
+} Expected;
+
+static gboolean
+expected_build (const Expected *expected, GVariantBuilder *builder, GError **error)
+{
+  if (expected->sha256 != NULL) {
+    if (strlen (expected->sha256) != 64
+        || strspn (expected->sha256, "0123456789abcdefABCDEF") != 64) {
+      g_set_error_literal (error, FWCTL_ERROR, FWCTL_ERROR_USAGE,
+                           _ ("--sha256 takes the 64 hexadecimal digits of a SHA-256 digest"));
+      return FALSE;
+    }
+    g_variant_builder_add (builder, "{sv}", "sha256", g_variant_new_string (expected->sha256));
+  }
+  if (expected->size < -1 || expected->size == 0) {
+    g_set_error_literal (error, FWCTL_ERROR, FWCTL_ERROR_USAGE,
+                         _ ("--size takes the package's size in bytes"));
+    return FALSE;
+  }
+  if (expected->size > 0)
+    g_variant_builder_add (builder, "{sv}", "size", g_variant_new_uint64 ((guint64)expected->size));
+  return TRUE;
+}
 
 int
 fwctl_cmd_update (FwctlContext *ctx, int argc, char **argv)
@@ -19,7 +48,17 @@ fwctl_cmd_update (FwctlContext *ctx, int argc, char **argv)
   g_autofree char *revision = NULL;
   g_autoptr (GArray) entries = fwctl_package_entries (
       &options, FWCTL_PACKAGE_VIA | FWCTL_PACKAGE_SERVER | FWCTL_PACKAGE_MODE);
+  Expected expected = { .size = -1 };
+  g_autofree char *sha256 = NULL;
+  const GOptionEntry checks[] = {
+    { "sha256", 0, 0, G_OPTION_ARG_STRING, &sha256,
+      N_ ("The package's SHA-256 digest: nothing is upgraded unless it matches"), N_ ("HEX") },
+    { "size", 0, 0, G_OPTION_ARG_INT64, &expected.size,
+      N_ ("The package's size in bytes: nothing is upgraded unless it matches"), N_ ("BYTES") },
+  };
   int exit_code = 0;
+
+  g_array_insert_vals (entries, 0, checks, G_N_ELEMENTS (checks));
 
   if (!fwctl_parse_command (ctx, _ ("FILE|URL"),
                             _ ("Update the module from a package FILE or URL: erase leftovers, "
@@ -28,7 +67,9 @@ fwctl_cmd_update (FwctlContext *ctx, int argc, char **argv)
     return exit_code;
   if (argc != 2)
     return fwctl_usage_error (ctx, _ ("“update” needs one FILE or URL"));
-  if (!fwctl_package_options_build (&options, &builder, &error))
+  expected.sha256 = sha256;
+  if (!fwctl_package_options_build (&options, &builder, &error)
+      || !expected_build (&expected, &builder, &error))
     return fwctl_report_error (ctx, g_steal_pointer (&error));
   if (fwctl_package_is_url (argv[1])) {
     g_variant_builder_add (&builder, "{sv}", "url", g_variant_new_string (argv[1]));

@@ -2,6 +2,7 @@
 /* onemo-fwctl: the command-line client of org.onemo.Firmware. Global options, then a command. */
 #include "config.h"
 
+#include "fwctl-args.h"
 #include "fwctl-commands.h"
 
 #include "onemo-error.h"
@@ -100,6 +101,7 @@ main (int argc, char **argv)
   g_autoptr (GOptionContext) options = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *description = NULL;
+  g_auto (GStrv) args = NULL;
   const FwctlCommand *command;
   int exit_code;
   const GOptionEntry entries[] = {
@@ -125,10 +127,13 @@ main (int argc, char **argv)
   description = describe_commands ();
   g_option_context_set_description (options, description);
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  /* Options after the command belong to the command. */
+  /* Global options may come anywhere; the others after the command belong to the command. */
+  args = fwctl_args_hoist_globals (argc, argv);
+  argc = (int)g_strv_length (args);
   g_option_context_set_strict_posix (options, TRUE);
-  if (!g_option_context_parse (options, &argc, &argv, &error))
+  if (!g_option_context_parse_strv (options, &args, &error))
     return fwctl_report_error (&ctx, g_steal_pointer (&error));
+  argc = (int)g_strv_length (args);
 
   if (version) {
     g_print ("onemo-fwctl %s\n", PACKAGE_VERSION);
@@ -143,12 +148,12 @@ main (int argc, char **argv)
 
   if (argc < 2)
     return fwctl_usage_error (&ctx, _ ("No command given; “onemo-fwctl --help” lists them"));
-  command = find_command (argv[1]);
+  command = find_command (args[1]);
   if (command == NULL) {
-    g_autofree char *message = g_strdup_printf (_ ("Unknown command “%s”"), argv[1]);
+    g_autofree char *message = g_strdup_printf (_ ("Unknown command “%s”"), args[1]);
     return fwctl_usage_error (&ctx, message);
   }
-  exit_code = command->run (&ctx, argc - 1, argv + 1);
+  exit_code = command->run (&ctx, argc - 1, args + 1);
   g_clear_object (&ctx.manager);
   g_clear_object (&ctx.bus);
   g_free (ctx.module_id);

@@ -27,7 +27,8 @@ typedef struct {
   OnemoManager *manager;
   OnemoDaemonOptions options;
   char **ports;      /* --port DEVICE[:SUB-MODEL] */
-  char *config_file; /* --config */
+  char *config_file; /* --config, or the system's ports.conf when it exists */
+  gboolean print_version;
   char *state_dir;   /* --state-dir */
   gboolean udev;     /* follow udev: without --session, or with --udev; never with --no-udev */
   gboolean session;  /* --session: the session bus, for tests */
@@ -240,6 +241,8 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
       "Do not discover modules with udev: only --port, --config and AddPort()", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &daemon->replace, "Replace a running instance", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &daemon->print_version, "Print the version and exit",
+      NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("— the OneMO firmware service");
@@ -295,6 +298,14 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   if (!parse_command_line (&daemon, &argc, &argv))
     return 2;
+  if (daemon.print_version) {
+    g_print ("onemo-firmwared %s\n", PACKAGE_VERSION);
+    return 0;
+  }
+  /* The system's own list of UART modules, unless told otherwise (not for tests' --session). */
+  if (daemon.config_file == NULL && !daemon.session
+      && g_file_test (ONEMO_CONFIG_FILE, G_FILE_TEST_IS_REGULAR))
+    daemon.config_file = g_strdup (ONEMO_CONFIG_FILE);
   bus_type = daemon.session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM;
   /* Corrupt records are reported and set aside now, before any module is looked at. */
   onemo_journal_check_all (daemon.options.journal);

@@ -109,6 +109,22 @@ class FlowsTest(cli_harness.CliTest):
         self.assertIn('Downloading', result.stdout.splitlines())
         self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH7S03')
 
+    def test_update_expected_digest_and_size(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        package, _ = self.upgrade_package('MN316-S', 'MN316-S-DLVS-MBRH7S04')
+        with open(package, 'rb') as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        size = str(os.path.getsize(package))
+        # Wrong digest or size: NotVerified (exit 8), and no upgrade reached the module.
+        self.assertEqual(self.fwctl('update', package, '--sha256', '0' * 64).returncode, 8)
+        self.assertEqual(self.fwctl('update', '--size', '7', package).returncode, 8)
+        self.assertNotIn(b'AT+MFWUPGRADE', sim.log_bytes())
+        # Not a digest, not a size: a usage error before any call.
+        self.assertEqual(self.fwctl('update', package, '--sha256', 'abc').returncode, 2)
+        self.assertEqual(self.fwctl('update', package, '--size', '0').returncode, 2)
+        self.fwctl_ok('update', package, '--sha256', digest.upper(), '--size', size)
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-MBRH7S04')
+
     def test_update_wrong_package(self):
         sim, path = self.add_sim('MN316-S-DLVS')
         package, _ = self.upgrade_package('ML307A', 'ML307A-DSLN-MBRH7S01')

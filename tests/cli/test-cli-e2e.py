@@ -39,7 +39,8 @@ class CommandsTest(cli_harness.CliTest):
         self.assertIn(sim_b.link, lines[1])
         self.assertTrue(lines[1].endswith('idle'))
 
-        modules = json.loads(self.fwctl_ok('--json', 'list').stdout)
+        # One object per line; global options may also follow the command.
+        modules = [json.loads(line) for line in self.fwctl_ok('list', '--json').stdout.splitlines()]
         self.assertEqual([m['module'] for m in modules], [path_a, path_b])
         self.assertEqual(modules[0]['sub-model'], 'MN316-S-DLVS')
         self.assertEqual(modules[1]['port'], sim_b.link)
@@ -80,7 +81,8 @@ class CommandsTest(cli_harness.CliTest):
                                     self.start_sim('MN316-DBRS').link).returncode, 4)
 
         self.fwctl_ok('remove-port', sim.link)
-        self.assertEqual(self.fwctl_ok('list').stdout, '')
+        self.assertEqual(self.fwctl_ok('list').stdout, 'No modules.\n')
+        self.assertEqual(self.fwctl_ok('--json', 'list').stdout, '')
         self.assertEqual(self.fwctl('remove-port', sim.link).returncode, 11)
         result = json.loads(self.fwctl_ok('--json', 'add-port', sim.link).stdout)
         self.assertEqual(result['event'], 'result')

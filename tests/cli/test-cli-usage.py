@@ -56,7 +56,8 @@ class Help(unittest.TestCase):
             'config': ['--password-stdin'],
             'write': ['--mode', '--offset'],
             'fetch': ['--user', '--password-stdin', '--ca-file', '--mode', '--offset'],
-            'update': ['--via', '--user', '--password-stdin', '--ca-file', '--mode'],
+            'update': ['--sha256', '--size', '--via', '--user', '--password-stdin', '--ca-file',
+                       '--mode'],
             'add-port': ['--model', '--baud', '--flow-control'],
         }
         for command, options in expected.items():
