@@ -214,6 +214,31 @@ test_overlong_line (EngineFixture *f, gconstpointer data)
   engine_result_clear (&next);
 }
 
+static void
+close_port_on_answer (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), res, &error);
+
+  g_assert_error (error, ONEMO_ERROR, ONEMO_ERROR_TIMEOUT);
+  onemo_at_port_close (ONEMO_AT_PORT (source));
+  *done = TRUE;
+}
+
+/* A caller that closes the port from its timeout's callback: the port must not touch the
+ * command it just freed (sanitize.sh runs this under AddressSanitizer). */
+static void
+test_timeout_callback_closes (EngineFixture *f, gconstpointer data)
+{
+  gboolean done = FALSE;
+
+  onemo_at_port_command_async (f->port, "AT+SLOW", 0, 100, NULL, close_port_on_answer, &done);
+  engine_wait_until (&done, "the timeout");
+  engine_settle_loop ();
+  g_assert_false (onemo_at_port_is_open (f->port));
+}
+
 /* 100 000 lines for one command: it fails with Protocol once its answer passes the bound, the
  * rest of the flood is dropped, and the next command gets its own answer. */
 static void
@@ -251,5 +276,6 @@ main (int argc, char **argv)
                             test_hangup_drops_last_reference);
   engine_add_scripted_test ("/at/port/overlong-line", test_overlong_line);
   engine_add_scripted_test ("/at/port/flood", test_flood);
+  engine_add_scripted_test ("/at/port/timeout-callback-closes", test_timeout_callback_closes);
   return g_test_run ();
 }

@@ -129,6 +129,8 @@ void
 onemo_at_port_abandon_current (OnemoAtPort *self, GError *error)
 {
   Command *cmd = self->current;
+  /* The caller's callback may close the port (and so free the command) as it is answered. */
+  g_autoptr (OnemoAtPort) keep = g_object_ref (self);
 
   if (command_holds_answer (cmd, error)) {
     if (cmd->cancel_source != NULL)
@@ -137,6 +139,8 @@ onemo_at_port_abandon_current (OnemoAtPort *self, GError *error)
     cmd->held_error = error;
   } else {
     onemo_at_port_command_return (cmd, error);
+    if (self->fd < 0 || self->current != cmd)
+      return;
   }
   if (cmd->stage == PAYLOAD_STREAMING)
     cmd->payload_hooks->give_up (self, cmd);
