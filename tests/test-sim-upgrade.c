@@ -119,6 +119,8 @@ corrupt (GBytes *package, gsize at)
   return g_bytes_new_take (data, size);
 }
 
+static void expect_uart_reboot (SimClient *c);
+
 static void
 test_upgrade_nbiot (void)
 {
@@ -142,8 +144,100 @@ test_upgrade_nbiot (void)
   sim_expect_write_transparent (c, good);
   sim_expect_final (c, "AT+MFWUPGRADE", "OK");
   sim_expect_line (c, "+MFWUPGRADE: 2");
+  expect_uart_reboot (c);
   after = sim_expect_revision (c);
   g_assert_cmpstr (after, ==, "MN316-S-DLVS-MBRH9S99");
+}
+
+/* ---- the upgrade readings (points d, e, i, j) ---- */
+
+/* A UART module reboots behind the port that stays: what it is sent meanwhile is lost, not
+ * even echoed; then it says it booted, with echo on. */
+static void
+expect_uart_reboot (SimClient *c)
+{
+  g_autoptr (GBytes) quiet = NULL;
+
+  sim_client_send (c, "AT");
+  quiet = sim_client_read_for (c, 200);
+  g_assert_cmpuint (g_bytes_get_size (quiet), ==, 0);
+  sim_expect_line (c, "+MATREADY");
+}
+
+/* d, i, j: no OK for AT+MFWUPGRADE, CMEE 0 after the reboot, a lost AT+CGMR. */
+static void
+test_readings_nbiot (void)
+{
+  const char *extra[] = { "--upgrade-no-ok",     "--boot-cmee", "0", "--uart-reboot-ms", "1000",
+                          "--lose-after-reboot", "AT+CGMR",     NULL };
+  g_autoptr (SimClient) c = sim_expect_start ("MN316-S-DLVS", extra);
+  g_autoptr (GBytes) good
+      = sim_expect_make_package (sim_client_dir (c), "MN316-S", "MN316-S-DLVS-MBRH9S99", "2000");
+  g_autoptr (GBytes) lost = NULL;
+  g_autofree char *cmee = NULL;
+  g_autofree char *echo = NULL;
+  g_autofree char *after = NULL;
+
+  sim_expect_final (c, "AT+CMEE=1", "OK");
+  sim_expect_final (c, "ATE0", "OK");
+  sim_expect_write_transparent (c, good);
+  sim_client_send (c, "AT+MFWUPGRADE");
+  sim_expect_line (c, "+MFWUPGRADE: 2"); /* no echo (ATE0), no OK */
+  expect_uart_reboot (c);
+  /* Echo is back on, CMEE back at 0, and the first AT+CGMR is lost. */
+  sim_client_send (c, "AT+CGMR");
+  lost = sim_client_read_for (c, 300);
+  g_assert_cmpuint (g_bytes_get_size (lost), ==, 0);
+  cmee = sim_expect_info (c, "AT+CMEE?");
+  g_assert_cmpstr (cmee, ==, "+CMEE: 0");
+  sim_expect_final (c, "AT+MFWCHECK=7", "ERROR");
+  after = sim_expect_revision (c);
+  g_assert_cmpstr (after, ==, "MN316-S-DLVS-MBRH9S99");
+  sim_client_send (c, "AT");
+  echo = sim_client_read_line (c, SIM_LINE_MS);
+  g_assert_cmpstr (echo, ==, "AT");
+}
+
+/* d, e, i on the loaded-package route of ML307R-DC: no OK, commands while it flashes get
+ * ERROR, and the reboot restores CMEE 0. */
+static void
+test_readings_ml307r (void)
+{
+  const char *extra[]
+      = { "--upgrade-no-ok", "--while-flashing", "error", "--boot-cmee", "0", NULL };
+  g_autoptr (SimClient) c = sim_expect_start ("ML307R-DC", extra);
+  g_autoptr (GBytes) good
+      = sim_expect_make_package (sim_client_dir (c), "ML307R", "ML307R-DC-MBRH9S99", "4000");
+  g_autofree char *cmee = NULL;
+
+  sim_expect_final (c, "AT+CMEE=1", "OK");
+  sim_expect_write_transparent (c, good);
+  sim_client_send (c, "AT+MFWUPGRADE");
+  g_assert_true (sim_client_read_until (c, "+MFWUPGRADE: 1,50", SIM_LINE_MS));
+  sim_expect_final (c, "AT+CGSN", "ERROR");
+  sim_expect_reboot (c);
+  sim_expect_line (c, "+MFWUPGRADE: 1,100");
+  sim_expect_line (c, "+MFWUPGRADE: 2");
+  cmee = sim_expect_info (c, "AT+CMEE?");
+  g_assert_cmpstr (cmee, ==, "+CMEE: 0");
+}
+
+/* e: by default a flashing module says nothing at all. */
+static void
+test_flashing_silent (void)
+{
+  g_autoptr (SimClient) c = sim_expect_start ("ML307R-DC", NULL);
+  g_autoptr (GBytes) good
+      = sim_expect_make_package (sim_client_dir (c), "ML307R", "ML307R-DC-MBRH9S99", "4000");
+  g_autoptr (GBytes) quiet = NULL;
+
+  sim_expect_write_transparent (c, good);
+  sim_expect_final (c, "AT+MFWUPGRADE", "OK");
+  sim_expect_line (c, "+MFWUPGRADE: 1,50");
+  sim_client_send (c, "AT+CGSN");
+  quiet = sim_client_read_for (c, 200);
+  g_assert_cmpuint (g_bytes_get_size (quiet), ==, 0);
+  sim_expect_reboot (c);
 }
 
 static void
@@ -175,5 +269,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/write/transparent-silence", test_transparent_silence);
   g_test_add_func ("/sim/upgrade/nbiot", test_upgrade_nbiot);
   g_test_add_func ("/sim/upgrade/ml307r-package", test_upgrade_ml307r_package);
+  g_test_add_func ("/sim/upgrade/readings-nbiot", test_readings_nbiot);
+  g_test_add_func ("/sim/upgrade/readings-ml307r", test_readings_ml307r);
+  g_test_add_func ("/sim/upgrade/flashing-silent", test_flashing_silent);
   return g_test_run ();
 }

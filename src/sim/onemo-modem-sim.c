@@ -6,6 +6,7 @@
 #include "onemo-model.h"
 #include "sim-modem.h"
 #include "sim-package.h"
+#include "sim-upgrade-readings.h"
 
 #include <glib-unix.h>
 #include <locale.h>
@@ -49,13 +50,20 @@ typedef struct {
   gint64 noise;
   char *transparent_answer;
   SimDloadReadings dload;
+  /* The upgrade readings (points d, e, i, j). */
+  gboolean upgrade_no_ok;
+  char *while_flashing;
+  gint boot_cmee;
+  gint uart_reboot_ms;
+  char **lose_after_reboot;
 } SimArgs;
 
 static const char description[]
     = "Plays one China Mobile IoT (OneMO) cellular module on a pseudo-terminal: creates the pty,\n"
       "puts a symlink to it at --link (atomically) and answers AT, ATE0/ATE1 (echo is on at "
       "start),\n"
-      "AT+CMEE=0/1/2 (1 at start), ATI, AT+CGMI, AT+CGMM, AT+CGMR, AT+CGSN, what ModemManager\n"
+      "AT+CMEE=0/1/2 (--boot-cmee at start), ATI, AT+CGMI, AT+CGMM, AT+CGMR, AT+CGSN, what "
+      "ModemManager\n"
       "needs of a modem (ATV1, AT+GCAP, AT+CPIN?, AT+CFUN?, AT+CIMI) and every AT+MFW*\n"
       "form exactly as the sub-model supports it; a command the sub-model lacks is answered "
       "ERROR.\n"
@@ -82,6 +90,14 @@ static const char description[]
       "reboot when the download or the package fails); ML307R-DC/MC with a loaded package answer\n"
       "OK, 1,50, reboot once, +MATREADY, 1,100, 2. Before a reboot the sim waits up to 1 s for\n"
       "the host to read what was sent. Configuration, package and revision survive reboots.\n"
+      "\n"
+      "Readings of the manual it plays (docs/spec-notes.md, \"Readings the service handles\"):\n"
+      "every boot turns echo on and AT+CMEE to --boot-cmee; --upgrade-no-ok drops the OK of a\n"
+      "loaded package's AT+MFWUPGRADE; from AT+MFWUPGRADE to +MFWUPGRADE: 2 or 3 the module is\n"
+      "flashing and --while-flashing decides what a command gets (each one is logged on stderr\n"
+      "as \"CMD while flashing (N so far)\"); an NB-IoT module, after +MFWUPGRADE: 2, reboots\n"
+      "behind its UART: the port stays, everything sent for --uart-reboot-ms is lost, then\n"
+      "+MATREADY, and --lose-after-reboot loses the first matching command after that.\n"
       "\n"
       "--socket ADDRESS: the module also (or, without --link, only) listens on a unix stream\n"
       "socket, as ModemManager's test mode reaches its ports. abstract:NAME is the abstract\n"
@@ -248,6 +264,36 @@ reading_entries (SimArgs *a)
   return entries;
 }
 
+/* The readings of AT+MFWUPGRADE and of reboots the manual allows (points d, e, i, j). */
+static GOptionEntry *
+upgrade_reading_entries (SimArgs *a)
+{
+  static GOptionEntry entries[] = {
+    { "upgrade-no-ok", 0, 0, G_OPTION_ARG_NONE, NULL,
+      "AT+MFWUPGRADE of a loaded package answers no OK, only +MFWUPGRADE reports", NULL },
+    { "while-flashing", 0, 0, G_OPTION_ARG_STRING, NULL,
+      "Commands sent while an upgrade runs get nothing (silent, the default), ERROR (error) or "
+      "their answer (answer); each is logged on stderr",
+      "MODE" },
+    { "boot-cmee", 0, 0, G_OPTION_ARG_INT, NULL,
+      "AT+CMEE at start and after every reboot, 0 to 2 (1); echo is always on then", "N" },
+    { "uart-reboot-ms", 0, 0, G_OPTION_ARG_INT, NULL,
+      "NB-IoT: after +MFWUPGRADE: 2 the module reboots behind its port, losing all input for N "
+      "ms (2000); 0: no reboot",
+      "N" },
+    { "lose-after-reboot", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+      "After each UART reboot, the first command starting with CMD is lost (repeatable)", "CMD" },
+    { NULL },
+  };
+  gpointer targets[] = { &a->upgrade_no_ok, &a->while_flashing, &a->boot_cmee, &a->uart_reboot_ms,
+                         &a->lose_after_reboot };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (targets) == G_N_ELEMENTS (entries) - 1);
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    entries[i].arg_data = targets[i];
+  return entries;
+}
+
 static gboolean
 parse_transparent_answer (const char *text, SimTransparentAnswer *out)
 {
@@ -260,6 +306,26 @@ parse_transparent_answer (const char *text, SimTransparentAnswer *out)
     }
   }
   return text == NULL;
+}
+
+/* Checks the upgrade readings' knobs into @readings; FALSE after a message. */
+static gboolean
+upgrade_readings_from_args (const SimArgs *a, SimUpgradeReadings *readings)
+{
+  readings->upgrade_no_ok = a->upgrade_no_ok;
+  if (a->while_flashing != NULL
+      && !sim_flashing_answer_from_string (a->while_flashing, &readings->flashing)) {
+    g_printerr ("onemo-modem-sim: --while-flashing takes silent, error or answer\n");
+    return FALSE;
+  }
+  if (a->boot_cmee < 0 || a->boot_cmee > 2 || a->uart_reboot_ms < 0) {
+    g_printerr ("onemo-modem-sim: --boot-cmee takes 0 to 2, --uart-reboot-ms 0 or more\n");
+    return FALSE;
+  }
+  readings->boot_cmee = a->boot_cmee;
+  readings->uart_reboot_ms = (guint)a->uart_reboot_ms;
+  readings->lose_after_reboot = a->lose_after_reboot;
+  return TRUE;
 }
 
 static void
@@ -326,7 +392,8 @@ on_quit_signal (gpointer user_data)
 }
 
 static int
-run (const SimArgs *a, const OnemoModel *model, SimFaults *faults)
+run (const SimArgs *a, const OnemoModel *model, SimFaults *faults,
+     const SimUpgradeReadings *readings)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -344,6 +411,7 @@ run (const SimArgs *a, const OnemoModel *model, SimFaults *faults)
     .faults = faults,
     .noise_seed = a->noise,
     .dload = &a->dload,
+    .readings = readings,
   };
   SimLinkOptions link_options = {
     .path = a->link,
@@ -388,6 +456,8 @@ args_clear (SimArgs *a)
   g_free (a->base_revision);
   g_free (a->transparent_answer);
   sim_dload_readings_clear (&a->dload);
+  g_free (a->while_flashing);
+  g_strfreev (a->lose_after_reboot);
 }
 
 static int
@@ -395,6 +465,7 @@ check_and_run (SimArgs *a)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (SimFaults) faults = NULL;
+  SimUpgradeReadings readings = SIM_UPGRADE_READINGS_INIT;
   const OnemoModel *model;
 
   if (a->list_models) {
@@ -430,15 +501,21 @@ check_and_run (SimArgs *a)
     g_printerr ("onemo-modem-sim: %s\n", error->message);
     return 2;
   }
-  return run (a, model, faults);
+  if (!upgrade_readings_from_args (a, &readings))
+    return 2;
+  return run (a, model, faults, &readings);
 }
 
 int
 main (int argc, char **argv)
 {
-  SimArgs a = {
-    .reboot_ms = DEFAULT_REBOOT_MS, .max_package = DEFAULT_MAX_PACKAGE, .size = 4096, .noise = -1
-  };
+  SimUpgradeReadings defaults = SIM_UPGRADE_READINGS_INIT;
+  SimArgs a = { .reboot_ms = DEFAULT_REBOOT_MS,
+                .max_package = DEFAULT_MAX_PACKAGE,
+                .size = 4096,
+                .noise = -1,
+                .boot_cmee = defaults.boot_cmee,
+                .uart_reboot_ms = (gint)defaults.uart_reboot_ms };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   int status;
@@ -453,6 +530,7 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (context, fault_entries (&a), NULL);
   g_option_context_add_main_entries (context, reading_entries (&a), NULL);
   g_option_context_add_main_entries (context, sim_dload_readings_entries (&a.dload), NULL);
+  g_option_context_add_main_entries (context, upgrade_reading_entries (&a), NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error)) {
     g_printerr ("onemo-modem-sim: %s (see --help)\n", error->message);
     return 2;

@@ -74,8 +74,13 @@ struct _SimModem {
   GQueue *held_input; /* of HeldInput */
 
   SimUpgrade *upgrade;
-  SimNoise *noise; /* NULL without --noise */
+  SimNoise *noise;   /* NULL without --noise */
   guint noise_timer; /* the next URC out of the blue */
+
+  /* The upgrade readings' state (sim-boot.c). */
+  guint deaf_timer;           /* a UART reboot: input is lost until it fires */
+  GPtrArray *lose_pending;    /* --lose-after-reboot prefixes not lost yet since the reboot */
+  guint commands_in_flashing; /* command lines that came while an upgrade flashed */
 };
 
 /* Answers: an information line framed CRLF…CRLF, the final results, raw text. */
@@ -114,5 +119,14 @@ void sim_mfw_upgrade (SimModem *self, const OnemoAtCommandLine *cmd);
 gsize sim_mfw_take_raw (SimModem *self, const guint8 *data, gsize length);
 
 void sim_upgrade_free (SimUpgrade *upgrade);
+
+/* A fresh boot (sim-boot.c): echo on, AT+CMEE as --boot-cmee, half a command line gone. */
+void sim_modem_boot (SimModem *self);
+/* A UART module's reboot behind its port: deaf for --uart-reboot-ms, then +MATREADY. */
+void sim_modem_uart_reboot (SimModem *self);
+/* Whether the module hears @line: FALSE (after any answer the knob asks for) while it is
+ * flashing under --while-flashing silent/error, or for a --lose-after-reboot prefix. */
+gboolean sim_modem_hears (SimModem *self, const char *line);
+void sim_modem_boot_clear (SimModem *self);
 
 G_END_DECLS

@@ -300,8 +300,12 @@ modem_execute_line (SimModem *self, const char *line)
 static void
 modem_end_of_line (SimModem *self)
 {
-  g_autofree char *line = NULL;
+  g_autofree char *line = g_strndup (self->line->str, self->line->len);
 
+  if (line[0] != '\0' && !self->line_too_long && !sim_modem_hears (self, line)) {
+    g_string_truncate (self->line, 0);
+    return;
+  }
   if (self->echo) {
     g_autofree char *urc = self->noise != NULL ? sim_noise_maybe_urc (self->noise) : NULL;
     if (urc != NULL) /* a URC may beat the echo */
@@ -309,7 +313,6 @@ modem_end_of_line (SimModem *self)
     sim_ports_write (self->ports, self->channel, self->line->str, self->line->len);
     sim_ports_write_string (self->ports, self->channel, "\r");
   }
-  line = g_strndup (self->line->str, self->line->len);
   g_string_truncate (self->line, 0);
   if (self->line_too_long) {
     self->line_too_long = FALSE;
@@ -337,6 +340,8 @@ modem_switch_channel (SimModem *self, guint channel)
 static void
 modem_take (SimModem *self, guint channel, const guint8 *data, gsize length)
 {
+  if (self->deaf_timer != 0)
+    return; /* rebooting behind its UART: what comes is lost */
   for (gsize i = 0; i < length; i++) {
     if (self->latency_timer != 0) {
       HeldInput *held = g_new0 (HeldInput, 1);
@@ -411,8 +416,6 @@ sim_modem_new (const SimModemOptions *options, const SimLinkOptions *link_option
   self->imei = g_strdup (options->imei);
   self->fs_root = g_strdup (options->fs_root);
   self->options.revision = self->options.imei = self->options.fs_root = NULL;
-  self->echo = TRUE;
-  self->cmee = 1;
   self->timeout = 60;
   self->pkgsize = 512;
   self->package = g_byte_array_new ();
@@ -420,6 +423,8 @@ sim_modem_new (const SimModemOptions *options, const SimLinkOptions *link_option
   self->line = g_string_new (NULL);
   self->response = g_string_new (NULL);
   self->held_input = g_queue_new ();
+  self->lose_pending = g_ptr_array_new_with_free_func (g_free);
+  sim_modem_boot (self);
   self->channel = SIM_PORTS_PTY;
   if (options->noise_seed >= 0) {
     self->noise = sim_noise_new ((guint32)options->noise_seed);
@@ -438,6 +443,7 @@ sim_modem_free (SimModem *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->upgrade, sim_upgrade_free);
+  sim_modem_boot_clear (self);
   g_clear_pointer (&self->download, sim_download_cancel);
   g_clear_handle_id (&self->latency_timer, g_source_remove);
   g_clear_handle_id (&self->raw_timeout, g_source_remove);

@@ -5,6 +5,7 @@
 #include "sim-faults.h"
 #include "sim-ports.h"
 #include "sim-readings-dload.h"
+#include "sim-upgrade-readings.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,7 @@ typedef struct {
 
   /* The download readings played (sim-readings-dload.h); not copied. */
   const SimDloadReadings *dload;
+  const SimUpgradeReadings *readings; /* not copied either */
 } SimModemOptions;
 
 /* Creates the pty (@link_options->path, may be NULL) and the socket (@socket_address, may be

@@ -50,6 +50,10 @@ upgrade_finish (SimModem *self, gboolean success)
   }
   sim_modem_urc (self, "+MFWUPGRADE: %d", success ? 2 : 3);
   g_clear_pointer (&self->upgrade, sim_upgrade_free);
+  /* A UART module reboots into the new firmware behind a port that stays (point j). */
+  if (success && self->model->family == ONEMO_FAMILY_NBIOT
+      && self->options.readings->uart_reboot_ms > 0)
+    sim_modem_uart_reboot (self);
 }
 
 static void upgrade_reboot (SimModem *self);
@@ -60,9 +64,9 @@ on_rebooted (gpointer user_data)
   SimModem *self = user_data;
   SimUpgrade *upgrade = self->upgrade;
 
-  /* A fresh boot: half a command line from before is gone. */
-  g_string_truncate (self->line, 0);
-  self->after_cr = FALSE;
+  /* A fresh boot: half a command line from before is gone, echo and CMEE are back at their
+   * defaults. */
+  sim_modem_boot (self);
   sim_ports_write_all (self->ports, "\r\n+MATREADY\r\n");
   upgrade->reboots_done++;
   if (upgrade->reboots_done == upgrade->reboots_total) {
@@ -185,7 +189,9 @@ upgrade_package (SimModem *self)
     sim_modem_reply_cme (self, 854);
     return;
   }
-  sim_modem_reply_ok (self);
+  /* The manual's examples show no OK (point d): --upgrade-no-ok plays that reading. */
+  if (!self->options.readings->upgrade_no_ok)
+    sim_modem_reply_ok (self);
   sim_modem_commit (self);
   if (self->upgrade->reboots_total == 0) {
     upgrade_finish (self, TRUE);
