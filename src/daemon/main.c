@@ -222,9 +222,13 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
     { "command-timeout-ms", 0, 0, G_OPTION_ARG_INT, &command_timeout_ms,
       "How long the module may take to answer a command (10000)", "MS" },
     { "upgrade-timeout", 0, 0, G_OPTION_ARG_INT, &upgrade_timeout_s,
-      "How long an upgrade may take, reboots included (300)", "SECONDS" },
+      "How long an upgrade may take, reboots included (per family: 600 NB-IoT, 1800 ML30x and "
+      "ML307R)",
+      "SECONDS" },
     { "reboot-timeout", 0, 0, G_OPTION_ARG_INT, &reboot_timeout_s,
-      "How long a module may stay away while it reboots during an upgrade (180)", "SECONDS" },
+      "How long a module may stay away (or deaf) while it reboots during an upgrade (per family: "
+      "120 NB-IoT, 300 ML30x and ML307R)",
+      "SECONDS" },
     { "identify-retry-limit", 0, 0, G_OPTION_ARG_INT, &identify_retry_limit_s,
       "How long to retry a discovered module that does not answer yet, 0: never (300)", "SECONDS" },
     { "modem-manager-wait", 0, 0, G_OPTION_ARG_INT, &modem_manager_wait_s,
@@ -254,11 +258,12 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
     g_printerr ("%s\n", error->message);
     return FALSE;
   }
-  if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s <= 0 || reboot_timeout_s <= 0
+  /* 0, the default, leaves the upgrade limits to each family. */
+  if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s < 0 || reboot_timeout_s < 0
       || identify_retry_limit_s < 0 || modem_manager_wait_s < 0 || resume_window_ms < 0) {
     g_printerr ("Limits must be positive (--identify-retry-limit, --modem-manager-wait and "
-                "--resume-window-ms may be "
-                "0)\n");
+                "--resume-window-ms may be 0, and --upgrade-timeout and --reboot-timeout 0 for "
+                "the per-family default)\n");
     return FALSE;
   }
   if (verbose)

@@ -14,8 +14,8 @@ typedef struct {
   guint64 max_package;              /* the largest package Write() takes */
   guint command_timeout_ms;         /* one AT command, or one stage of a serial write */
   guint download_timeout_s;         /* a whole module download (AT+MFWDLOAD and its URCs) */
-  guint upgrade_timeout_s;          /* a whole AT+MFWUPGRADE, reboots included */
-  guint reboot_timeout_s;           /* how long a rebooting module may stay away */
+  guint upgrade_timeout_s;          /* a whole AT+MFWUPGRADE, reboots included; 0: per family */
+  guint reboot_timeout_s;           /* how long a rebooting module may stay away; 0: per family */
   guint resume_window_ms;           /* how long "+MFWDLOAD: 0" may lag behind "+MFWDLOAD: 3";
                                        0: the module's server timeout (AT+MFWCFG="timeout") */
   guint identify_retry_limit_s;     /* how long discovery retries a module that does not answer */
@@ -28,11 +28,12 @@ typedef struct {
 #define ONEMO_DAEMON_MAX_PACKAGE_DEFAULT (16 * 1024 * 1024)
 #define ONEMO_DAEMON_COMMAND_TIMEOUT_MS  10000
 #define ONEMO_DAEMON_DOWNLOAD_TIMEOUT_S  1800
-#define ONEMO_DAEMON_UPGRADE_TIMEOUT_S   300
-#define ONEMO_DAEMON_REBOOT_TIMEOUT_S    180
-#define ONEMO_DAEMON_RESUME_WINDOW_MS    0
-#define ONEMO_DAEMON_IDENTIFY_RETRY_S    300
-#define ONEMO_DAEMON_MM_WAIT_S           30
+/* Upgrade and reboot limits: per family by default (onemo-upgrade-limits.h). */
+#define ONEMO_DAEMON_UPGRADE_TIMEOUT_S 0
+#define ONEMO_DAEMON_REBOOT_TIMEOUT_S  0
+#define ONEMO_DAEMON_RESUME_WINDOW_MS  0
+#define ONEMO_DAEMON_IDENTIFY_RETRY_S  300
+#define ONEMO_DAEMON_MM_WAIT_S         30
 
 static inline void
 onemo_daemon_options_init (OnemoDaemonOptions *options)

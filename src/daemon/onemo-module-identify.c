@@ -9,6 +9,7 @@
  * (if ModemManager lists one) held inhibited meanwhile, as an operation would hold it. */
 #include "onemo-command-sequence.h"
 #include "onemo-module-identify.h"
+#include "onemo-port-setup.h"
 #include "onemo-module-journal.h"
 #include "onemo-at-command.h"
 #include "onemo-at-parsers.h"
@@ -181,10 +182,7 @@ basics_sequence (void)
 {
   OnemoCommandSequence *basics = onemo_command_sequence_new ();
 
-  /* Optional: the end of a line a killed daemon left half-sent may garble it (ATE0 is only a
-   * preference, the port tells echoes apart). */
-  onemo_command_sequence_add (basics, g_strdup ("ATE0"), 0, TRUE);
-  onemo_command_sequence_add (basics, g_strdup ("AT+CMEE=1"), 0, FALSE);
+  onemo_port_setup_add (basics);
   onemo_command_sequence_add (basics, g_strdup ("ATI"), 0, FALSE);
   onemo_command_sequence_add (basics, g_strdup ("AT+CGMI"), 0, FALSE);
   onemo_command_sequence_add (basics, g_strdup ("AT+CGMM"), 0, FALSE);

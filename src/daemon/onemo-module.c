@@ -4,6 +4,7 @@
 
 #include "onemo-manager.h"
 #include "onemo-module-journal.h"
+#include "onemo-port-setup.h"
 
 struct _OnemoModule {
   OnemoDBusFirmwareSkeleton parent_instance;
@@ -212,7 +213,23 @@ op_begin_confirmed (GObject *source, GAsyncResult *result, gpointer user_data)
   op_begin_run (begin);
 }
 
-/* The module is ModemManager's no more (or never was): open the port and start. */
+/* Echo and CMEE again, the module may have rebooted since it was last spoken to (point i). */
+static void
+op_begin_set_up (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OpBegin *begin = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!onemo_port_setup_finish (result, &error)) {
+    g_prefix_error (&error, "Setting up the port: ");
+    onemo_module_op_return (begin->module, begin->invocation, NULL, g_steal_pointer (&error));
+    op_begin_free (begin);
+    return;
+  }
+  op_begin_run (begin);
+}
+
+/* The module is ModemManager's no more (or never was): open the port, set it up and start. */
 static void
 op_begin_open (OpBegin *begin)
 {
@@ -232,12 +249,14 @@ op_begin_open (OpBegin *begin)
     return;
   }
   if (self->identity_from_mm) {
-    /* ModemManager's reading of the module, checked once on the port the operation holds. */
+    /* ModemManager's reading of the module, checked once on the port the operation holds (its
+     * commands set the port up too). */
     onemo_module_confirm_identity_async (self, self->port, self->cancellable, op_begin_confirmed,
                                          begin);
     return;
   }
-  op_begin_run (begin);
+  onemo_port_setup_async (self->port, self->options->command_timeout_ms, self->cancellable,
+                          op_begin_set_up, begin);
 }
 
 static void

@@ -66,7 +66,7 @@ class Sim:
         self.log = os.path.join(tmpdir, 'sim%d.log' % index)
         self.stderr = open(os.path.join(tmpdir, 'sim%d.err' % index), 'w')
         cmd = [os.environ['ONEMO_MODEM_SIM'], '--model', model, '--link', self.link,
-               '--log', self.log, '--reboot-ms', '50'] + list(args)
+               '--log', self.log, '--reboot-ms', '50', '--uart-reboot-ms', '300'] + list(args)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.stderr)
         deadline = time.monotonic() + 10
         while not os.path.exists(self.link):  # the sim's link appears atomically
@@ -80,6 +80,11 @@ class Sim:
                 return f.read()
         except FileNotFoundError:
             return b''
+
+    def stderr_text(self):
+        """What the simulator logged: e.g. each command it got while flashing."""
+        with open(self.stderr.name) as f:
+            return f.read()
 
     def stop(self):
         if self.proc.poll() is None:

@@ -188,6 +188,10 @@ class UdevTest(udev_helpers.UdevTest):
         self.assertEqual(self.prop(path, 'Revision'), 'ML307A-DSLN-MBRH9S99')
         self.assertEqual(self.prop(path, 'State'), 'finished')
         self.assertIn('rebooting', states)
+        # Nothing reached the module while it flashed: AT+CGSN waited for +MFWUPGRADE: 2.
+        self.assertNotIn('while flashing', sim.stderr_text())
+        log = sim.log_bytes()
+        self.assertGreater(log.rindex(b'AT+CGSN\r'), log.rindex(b'AT+MFWUPGRADE\r'))
 
     def test_upgrade_never_back(self):
         sim, intf, path = self.start_upgrade('--reboot-never')
@@ -197,6 +201,7 @@ class UdevTest(udev_helpers.UdevTest):
         self.assertEqual(harness.error_name(outcome['error']),
                          harness.ERROR_PREFIX + 'PortGone', outcome['error'].message)
         self.assertIn('did not come back', outcome['error'].message)
+        self.assertIn('may still be upgrading', outcome['error'].message)
         self.wait_modules(0, 'the object of a module that never came back stayed')
 
     def test_upgrade_back_with_old_revision(self):
@@ -208,6 +213,18 @@ class UdevTest(udev_helpers.UdevTest):
         self.assertEqual(list(self.modules()), [path])
         self.assertEqual(self.prop(path, 'Port'), names[-1])
 
+
+class AnotherModuleTest(udev_helpers.UdevTest):
+    """Another module where the upgrading one should come back: it is never asked anything
+    while the upgrade may still run (it sends no +MFWUPGRADE: 2), so the upgrade ends at its
+    deadline, saying the module may still be upgrading; then the newcomer is a module."""
+
+    DAEMON_ARGS = ['--udev', '--command-timeout-ms', '3000', '--upgrade-timeout', '6',
+                   '--reboot-timeout', '3']
+
+    start_upgrade = UdevTest.start_upgrade
+    follow_reboots = UdevTest.follow_reboots
+
     def test_upgrade_another_module_comes_back(self):
         sim, intf, path = self.start_upgrade()
         other = self.start_sim('ML307A-DSLN', '--imei', '869487060000099')
@@ -215,8 +232,8 @@ class UdevTest(udev_helpers.UdevTest):
         self.follow_reboots(sim, intf, outcome, self.plugged_tty(intf),
                             next_target=os.readlink(other.link))
         self.assertEqual(harness.error_name(outcome['error']),
-                         harness.ERROR_PREFIX + 'PortGone', outcome['error'].message)
-        self.assertIn('869487060000099', outcome['error'].message)
+                         harness.ERROR_PREFIX + 'Timeout', outcome['error'].message)
+        self.assertIn('may still be upgrading', outcome['error'].message)
         # The other module is a module of its own, under a new object.
         self.wait_for(lambda: [p['Imei'] for p in self.modules().values()] == ['869487060000099'],
                       15, 'the other module did not become its own object')
