@@ -108,6 +108,17 @@ sim_expect_reboot (SimClient *c)
 }
 
 void
+sim_expect_uart_reboot (SimClient *c)
+{
+  g_autoptr (GBytes) quiet = NULL;
+
+  sim_client_send (c, "AT");
+  quiet = sim_client_read_for (c, 200);
+  g_assert_cmpuint (g_bytes_get_size (quiet), ==, 0);
+  sim_expect_line (c, "+MATREADY");
+}
+
+void
 sim_expect_package_upgrade (SimClient *c, const char *revision)
 {
   g_autofree char *after = NULL;

@@ -28,6 +28,9 @@ void sim_expect_write_hex (SimClient *c, GBytes *bytes);
 char *sim_expect_revision (SimClient *c);
 /* The port hangs up, comes back at the same link, and the module says +MATREADY. */
 void sim_expect_reboot (SimClient *c);
+/* A UART module rebooting behind its port: an AT sent now is lost, not even echoed; then the
+ * module says it booted (within SIM_LINE_MS: --uart-reboot-ms must be shorter). */
+void sim_expect_uart_reboot (SimClient *c);
 /* ML307R-DC/MC applying a loaded package: OK, one reboot, success, then @revision. */
 void sim_expect_package_upgrade (SimClient *c, const char *revision);
 

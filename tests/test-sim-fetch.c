@@ -19,6 +19,7 @@ expect_upgrade_to_new (Fixture *f, const char *model)
 
   sim_expect_final (f->client, "AT+MFWUPGRADE", "OK");
   sim_expect_line (f->client, "+MFWUPGRADE: 2");
+  sim_expect_uart_reboot (f->client); /* all NB-IoT here */
   revision = sim_expect_revision (f->client);
   g_assert_cmpstr (revision, ==, expected);
 }

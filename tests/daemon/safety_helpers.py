@@ -57,6 +57,18 @@ class RestartTest(harness.DaemonTest):
                       'State never became one of %s' % (states,))
         return self.prop(path, 'State')
 
+    # The module's answers wait this long (--latency-ms), so that a test can hold it still once
+    # AT+MFWUPGRADE reached it: the daemon sets the port up (ATE0, AT+CMEE=1) first.
+    HOLD_LATENCY_MS = '800'
+
+    def hold_at_upgrade(self, sim):
+        """Stops @sim (started with --latency-ms HOLD_LATENCY_MS) as soon as AT+MFWUPGRADE
+        reached it, before it answered."""
+        self.wait_for(lambda: b'AT+MFWUPGRADE\r' in sim.log_bytes(), 15,
+                      'AT+MFWUPGRADE did not reach the module')
+        sim.proc.send_signal(signal.SIGSTOP)
+        self.addCleanup(sim.proc.send_signal, signal.SIGCONT)
+
     @staticmethod
     def upgrade_commands(sim):
         """How many times the module was sent AT+MFWUPGRADE (its execute form)."""

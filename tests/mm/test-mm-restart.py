@@ -8,7 +8,6 @@ inhibition behind."""
 import os
 import signal
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mm_harness  # noqa: E402
@@ -21,18 +20,16 @@ NEW = 'MN316-S-DLVS-MBRH9S99'
 class RestartTest(mm_harness.MMTest, safety_helpers.RestartTest):
 
     def test_killed_during_upgrade(self):
-        sim, path, uid = self.add_mm_sim('MN316-S-DLVS')
+        sim, path, uid = self.add_mm_sim('MN316-S-DLVS', '--latency-ms', self.HOLD_LATENCY_MS)
         package = self.make_firmware('MN316-S', NEW)
         first = self.modem_path(uid)
         self.module(path, 'Write', '(ha{sv})', (0, {}), fds=[self.open_fd(package)])
         held = self.assert_returned(uid, first)
-        # The module is held still while AT+MFWUPGRADE reaches it, then the daemon dies.
-        sim.proc.send_signal(signal.SIGSTOP)
-        self.addCleanup(sim.proc.send_signal, signal.SIGCONT)
+        # The module is held still once AT+MFWUPGRADE reached it, then the daemon dies.
         self.call_async(path, harness.MODULE_IFACE, 'Upgrade')
-        self.wait_for(lambda: self.journal_phase() == 'upgrading', 10, 'not upgrading')
+        self.hold_at_upgrade(sim)
+        self.assertEqual(self.journal_phase(), 'upgrading')
         self.assertIsNone(self.modem_path(uid), 'ModemManager kept the modem')
-        time.sleep(0.3)  # no event says the command left the daemon's tty buffer
         self.kill_daemon()
         sim.proc.send_signal(signal.SIGCONT)
         # Nobody uninhibited: the dead daemon's connection ended the hold.
