@@ -14,7 +14,7 @@
 #include "onemo-port-setup.h"
 #include "onemo-upgrade-limits.h"
 
-#define POLL_ANSWER_MS 1000 /* how long one AT of the poll waits for its answer */
+#define POLL_ANSWER_MS 2000 /* how long one AT of the poll waits for its answer */
 #define POLL_PAUSE_MS  250  /* between an AT that got nothing and the next */
 #define CGMR_TRIES     3
 
