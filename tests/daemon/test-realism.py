@@ -203,5 +203,30 @@ class EraseForgets(FamiliesUpdate):
     SIM_ARGS = ('--erase-clears-config', '--check-local-only')
 
 
+class UpgradeNoOk(FamiliesUpdate):
+    """d: AT+MFWUPGRADE of a loaded package answers no OK, only its reports."""
+    SIM_ARGS = ('--upgrade-no-ok',)
+
+
+class WhileFlashingError(FamiliesUpdate):
+    """e: a command while the module flashes gets ERROR (none may be sent)."""
+    SIM_ARGS = ('--while-flashing', 'error')
+
+    def tearDown(self):
+        for sim in self.sims:
+            self.assertNotIn('while flashing', sim.stderr_text())
+        super().tearDown()
+
+
+class BootCmee0(FamiliesUpdate):
+    """i: echo on and AT+CMEE=0 at boot and after every reboot."""
+    SIM_ARGS = ('--boot-cmee', '0')
+
+
+class UartRebootSlow(FamiliesUpdate):
+    """j: a UART module deaf for 2.5 s after +MFWUPGRADE: 2, and its first AT+CGMR lost."""
+    SIM_ARGS = ('--uart-reboot-ms', '2500', '--lose-after-reboot', 'AT+CGMR')
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)
