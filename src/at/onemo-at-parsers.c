@@ -140,6 +140,43 @@ take_quoted (const char **cursor, char **out_text)
 
 /* ---- +MFWCFG ---- */
 
+/* One value of a query answer, "quoted" or bare: §3.1 prints them bare (`+MFWCFG: "url", <url>`),
+ * modules and the spec digest quote them. A bare value runs to the next comma when @to_comma,
+ * else to the end of the line, spaces around it dropped; it holds no quote. */
+static gboolean
+take_value (const char **cursor, gboolean to_comma, char **out_text)
+{
+  const char *p = *cursor;
+  const char *end = p;
+  char *text;
+
+  if (*p == '"')
+    return take_quoted (cursor, out_text);
+  while (*end != '\0' && !(to_comma && *end == ','))
+    end++;
+  text = g_strstrip (g_strndup (p, (gsize)(end - p)));
+  if (strchr (text, '"') != NULL) {
+    g_free (text);
+    return FALSE;
+  }
+  *out_text = text;
+  *cursor = end;
+  return TRUE;
+}
+
+/* A number, quoted or bare, that is the whole rest of the line. */
+static gboolean
+take_cfg_number (const char **cursor, guint64 *out_value)
+{
+  g_autofree char *text = NULL;
+  const char *digits;
+
+  if (!take_value (cursor, FALSE, &text))
+    return FALSE;
+  digits = text;
+  return take_number (&digits, out_value) && *digits == '\0';
+}
+
 static gboolean
 parse_cfg_value (const char *line, const char *p, OnemoMfwCfg *cfg, GError **error)
 {
@@ -148,15 +185,16 @@ parse_cfg_value (const char *line, const char *p, OnemoMfwCfg *cfg, GError **err
 
   switch (cfg->key) {
     case ONEMO_CFG_URL:
-      if (!take_quoted (&p, &cfg->url))
-        return fail (error, line, "the url is not a quoted string");
+      if (!take_value (&p, FALSE, &cfg->url))
+        return fail (error, line, "the url is neither quoted nor bare");
       break;
     case ONEMO_CFG_AUTH:
-      if (!take_quoted (&p, &cfg->user) || !take_comma (&p) || !take_quoted (&p, &cfg->password))
-        return fail (error, line, "auth needs a quoted user and password");
+      if (!take_value (&p, TRUE, &cfg->user) || !take_comma (&p)
+          || !take_value (&p, FALSE, &cfg->password))
+        return fail (error, line, "auth needs a user and a password");
       break;
     default:
-      if (!take_number (&p, &number) || number > G_MAXINT64)
+      if (!take_cfg_number (&p, &number) || number > G_MAXINT64)
         return fail (error, line, "the value is not a number");
       cfg->number = (gint64)number;
       if (!onemo_at_cfg_number_validate (onemo_cfg_key_to_string (cfg->key), cfg->number,
@@ -180,8 +218,8 @@ onemo_at_parse_mfwcfg (const char *line, OnemoMfwCfg *out, GError **error)
 
   if (!take_prefix (line, "+MFWCFG", &p, error))
     return FALSE;
-  if (!take_quoted (&p, &key_name))
-    return fail (error, line, "no quoted key");
+  if (!take_value (&p, TRUE, &key_name))
+    return fail (error, line, "no key");
   if (!onemo_cfg_key_from_string (key_name, &cfg.key))
     return fail (error, line, "unknown key");
   if (!take_comma (&p))

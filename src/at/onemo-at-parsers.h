@@ -13,7 +13,10 @@ G_BEGIN_DECLS
  * range, trailing garbage or a control byte.
  */
 
-/* ---- +MFWCFG: "<key>",<value…> ---- */
+/* ---- +MFWCFG: "<key>",<value…> ----
+ * Key and values quoted or bare (§3.1 prints `+MFWCFG: "url", <url>`): a bare url or password
+ * runs to the end of the line, a bare user to the first comma; spaces around a bare value are
+ * dropped, and a bare value holds no quote. An empty value (`+MFWCFG: "url",`) is "". */
 
 typedef enum {
   ONEMO_CFG_URL,
