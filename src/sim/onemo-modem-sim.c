@@ -39,6 +39,11 @@ typedef struct {
   gboolean reboot_never;
   gboolean reboot_old_revision;
   char *cgmm;
+  /* Readings of the manual (issue 8, g and h) and a module still booting. */
+  char *cfg_values;
+  char **cfg_unreadable;
+  char *test_form;
+  gint start_deaf_ms;
   char *make_package;
   char *series;
   char *new_revision;
@@ -99,6 +104,12 @@ static const char description[]
       "as \"CMD while flashing (N so far)\"); an NB-IoT module, after +MFWUPGRADE: 2, reboots\n"
       "behind its UART: the port stays, everything sent for --uart-reboot-ms is lost, then\n"
       "+MATREADY, and --lose-after-reboot loses the first matching command after that.\n"
+      "AT+MFWCFG=\"<key>\" answers +MFWCFG: \"<key>\",\"<value>\" (numbers bare), or with\n"
+      "--cfg-values bare as the manual's §3.1 prints it: +MFWCFG: \"url\", http://..., auth as\n"
+      "\"auth\", user, password. --cfg-unreadable timeout=garbage answers that key's query with\n"
+      "+MFWCFG: \"timeout\",\"#?( then OK; timeout=error with a bare ERROR. --start-deaf-ms N\n"
+      "plays a module still booting when its port appears: it loses (and does not echo) every\n"
+      "byte it is sent in its first N ms.\n"
       "\n"
       "--socket ADDRESS: the module also (or, without --link, only) listens on a unix stream\n"
       "socket, as ModemManager's test mode reaches its ports. abstract:NAME is the abstract\n"
@@ -114,7 +125,10 @@ static const char description[]
       "Answers the manual does not print, chosen here: AT+MFWCFG=? lists the keys the sub-model\n"
       "takes, +MFWCFG: (\"url\",\"auth\",...); AT+MFWDLOAD=? answers +MFWDLOAD: "
       "(0-16777215),(1-512)\n"
-      "where hex writes exist, else (0),(1-16777216); AT+MFWCHECK=? answers +MFWCHECK: (0-2);\n"
+      "where hex writes exist, else (0),(1-16777216). --test-form plays the other shapes a\n"
+      "module may give these two: per-key (one line per key, +MFWCFG: \"timeout\",(30-180), or\n"
+      "per parameter), error (a bare ERROR), ok (nothing but OK), garbage (lines that read as\n"
+      "nothing, then OK). AT+MFWCHECK=? answers +MFWCHECK: (0-2);\n"
       "AT+MFWUPGRADE=? and AT+MFWERASE=? answer OK. AT+MFWDLOAD? answers\n"
       "+MFWDLOAD: <state>,<total>,<bytes held> (state 0 before any download). Error codes: 850\n"
       "busy, 851 bad or unsupported configuration or parameter, 852 a URL scheme the sub-model\n"
@@ -223,6 +237,18 @@ fault_entries (SimArgs *a)
       "The upgrade reboots report +MFWUPGRADE: 2 but keep the old revision", NULL },
     { "cgmm", 0, 0, G_OPTION_ARG_STRING, NULL,
       "Answer AT+CGMM and ATI with this model, as another vendor's module would", "MODEL" },
+    /* Readings of the manual (issue 8, g and h) and a module still booting. */
+    { "cfg-values", 0, 0, G_OPTION_ARG_STRING, NULL,
+      "AT+MFWCFG query values \"quoted\" (default) or bare, as the manual's §3.1 prints them",
+      "quoted|bare" },
+    { "cfg-unreadable", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+      "Answer KEY's AT+MFWCFG query with a value no one can read, or ERROR (repeatable)",
+      "KEY=garbage|error" },
+    { "test-form", 0, 0, G_OPTION_ARG_STRING, NULL,
+      "The shape of AT+MFWCFG=? and AT+MFWDLOAD=? answers (default list)",
+      "list|per-key|error|ok|garbage" },
+    { "start-deaf-ms", 0, 0, G_OPTION_ARG_INT, NULL,
+      "Lose everything sent in the first N ms after start, as a module still booting", "N" },
     { NULL },
   };
   gpointer targets[] = { &a->silent,
@@ -234,7 +260,11 @@ fault_entries (SimArgs *a)
                          &a->stall_resumable,
                          &a->reboot_never,
                          &a->reboot_old_revision,
-                         &a->cgmm };
+                         &a->cgmm,
+                         &a->cfg_values,
+                         &a->cfg_unreadable,
+                         &a->test_form,
+                         &a->start_deaf_ms };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (targets) == G_N_ELEMENTS (entries) - 1);
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
@@ -362,6 +392,26 @@ make_package (const SimArgs *a)
   return 0;
 }
 
+/* The knobs of issue 8's g and h, and --start-deaf-ms. */
+static gboolean
+readings_from_args (const SimArgs *a, SimFaults *faults, GError **error)
+{
+  if (a->cfg_values != NULL && !sim_faults_set_cfg_values (faults, a->cfg_values, error))
+    return FALSE;
+  for (char **s = a->cfg_unreadable; s != NULL && *s != NULL; s++)
+    if (!sim_faults_add_cfg_unreadable (faults, *s, error))
+      return FALSE;
+  if (a->test_form != NULL && !sim_faults_set_test_form (faults, a->test_form, error))
+    return FALSE;
+  if (a->start_deaf_ms < 0) {
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                 "--start-deaf-ms takes a positive number");
+    return FALSE;
+  }
+  faults->start_deaf_ms = (guint)a->start_deaf_ms;
+  return TRUE;
+}
+
 static SimFaults *
 faults_from_args (const SimArgs *a, GError **error)
 {
@@ -382,6 +432,8 @@ faults_from_args (const SimArgs *a, GError **error)
   faults->reboot_never = a->reboot_never;
   faults->reboot_old_revision = a->reboot_old_revision;
   faults->cgmm = g_strdup (a->cgmm);
+  if (!readings_from_args (a, faults, error))
+    return NULL;
   return g_steal_pointer (&faults);
 }
 
@@ -445,6 +497,9 @@ args_clear (SimArgs *a)
   g_free (a->revision);
   g_free (a->imei);
   g_free (a->cgmm);
+  g_free (a->cfg_values);
+  g_strfreev (a->cfg_unreadable);
+  g_free (a->test_form);
   g_free (a->fs_root);
   g_free (a->log);
   g_strfreev (a->silent);

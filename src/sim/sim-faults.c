@@ -2,6 +2,7 @@
 #include "sim-faults.h"
 
 #include "onemo-error.h"
+#include "onemo-model.h"
 
 #include <string.h>
 
@@ -28,6 +29,7 @@ sim_faults_new (void)
   self->garbage = g_ptr_array_new_with_free_func (g_free);
   self->errors = g_ptr_array_new_with_free_func (fault_error_free);
   self->flood = g_ptr_array_new_with_free_func (g_free);
+  self->cfg_unreadable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
 
@@ -40,6 +42,7 @@ sim_faults_free (SimFaults *self)
   g_ptr_array_unref (self->garbage);
   g_ptr_array_unref (self->errors);
   g_ptr_array_unref (self->flood);
+  g_hash_table_unref (self->cfg_unreadable);
   g_free (self->cgmm);
   g_free (self);
 }
@@ -63,6 +66,74 @@ sim_faults_add_error (SimFaults *self, const char *spec, GError **error)
   g_ptr_array_add (self->errors, fault);
   return TRUE;
 }
+
+/* ---- readings of the manual: AT+MFWCFG answers and test forms ---- */
+
+/* @name's index in @names, or -1. */
+static gint
+name_index (const char *const *names, const char *name)
+{
+  for (gint i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], name))
+      return i;
+  return -1;
+}
+
+gboolean
+sim_faults_set_cfg_values (SimFaults *self, const char *how, GError **error)
+{
+  static const char *const names[] = { "quoted", "bare", NULL };
+  gint i = name_index (names, how);
+
+  if (i < 0) {
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                 "--cfg-values wants quoted or bare, not “%s”", how);
+    return FALSE;
+  }
+  self->cfg_bare = i == 1;
+  return TRUE;
+}
+
+gboolean
+sim_faults_add_cfg_unreadable (SimFaults *self, const char *spec, GError **error)
+{
+  static const char *const names[] = { "", "garbage", "error", NULL };
+  const char *equals = strchr (spec, '=');
+  g_autofree char *key = equals != NULL ? g_ascii_strdown (spec, equals - spec) : NULL;
+  gint how = equals != NULL ? name_index (names, equals + 1) : -1;
+
+  if (how <= 0 || !onemo_cfg_key_features (key)) {
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                 "--cfg-unreadable wants KEY=garbage or KEY=error, e.g. timeout=garbage, not “%s”",
+                 spec);
+    return FALSE;
+  }
+  g_hash_table_replace (self->cfg_unreadable, g_steal_pointer (&key), GINT_TO_POINTER (how));
+  return TRUE;
+}
+
+gboolean
+sim_faults_set_test_form (SimFaults *self, const char *shape, GError **error)
+{
+  static const char *const names[] = { "list", "per-key", "error", "ok", "garbage", NULL };
+  gint i = name_index (names, shape);
+
+  if (i < 0) {
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                 "--test-form wants list, per-key, error, ok or garbage, not “%s”", shape);
+    return FALSE;
+  }
+  self->test_form = (SimTestForm)i;
+  return TRUE;
+}
+
+SimCfgUnreadable
+sim_faults_cfg_unreadable (const SimFaults *self, const char *key)
+{
+  return (SimCfgUnreadable)GPOINTER_TO_INT (g_hash_table_lookup (self->cfg_unreadable, key));
+}
+
+/* ---- per-command faults ---- */
 
 static gboolean
 line_starts_with (const char *line, const char *prefix)

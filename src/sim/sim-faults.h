@@ -19,6 +19,22 @@ typedef enum {
   SIM_FAULT_FLOOD,   /* SIM_FAULTS_FLOOD_LINES lines of answer before the real one */
 } SimFaultKind;
 
+/* --test-form: the shape of AT+MFWCFG=? and AT+MFWDLOAD=? answers (the manual gives none). */
+typedef enum {
+  SIM_TEST_FORM_LIST,    /* one line listing every key or parameter: +MFWCFG: ("url","auth") */
+  SIM_TEST_FORM_PER_KEY, /* one line per key: +MFWCFG: "url", +MFWCFG: "timeout",(30-180) */
+  SIM_TEST_FORM_ERROR,   /* a bare ERROR */
+  SIM_TEST_FORM_OK,      /* nothing but OK */
+  SIM_TEST_FORM_GARBAGE, /* lines that read as nothing, then OK */
+} SimTestForm;
+
+/* --cfg-unreadable: what one key's query answers instead of its value. */
+typedef enum {
+  SIM_CFG_UNREADABLE_NONE,
+  SIM_CFG_UNREADABLE_GARBAGE, /* +MFWCFG: "<key>", then a value no reading takes, then OK */
+  SIM_CFG_UNREADABLE_ERROR,   /* a bare ERROR */
+} SimCfgUnreadable;
+
 typedef struct {
   GPtrArray *silent;  /* of char *: command prefixes */
   GPtrArray *garbage; /* of char * */
@@ -30,6 +46,12 @@ typedef struct {
   gboolean reboot_never;
   gboolean reboot_old_revision;
   char *cgmm; /* another vendor's model name for AT+CGMM and ATI; NULL: the series */
+
+  /* Readings of the manual (issue 8, g and h) and a module still booting (its section 1). */
+  gboolean cfg_bare;          /* --cfg-values bare: query values unquoted, as §3.1 prints them */
+  GHashTable *cfg_unreadable; /* --cfg-unreadable: key → SimCfgUnreadable */
+  SimTestForm test_form;      /* --test-form */
+  guint start_deaf_ms;        /* --start-deaf-ms: input lost this long after start */
 } SimFaults;
 
 SimFaults *sim_faults_new (void);
@@ -37,6 +59,13 @@ void sim_faults_free (SimFaults *self);
 
 /* Parses "CMD=CODE" for --error; FALSE with @error when malformed. */
 gboolean sim_faults_add_error (SimFaults *self, const char *spec, GError **error);
+
+/* --cfg-values quoted|bare, --cfg-unreadable KEY=garbage|error, --test-form SHAPE; FALSE with
+ * @error when malformed. */
+gboolean sim_faults_set_cfg_values (SimFaults *self, const char *how, GError **error);
+gboolean sim_faults_add_cfg_unreadable (SimFaults *self, const char *spec, GError **error);
+gboolean sim_faults_set_test_form (SimFaults *self, const char *shape, GError **error);
+SimCfgUnreadable sim_faults_cfg_unreadable (const SimFaults *self, const char *key);
 
 /* The fault for @line, if any; @out_code gets the CME code of SIM_FAULT_ERROR. */
 SimFaultKind sim_faults_match (const SimFaults *self, const char *line, gint *out_code);

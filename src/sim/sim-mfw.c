@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* AT+MFWCFG, AT+MFWDLOAD, AT+MFWCHECK and AT+MFWERASE as each sub-model answers them. */
+/* AT+MFWDLOAD, AT+MFWCHECK and AT+MFWERASE as each sub-model answers them (AT+MFWCFG:
+ * sim-mfw-cfg.c). */
 #include "sim-modem-private.h"
 
 #include "onemo-error.h"
@@ -10,41 +11,7 @@
 #define HEX_OFFSET_MAX      16777215
 #define RAW_LENGTH_MAX      16777216
 
-/* ---- AT+MFWCFG ---- */
-
-static gboolean
-cfg_key_supported (SimModem *self, const char *key)
-{
-  return onemo_model_supports_cfg_key (self->model, key);
-}
-
-static gint64 *
-cfg_number (SimModem *self, const char *key)
-{
-  if (g_str_equal (key, "timeout"))
-    return &self->timeout;
-  if (g_str_equal (key, "mode"))
-    return &self->mode;
-  if (g_str_equal (key, "progind"))
-    return &self->progind;
-  if (g_str_equal (key, "ssl"))
-    return &self->ssl;
-  if (g_str_equal (key, "pkgsize"))
-    return &self->pkgsize;
-  return NULL;
-}
-
-static void
-cfg_query (SimModem *self, const char *key)
-{
-  if (g_str_equal (key, "url"))
-    sim_modem_reply_line (self, "+MFWCFG: \"url\",\"%s\"", self->url ? self->url : "");
-  else if (g_str_equal (key, "auth"))
-    sim_modem_reply_line (self, "+MFWCFG: \"auth\",\"%s\",\"%s\"", self->user ? self->user : "",
-                          self->password ? self->password : "");
-  else
-    sim_modem_reply_line (self, "+MFWCFG: \"%s\",%" G_GINT64_FORMAT, key, *cfg_number (self, key));
-}
+/* ---- URLs ---- */
 
 gint
 sim_modem_url_usable (SimModem *self, const char *url)
@@ -54,86 +21,6 @@ sim_modem_url_usable (SimModem *self, const char *url)
   if (!onemo_feature_for_url_scheme (onemo_at_url_scheme (url), &needs))
     return 852;
   return onemo_model_supports (self->model, needs) ? 0 : 852;
-}
-
-/* Sets one key; returns 0 or the CME code. */
-static gint
-cfg_set (SimModem *self, const char *key, const OnemoAtCommandLine *cmd)
-{
-  guint n_args = cmd->args->len;
-  gint64 value;
-
-  if (g_str_equal (key, "url")) {
-    const char *url = onemo_at_command_line_arg (cmd, 1)->text;
-    gint code;
-    if (n_args != 2 || url[0] == '\0' || strlen (url) > ONEMO_AT_URL_MAX)
-      return 851;
-    if ((code = sim_modem_url_usable (self, url)) != 0)
-      return code;
-    g_free (self->url);
-    self->url = g_strdup (url);
-    return 0;
-  }
-  if (g_str_equal (key, "auth")) {
-    const char *user = onemo_at_command_line_arg (cmd, 1)->text;
-    const char *password = n_args == 3 ? onemo_at_command_line_arg (cmd, 2)->text : NULL;
-    if (password == NULL || strlen (user) > ONEMO_AT_AUTH_MAX
-        || strlen (password) > ONEMO_AT_AUTH_MAX)
-      return 851;
-    g_free (self->user);
-    g_free (self->password);
-    self->user = g_strdup (user);
-    self->password = g_strdup (password);
-    return 0;
-  }
-  if (n_args != 2 || !onemo_at_command_line_arg_number (cmd, 1, G_MININT64, G_MAXINT64, &value)
-      || !onemo_at_cfg_number_validate (key, value, NULL))
-    return 851;
-  if (g_str_equal (key, "pkgsize") && !onemo_model_supports (self->model, ONEMO_FEATURE_CFG_PKGSIZE)
-      && value != 512)
-    return 851;
-  *cfg_number (self, key) = value;
-  return 0;
-}
-
-void
-sim_mfw_cfg (SimModem *self, const OnemoAtCommandLine *cmd)
-{
-  g_autofree char *key = NULL;
-  gint code;
-
-  if (cmd->form == ONEMO_AT_FORM_TEST) {
-    g_autoptr (GString) keys = g_string_new (NULL);
-    for (const char *const *k = onemo_model_cfg_keys (); *k != NULL; k++)
-      if (cfg_key_supported (self, *k))
-        g_string_append_printf (keys, "%s\"%s\"", keys->len ? "," : "", *k);
-    sim_modem_reply_line (self, "+MFWCFG: (%s)", keys->str);
-    sim_modem_reply_ok (self);
-    return;
-  }
-  if (cmd->form == ONEMO_AT_FORM_READ) {
-    for (const char *const *k = onemo_model_cfg_keys (); *k != NULL; k++)
-      if (cfg_key_supported (self, *k))
-        cfg_query (self, *k);
-    sim_modem_reply_ok (self);
-    return;
-  }
-  if (cmd->form != ONEMO_AT_FORM_SET || cmd->args->len == 0
-      || !cfg_key_supported (self, onemo_at_command_line_arg (cmd, 0)->text)) {
-    sim_modem_reply_cme (self, 851);
-    return;
-  }
-  key = g_ascii_strdown (onemo_at_command_line_arg (cmd, 0)->text, -1);
-  if (cmd->args->len == 1) {
-    cfg_query (self, key);
-    sim_modem_reply_ok (self);
-    return;
-  }
-  code = cfg_set (self, key, cmd);
-  if (code != 0)
-    sim_modem_reply_cme (self, code);
-  else
-    sim_modem_reply_ok (self);
 }
 
 /* ---- AT+MFWDLOAD: serial writes ---- */
@@ -234,13 +121,16 @@ sim_mfw_dload (SimModem *self, const OnemoAtCommandLine *cmd)
   gboolean raw = onemo_model_supports (self->model, ONEMO_FEATURE_DLOAD_TRANSPARENT);
 
   switch (cmd->form) {
-    case ONEMO_AT_FORM_TEST:
-      if (hex || !raw)
-        sim_modem_reply_line (self, "+MFWDLOAD: (0-%d),(1-%d)", HEX_OFFSET_MAX, ONEMO_AT_HEX_CHUNK);
-      else
-        sim_modem_reply_line (self, "+MFWDLOAD: (0),(1-%d)", RAW_LENGTH_MAX);
-      sim_modem_reply_ok (self);
+    case ONEMO_AT_FORM_TEST: {
+      g_autofree char *offsets
+          = hex || !raw ? g_strdup_printf ("(0-%d)", HEX_OFFSET_MAX) : g_strdup ("(0)");
+      g_autofree char *lengths
+          = g_strdup_printf ("(1-%d)", hex || !raw ? ONEMO_AT_HEX_CHUNK : RAW_LENGTH_MAX);
+      const char *items[] = { offsets, lengths, NULL };
+
+      sim_modem_reply_test_form (self, "+MFWDLOAD", items, TRUE);
       break;
+    }
     case ONEMO_AT_FORM_READ:
       sim_modem_reply_line (self, "+MFWDLOAD: %d,%" G_GUINT64_FORMAT ",%u",
                             MAX (self->dload_state, 0), self->dload_total, self->package->len);

@@ -81,6 +81,7 @@ struct _SimModem {
   guint deaf_timer;           /* a UART reboot: input is lost until it fires */
   GPtrArray *lose_pending;    /* --lose-after-reboot prefixes not lost yet since the reboot */
   guint commands_in_flashing; /* command lines that came while an upgrade flashed */
+  gint64 deaf_until_us;       /* --start-deaf-ms: monotonic time before which input is lost */
 };
 
 /* Answers: an information line framed CRLF…CRLF, the final results, raw text. */
@@ -114,6 +115,11 @@ void sim_mfw_dload_start (SimModem *self);
 void sim_mfw_check (SimModem *self, const OnemoAtCommandLine *cmd);
 void sim_mfw_erase (SimModem *self, const OnemoAtCommandLine *cmd);
 void sim_mfw_upgrade (SimModem *self, const OnemoAtCommandLine *cmd);
+
+/* A test form's answer in the shape --test-form asks: @items one per key or parameter; the
+ * "list" shape joins them in one line, in parentheses unless @comma_joined. */
+void sim_modem_reply_test_form (SimModem *self, const char *prefix, const char *const *items,
+                                gboolean comma_joined);
 
 /* Transparent payload bytes; returns how many it took. */
 gsize sim_mfw_take_raw (SimModem *self, const guint8 *data, gsize length);

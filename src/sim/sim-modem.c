@@ -374,7 +374,12 @@ modem_take (SimModem *self, guint channel, const guint8 *data, gsize length)
 static void
 on_ports_receive (guint channel, const guint8 *data, gsize length, gpointer user_data)
 {
-  modem_take (user_data, channel, data, length);
+  SimModem *self = user_data;
+
+  /* --start-deaf-ms: still booting, the module loses what it is sent. */
+  if (g_get_monotonic_time () < self->deaf_until_us)
+    return;
+  modem_take (self, channel, data, length);
 }
 
 /* ---- life ---- */
@@ -430,6 +435,8 @@ sim_modem_new (const SimModemOptions *options, const SimLinkOptions *link_option
     self->noise = sim_noise_new ((guint32)options->noise_seed);
     self->noise_timer = g_timeout_add (sim_noise_next_gap_ms (self->noise), on_noise_timer, self);
   }
+  self->deaf_until_us
+      = g_get_monotonic_time () + (gint64)options->faults->start_deaf_ms * G_TIME_SPAN_MILLISECOND;
   self->ports = sim_ports_new (link_options, socket_address, on_ports_receive, self, error);
   if (self->ports == NULL)
     return NULL;
