@@ -214,6 +214,44 @@ add_answer (GVariantDict *dict, const OnemoMfwCfg *cfg)
   }
 }
 
+/* Reads @key's answer into @dict; FALSE, with why in @reason, when it cannot be read. The auth
+ * answer carries the password: its reason never quotes the line. */
+static gboolean
+read_answer (GVariantDict *dict, const char *key, GStrv lines, char **reason)
+{
+  OnemoCfgKey expected;
+  g_autoptr (GError) error = NULL;
+
+  if (lines == NULL) {
+    *reason = g_strdup ("the module refused the query");
+    return FALSE;
+  }
+  onemo_cfg_key_from_string (key, &expected);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    OnemoMfwCfg cfg = { 0 };
+
+    g_clear_error (&error);
+    if (!onemo_at_parse_mfwcfg (lines[i], &cfg, &error))
+      continue;
+    if (cfg.key == expected) {
+      add_answer (dict, &cfg);
+      onemo_mfwcfg_clear (&cfg);
+      return TRUE;
+    }
+    onemo_mfwcfg_clear (&cfg);
+    g_set_error (&error, ONEMO_ERROR, ONEMO_ERROR_PROTOCOL, "the answer is for another key");
+  }
+  if (error == NULL)
+    *reason = g_strdup ("no +MFWCFG line in the answer");
+  else if (expected == ONEMO_CFG_AUTH)
+    *reason = g_strdup ("the answer is malformed");
+  else
+    *reason = g_strdup (error->message);
+  return FALSE;
+}
+
+/* One key the module answers unreadably (garbage, an error, nothing) does not spoil the others:
+ * its value is left out, its name listed in "unreadable", and why is logged. */
 static void
 get_configuration_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -222,22 +260,29 @@ get_configuration_done (GObject *source, GAsyncResult *result, gpointer user_dat
   GError *error = NULL;
   g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
   g_auto (GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+  g_autoptr (GPtrArray) unreadable = g_ptr_array_new ();
+  guint i = 0;
 
-  for (guint i = 0; responses != NULL && i < responses->len && error == NULL; i++) {
-    GStrv lines = g_ptr_array_index (responses, i);
-    OnemoMfwCfg cfg = { 0 };
-
-    if (lines == NULL || lines[0] == NULL)
-      continue; /* the module did not answer this key: nothing to say about it */
-    if (!onemo_at_parse_mfwcfg (lines[0], &cfg, &error))
-      break;
-    add_answer (&dict, &cfg);
-    onemo_mfwcfg_clear (&cfg);
-  }
   if (error != NULL) {
     onemo_module_op_return (self, invocation, NULL, error);
     return;
   }
+  for (const char *const *key = onemo_model_cfg_keys (); *key != NULL; key++) {
+    g_autofree char *reason = NULL;
+
+    if (!onemo_model_supports_cfg_key (onemo_module_get_model (self), *key))
+      continue;
+    g_assert (i < responses->len);
+    if (!read_answer (&dict, *key, g_ptr_array_index (responses, i++), &reason)) {
+      g_message ("%s: AT+MFWCFG=\"%s\" unreadable, left out: %s", onemo_module_get_device (self),
+                 *key, reason);
+      g_ptr_array_add (unreadable, (gpointer)*key);
+    }
+  }
+  if (unreadable->len > 0)
+    g_variant_dict_insert_value (
+        &dict, "unreadable",
+        g_variant_new_strv ((const char *const *)unreadable->pdata, unreadable->len));
   onemo_module_op_return (self, invocation, g_variant_new ("(@a{sv})", g_variant_dict_end (&dict)),
                           NULL);
 }
