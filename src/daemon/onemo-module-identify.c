@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Who is on the port: ATE0, AT+CMEE=1, ATI, AT+CGMI/CGMM/CGMR/CGSN, then the test forms of
- * what the sub-model should have, which may narrow its capabilities (never widen them).
+ * what the sub-model should have, only logged: the manual gives them no format, so the model
+ * table alone says what the module can do (docs/spec-notes.md, h).
  * Where ModemManager runs, its modem is asked first (by the module's USB device or tty: the IMEI
  * is not known yet), and waited for, up to --modem-manager-wait, when udev says ModemManager may
  * take the device: two hosts probing one port garble each other's answers. What it read is the
@@ -47,49 +48,22 @@ first_line (GStrv lines)
   return lines != NULL && lines[0] != NULL ? lines[0] : "";
 }
 
-/* The upper bound of "a-b" or "a". */
-static guint64
-range_max (const char *item)
+/* The test forms' answers, for whoever reads the log; nothing is taken from them. */
+static void
+log_test_forms (OnemoModule *self, GPtrArray *responses, const char *const *commands)
 {
-  const char *dash = strchr (item, '-');
+  for (guint i = 0; responses != NULL && i < responses->len && commands[i] != NULL; i++) {
+    GStrv lines = g_ptr_array_index (responses, i);
+    g_autofree char *joined = lines != NULL ? g_strjoinv (" | ", lines) : NULL;
+    g_autofree char *escaped = joined != NULL ? g_strescape (joined, NULL) : NULL;
 
-  return g_ascii_strtoull (dash != NULL ? dash + 1 : item, NULL, 10);
-}
-
-static gboolean
-group_has (GStrv group, const char *item)
-{
-  return group != NULL && g_strv_contains ((const char *const *)group, item);
-}
-
-/* Clears what the module's own test forms say it lacks; an answer we cannot read changes
- * nothing, since the model table is the safer word. */
-static OnemoFeatures
-narrow_features (OnemoFeatures features, GStrv cfg_test, GStrv dload_test)
-{
-  g_autoptr (GPtrArray) groups = NULL;
-
-  if (cfg_test != NULL
-      && onemo_at_parse_test_response (first_line (cfg_test), "+MFWCFG", &groups, NULL)) {
-    for (const char *const *key = onemo_model_cfg_keys (); *key != NULL; key++)
-      if (!group_has (g_ptr_array_index (groups, 0), *key))
-        features &= ~onemo_cfg_key_features (*key);
+    g_debug ("%s: %s answers %s%s%s (not used: the model table rules)",
+             onemo_module_get_device (self), commands[i], escaped != NULL ? "“" : "",
+             escaped != NULL ? escaped : "an error", escaped != NULL ? "”" : "");
   }
-  g_clear_pointer (&groups, g_ptr_array_unref);
-
-  if (dload_test != NULL
-      && onemo_at_parse_test_response (first_line (dload_test), "+MFWDLOAD", &groups, NULL)
-      && groups->len >= 2) {
-    GStrv offsets = g_ptr_array_index (groups, 0);
-    GStrv lengths = g_ptr_array_index (groups, 1);
-
-    if (offsets[0] != NULL && range_max (offsets[0]) == 0)
-      features &= ~ONEMO_F (DLOAD_OFFSET);
-    if (lengths[0] != NULL && range_max (lengths[0]) > ONEMO_AT_HEX_CHUNK)
-      features &= ~ONEMO_F (DLOAD_HEX);
-  }
-  return features;
 }
+
+static const char *const test_forms[] = { "AT+MFWCFG=?", "AT+MFWDLOAD=?", NULL };
 
 static void
 identify_tests_done (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -99,16 +73,21 @@ identify_tests_done (GObject *source, GAsyncResult *result, gpointer user_data)
   IdentifyData *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
-  OnemoFeatures features;
 
-  if (responses == NULL) {
+  /* A test form the module does not answer at all changes nothing either; only a port that
+   * went, or a cancel, ends the identification. */
+  if (g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE)
+      || g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED)) {
     g_task_return_error (task, g_steal_pointer (&error));
     return;
   }
-  features = narrow_features (data->sub_model->features, g_ptr_array_index (responses, 0),
-                              responses->len > 1 ? g_ptr_array_index (responses, 1) : NULL);
+  if (error != NULL)
+    g_debug ("%s: the test forms went unanswered: %s", onemo_module_get_device (self),
+             error->message);
+  log_test_forms (self, responses, test_forms);
   onemo_module_set_identity (self, data->identity.manufacturer, data->identity.model,
-                             data->sub_model, features, data->identity.revision, data->imei);
+                             data->sub_model, data->sub_model->features, data->identity.revision,
+                             data->imei);
   onemo_module_journal_settle (self);
   g_task_return_boolean (task, TRUE);
 }
@@ -166,9 +145,9 @@ identify_basics_done (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   }
   tests = onemo_command_sequence_new ();
-  onemo_command_sequence_add (tests, g_strdup ("AT+MFWCFG=?"), 0, TRUE);
+  onemo_command_sequence_add (tests, g_strdup (test_forms[0]), 0, TRUE);
   if (data->sub_model->features & (ONEMO_F (DLOAD_HEX) | ONEMO_F (DLOAD_TRANSPARENT)))
-    onemo_command_sequence_add (tests, g_strdup ("AT+MFWDLOAD=?"), 0, TRUE);
+    onemo_command_sequence_add (tests, g_strdup (test_forms[1]), 0, TRUE);
   /* Read before the task is handed on: argument order is unspecified. */
   cancellable = g_task_get_cancellable (task);
   onemo_command_sequence_run_async (tests, data->port,

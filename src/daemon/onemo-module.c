@@ -20,7 +20,7 @@ struct _OnemoModule {
   const OnemoModel *model_hint;
   const OnemoDaemonOptions *options;
 
-  /* The sub-model as identified, its features narrowed by the module's test forms. */
+  /* The sub-model as identified, and its features: the model table's. */
   OnemoModel model;
 
   /* The running operation, if any. */
