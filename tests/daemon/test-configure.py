@@ -148,5 +148,107 @@ class ConfigureTest(harness.DaemonTest):
             'org.onemo.Firmware.Error.Config: '), e.message)
 
 
+class ConfigurationReadingsTest(harness.DaemonTest):
+    """g: AT+MFWCFG query answers quoted or bare (the manual's §3.1 prints them bare), and one
+    unreadable key that spoils nothing else."""
+
+    configure = ConfigureTest.configure
+    get_configuration = ConfigureTest.get_configuration
+
+    def daemon_log_text(self):
+        with open(self.daemon_log.name) as f:
+            return f.read()
+
+    def test_quoted_and_bare(self):
+        every = {'url': S('ftp://127.0.0.1/a,b.bin'), 'user': S('alice'),
+                 'password': S('s3cret-pw'), 'timeout': U(90), 'mode': U(1),
+                 'progind': U(2048), 'ssl': U(3), 'pkgsize': U(1536)}
+        expected = {'url': 'ftp://127.0.0.1/a,b.bin', 'user': 'alice', 'password-set': True,
+                    'timeout': 90, 'mode': 1, 'progind': 2048, 'ssl': 3, 'pkgsize': 1536}
+        for how in ('quoted', 'bare'):
+            with self.subTest(values=how):
+                sim, path = self.add_sim('MN316-S-DLVS', '--cfg-values', how)
+                self.configure(path, every)
+                self.assertEqual(self.get_configuration(path), expected)
+                self.remove_port(path)
+        sim, path = self.add_sim('ML302S-DNLM', '--cfg-values', 'bare')
+        self.configure(path, {'url': S('ftp://127.0.0.1/system_patch.mini_1'), 'user': S('u'),
+                              'password': S('p')})
+        self.assertEqual(self.get_configuration(path),
+                         {'url': 'ftp://127.0.0.1/system_patch.mini_1', 'user': 'u',
+                          'password-set': True})
+        self.assertNotIn('s3cret-pw', self.daemon_log_text())
+
+    def test_one_key_unreadable(self):
+        for how in ('garbage', 'error'):
+            with self.subTest(how=how):
+                sim, path = self.add_sim('MN316-S-DLVS', '--cfg-values', 'bare',
+                                         '--cfg-unreadable', 'timeout=' + how)
+                self.configure(path, {'url': S('http://127.0.0.1/a.bin'), 'ssl': U(2)})
+                config = self.get_configuration(path)
+                self.assertNotIn('timeout', config)
+                self.assertEqual(config['unreadable'], ['timeout'])
+                self.assertEqual((config['url'], config['ssl'], config['pkgsize']),
+                                 ('http://127.0.0.1/a.bin', 2, 512))
+                self.assertEqual(self.prop(path, 'State'), 'finished')  # Configure's
+                self.assertEqual(self.prop(path, 'LastError'), '')
+                self.assertIn('AT+MFWCFG="timeout" unreadable, left out: ',
+                              self.daemon_log_text())
+                self.remove_port(path)
+
+    def test_auth_unreadable_keeps_the_password_out(self):
+        sim, path = self.add_sim('ML307A-DSLN', '--cfg-unreadable', 'auth=garbage')
+        self.configure(path, {'url': S('ftp://127.0.0.1/a'), 'user': S('bob'),
+                              'password': S('hunter2-pw')})
+        config = self.get_configuration(path)
+        self.assertEqual(config, {'url': 'ftp://127.0.0.1/a', 'unreadable': ['auth']})
+        self.assertIn('AT+MFWCFG="auth" unreadable, left out: the answer is malformed',
+                      self.daemon_log_text())
+        self.assertNotIn('hunter2-pw', self.daemon_log_text())
+
+    def test_every_key_unreadable(self):
+        keys = ['url', 'auth', 'timeout', 'progind', 'ssl']
+        args = []
+        for key in keys:
+            args += ['--cfg-unreadable', key + '=error']
+        sim, path = self.add_sim('ML307R-DC', *args)
+        self.assertEqual(self.get_configuration(path), {'unreadable': keys})
+
+
+class TestFormsTest(harness.DaemonTest):
+    """h: whatever the test forms answer, Capabilities and what the methods accept are the
+    model table's, and the answers are logged."""
+
+    def table_capabilities(self):
+        import subprocess
+        out = subprocess.run([os.environ['ONEMO_MODEM_SIM'], '--list-models'], check=True,
+                             capture_output=True, text=True).stdout
+        return {line.split()[0]: line.split()[3].split(',') for line in out.splitlines()}
+
+    def test_every_shape(self):
+        table = self.table_capabilities()
+        for shape in ('list', 'per-key', 'error', 'ok', 'garbage'):
+            for model in ('ML302S-DNLM', 'MN316-S-DLVS', 'M5311-E-DLVS'):
+                with self.subTest(shape=shape, model=model):
+                    sim, path = self.add_sim(model, '--test-form', shape)
+                    self.assertEqual(sorted(self.prop(path, 'Capabilities')),
+                                     sorted(table[model]))
+                    if model == 'ML302S-DNLM':
+                        ConfigureTest.configure(self, path, {
+                            'url': S('ftp://127.0.0.1/system_patch.mini_1'), 'user': S('u'),
+                            'password': S('p')})
+                        self.assertIn(b'AT+MFWCFG="auth","u","p"', sim.log_bytes())
+                    elif model == 'MN316-S-DLVS':
+                        ConfigureTest.configure(self, path, {'timeout': U(120),
+                                                             'pkgsize': U(3072)})
+                        self.assertIn(b'AT+MFWCFG="timeout",120', sim.log_bytes())
+                    else:
+                        ConfigureTest.configure(self, path, {'progind': U(1024)})
+                    self.assertIn(b'AT+MFWCFG=?', sim.log_bytes())
+                    with open(self.daemon_log.name) as f:
+                        self.assertIn('%s: AT+MFWCFG=? answers ' % sim.link, f.read())
+                    self.remove_port(path)
+
+
 if __name__ == '__main__':
     harness.main()
