@@ -51,7 +51,9 @@ port_added (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 add_port (Daemon *daemon, const char *device, const OnemoPortSettings *settings)
 {
-  onemo_manager_add_port_async (daemon->manager, device, settings, port_added, g_strdup (device));
+  onemo_manager_add_port_async (daemon->manager, device, settings,
+                                daemon->options.identify_retry_limit_s, port_added,
+                                g_strdup (device));
 }
 
 /* --port DEVICE[:SUB-MODEL] */

@@ -2,11 +2,8 @@
 #include "onemo-discovery.h"
 
 #include "onemo-device-monitor.h"
+#include "onemo-identify-retry.h"
 #include "onemo-module-private.h"
-
-/* Pauses between identification attempts double from the first to the last. */
-#define RETRY_FIRST_S 1
-#define RETRY_MAX_S   32
 
 /* One tty the monitor reported, while it is known. */
 typedef struct {
@@ -21,10 +18,6 @@ typedef struct {
   gboolean away;                  /* unplugged while an operation ran */
   OnemoDeviceCandidate *returned; /* the port handed to the module, until it ends */
   gulong ended_id;
-  guint retry_id;        /* the next identification attempt */
-  guint retry_delay_s;   /* the pause before it */
-  guint attempts;        /* identification attempts so far */
-  gint64 retry_until_us; /* monotonic: no attempt starts later */
 } Entry;
 
 struct _OnemoDiscovery {
@@ -47,7 +40,6 @@ entry_free (Entry *entry)
   if (entry->identifying != NULL)
     g_cancellable_cancel (entry->identifying);
   g_clear_object (&entry->identifying);
-  g_clear_handle_id (&entry->retry_id, g_source_remove);
   if (entry->module != NULL)
     g_clear_signal_handler (&entry->ended_id, entry->module);
   g_clear_object (&entry->module);
@@ -178,56 +170,13 @@ operation_ended (OnemoModule *module, gpointer user_data)
   g_idle_add (operation_ended_idle, ended);
 }
 
-static void identify (Entry *entry);
-
-/* Whether a failed identification may pass: a module still booting, or swallowing the end of
- * a write its previous host left (no answer, or garbage), but not another vendor's module. */
-static gboolean
-may_pass (const GError *error)
-{
-  return !g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED)
-         && !g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT);
-}
-
-static gboolean
-retry_due (gpointer user_data)
-{
-  Entry *entry = user_data;
-
-  entry->retry_id = 0;
-  identify (entry);
-  return G_SOURCE_REMOVE;
-}
-
-/* Plans the next attempt after a failure that may pass; FALSE once the limit is over. */
-static gboolean
-retry_later (Entry *entry, const GError *error)
-{
-  gint64 now = g_get_monotonic_time ();
-  gint64 left_s;
-
-  if (entry->attempts == 1)
-    entry->retry_until_us
-        = now + (gint64)entry->discovery->options->identify_retry_limit_s * G_USEC_PER_SEC;
-  left_s = (entry->retry_until_us - now) / G_USEC_PER_SEC;
-  if (left_s <= 0)
-    return FALSE;
-  entry->retry_delay_s
-      = entry->retry_delay_s == 0 ? RETRY_FIRST_S : MIN (entry->retry_delay_s * 2, RETRY_MAX_S);
-  entry->retry_delay_s = MIN (entry->retry_delay_s, (guint)left_s);
-  g_debug ("%s: no answer yet (%s), again in %u s", entry->sysfs_path, error->message,
-           entry->retry_delay_s);
-  entry->retry_id = g_timeout_add_seconds (entry->retry_delay_s, retry_due, entry);
-  return TRUE;
-}
-
 /* Left alone: it stays known, so that a change event does not probe it again. */
 static void
-leave_alone (Entry *entry, const GError *error)
+leave_alone (Entry *entry, const GError *error, guint attempts)
 {
-  if (may_pass (error))
+  if (onemo_identify_error_may_pass (error))
     g_warning ("%s: not claimed, no answer after %u attempts: %s",
-               onemo_module_get_device (entry->module), entry->attempts, error->message);
+               onemo_module_get_device (entry->module), attempts, error->message);
   else
     g_debug ("%s: not claimed: %s", onemo_module_get_device (entry->module), error->message);
   onemo_manager_release_device (entry->discovery->manager, entry->key);
@@ -242,7 +191,8 @@ identified (GObject *source, GAsyncResult *result, gpointer user_data)
   OnemoModule *module = ONEMO_MODULE (source);
   Entry *entry = find_entry (self, NULL, NULL, module);
   g_autoptr (GError) error = NULL;
-  gboolean ok = onemo_module_identify_finish (module, result, &error);
+  guint attempts;
+  gboolean ok = onemo_identify_retry_finish (module, result, &attempts, &error);
   const char *model;
 
   if (entry == NULL) /* unplugged meanwhile */
@@ -257,12 +207,9 @@ identified (GObject *source, GAsyncResult *result, gpointer user_data)
                  entry->usb_id->vendor_id, entry->usb_id->product_id, model);
   }
   if (!ok) {
-    if (!may_pass (error) || !retry_later (entry, error))
-      leave_alone (entry, error);
+    leave_alone (entry, error, attempts);
     return;
   }
-  if (entry->attempts > 1)
-    g_info ("%s: identified at attempt %u", onemo_module_get_device (module), entry->attempts);
   entry->object_path = onemo_manager_publish_module (self->manager, module, entry->key);
   entry->ended_id
       = g_signal_connect (module, "operation-ended", G_CALLBACK (operation_ended), self);
@@ -271,10 +218,9 @@ identified (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 identify (Entry *entry)
 {
-  entry->attempts++;
   entry->identifying = g_cancellable_new ();
-  onemo_module_identify_async (entry->module, entry->identifying, identified,
-                               g_object_ref (entry->discovery));
+  onemo_identify_retry_async (entry->module, entry->discovery->options->identify_retry_limit_s,
+                              entry->identifying, identified, g_object_ref (entry->discovery));
 }
 
 /* The physical device of a module that was unplugged during its operation is back. */

@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "onemo-error.h"
+#include "onemo-identify-retry.h"
 #include "onemo-module.h"
 
 struct _OnemoManager {
@@ -39,7 +40,7 @@ add_port_identified (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
 
-  if (!onemo_module_identify_finish (data->module, result, &error)) {
+  if (!onemo_identify_retry_finish (data->module, result, NULL, &error)) {
     g_hash_table_remove (self->held, data->resolved);
     g_task_return_error (task, g_steal_pointer (&error));
     return;
@@ -81,8 +82,8 @@ onemo_manager_publish_module (OnemoManager *self, OnemoModule *module, const cha
 
 void
 onemo_manager_add_port_async (OnemoManager *self, const char *device,
-                              const OnemoPortSettings *settings, GAsyncReadyCallback callback,
-                              gpointer user_data)
+                              const OnemoPortSettings *settings, guint retry_limit_s,
+                              GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
   AddPortData *data = g_new0 (AddPortData, 1);
@@ -110,7 +111,10 @@ onemo_manager_add_port_async (OnemoManager *self, const char *device,
   data->module = onemo_module_new (device, settings->baud, settings->flow_control, settings->model,
                                    self->options);
   onemo_module_check_path_at_open (data->module);
-  onemo_module_identify_async (data->module, NULL, add_port_identified, g_steal_pointer (&task));
+  /* A module still booting is tried again, bounded, as discovery does; the device stays held
+   * meanwhile, so a second AddPort() of it is Busy. */
+  onemo_identify_retry_async (data->module, retry_limit_s, NULL, add_port_identified,
+                              g_steal_pointer (&task));
 }
 
 char *
@@ -150,7 +154,10 @@ run_add_port (gpointer object, GDBusMethodInvocation *invocation)
     g_dbus_method_invocation_take_error (invocation, error);
     return;
   }
-  onemo_manager_add_port_async (self, device, &settings, add_port_done, invocation);
+  /* The caller waits: a shorter bound than --port's and the configuration file's. */
+  onemo_manager_add_port_async (self, device, &settings,
+                                MIN (self->options->identify_retry_limit_s, ONEMO_ADD_PORT_RETRY_S),
+                                add_port_done, invocation);
 }
 
 static gboolean

@@ -17,7 +17,7 @@ G_BEGIN_DECLS
  *
  * org.onemo.Firmware.Manager at /org/onemo/Firmware, and the object manager that lists one
  * module object per port. AddPort() validates the device and the options before anything is
- * opened, identifies the module, then exports it.
+ * opened, identifies the module (again, bounded, while it does not answer yet), then exports it.
  */
 #define ONEMO_TYPE_MANAGER (onemo_manager_get_type ())
 G_DECLARE_FINAL_TYPE (OnemoManager, onemo_manager, ONEMO, MANAGER, OnemoDBusFirmwareManagerSkeleton)
@@ -34,10 +34,12 @@ typedef struct {
   gboolean flow_control;
 } OnemoPortSettings;
 
-/* AddPort() without D-Bus, for --port and the configuration file: the same checks. */
+/* AddPort() without D-Bus, for --port and the configuration file: the same checks. A module
+ * that does not answer yet, or answers garbage, is tried again for up to @retry_limit_s seconds
+ * after its first failure (onemo_identify_retry_async()). */
 void onemo_manager_add_port_async (OnemoManager *self, const char *device,
-                                   const OnemoPortSettings *settings, GAsyncReadyCallback callback,
-                                   gpointer user_data);
+                                   const OnemoPortSettings *settings, guint retry_limit_s,
+                                   GAsyncReadyCallback callback, gpointer user_data);
 /* The new module's object path. */
 char *onemo_manager_add_port_finish (OnemoManager *self, GAsyncResult *result, GError **error);
 
