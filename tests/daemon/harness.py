@@ -331,6 +331,22 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(error_name(ctx.exception), ERROR_PREFIX + name, ctx.exception.message)
         return ctx.exception
 
+    def start_second(self, *args):
+        """Another daemon on the bus, with @args; stop self.daemon first to have it own the
+        name. Its output goes to the daemon's log."""
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address, G_MESSAGES_DEBUG='all')
+        proc = subprocess.Popen([os.environ['ONEMO_FIRMWARED'], '--session', '--verbose']
+                                + list(args), env=env, stdout=self.daemon_log,
+                                stderr=subprocess.STDOUT)
+        self.addCleanup(self._stop, proc)
+        return proc
+
+    def modules(self):
+        """The exported modules: object path → org.onemo.Firmware's properties."""
+        objects = self.call(MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
+                            'GetManagedObjects', reply='(a{oa{sa{sv}}})')[0]
+        return {o: i[MODULE_IFACE] for o, i in objects.items() if MODULE_IFACE in i}
+
     def add_port(self, device, options=None):
         return self.call(MANAGER_PATH, MANAGER_IFACE, 'AddPort', '(sa{sv})',
                          (device, options or {}), '(o)')[0]

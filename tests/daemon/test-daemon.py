@@ -11,22 +11,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import MANAGER_PATH  # noqa: E402
 
 
 class DaemonOptionsTest(harness.DaemonTest):
-
-    def start_second(self, *args):
-        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address)
-        proc = subprocess.Popen([os.environ['ONEMO_FIRMWARED'], '--session'] + list(args),
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.addCleanup(self._stop, proc)
-        return proc
-
-    def modules(self):
-        objects = self.call(MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
-                            'GetManagedObjects', reply='(a{oa{sa{sv}}})')[0]
-        return {o: i['org.onemo.Firmware'] for o, i in objects.items()}
 
     def test_port_and_config(self):
         a = self.start_sim('MN316-DBRS')

@@ -6,6 +6,7 @@ import os
 import socket
 import stat
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -162,8 +163,94 @@ class ManagerTest(harness.DaemonTest):
         self.assertEqual(self.prop(path, 'SubModel'), 'MN316-DBRS')
         self.assertEqual(self.prop(path, 'Revision'), 'XYZ-123')
 
+    def test_many_modules(self):
+        paths = [self.add_sim(m)[1] for m in ('MN316-DBRS', 'M5311-E-XLVS', 'ML307A-GCLN')]
+        self.assertEqual(len(set(paths)), 3)
+        self.assertEqual([self.prop(p, 'SubModel') for p in paths],
+                         ['MN316-DBRS', 'M5311-E-XLVS', 'ML307A-GCLN'])
+
+
+class AddPortRetryTest(harness.DaemonTest):
+    """A module added by path that does not answer yet, or answers garbage, is tried again
+    after 1, 2, 4 … s as discovery does; AddPort() answers once it is identified, or with the
+    last error after min(--identify-retry-limit, 10 s). --port and the configuration file retry
+    for the whole --identify-retry-limit."""
+
+    DAEMON_ARGS = ['--command-timeout-ms', '500', '--identify-retry-limit', '6']
+
+    def log_text(self):
+        self.daemon_log.flush()
+        with open(self.daemon_log.name) as f:
+            return f.read()
+
+    def test_deaf_at_start_becomes_a_module(self):
+        sim = self.start_sim('MN316-S-DLVS', '--start-deaf-ms', '2500')
+        path = self.add_port(sim.link)
+        self.assertEqual(self.prop(path, 'SubModel'), 'MN316-S-DLVS')
+        self.assertEqual(self.prop(path, 'Imei'), '869487060000001')
+        log = self.log_text()
+        self.assertIn('%s: no answer yet (' % sim.link, log)
+        self.assertRegex(log, r'%s: identified at attempt [23]\b' % sim.link)
+        self.assertEqual(list(self.modules()), [path])
+
+    def test_silent_fails_after_the_bound(self):
+        sim = self.start_sim('MN316-DBRS', '--silent', 'AT')
+        start = time.monotonic()
+        outcome = self.call_async(MANAGER_PATH, MANAGER_IFACE, 'AddPort', '(sa{sv})',
+                                  (sim.link, {}))
+        self.wait_for(lambda: 'no answer yet' in self.log_text(), 5, 'no second attempt planned')
+        # Held while it is tried: a second AddPort() of it is Busy, at once.
+        self.assertDBusError('Busy', self.add_port, sim.link)
+        self.wait_call(outcome, 20)
+        elapsed = time.monotonic() - start
+        self.assertIn('error', outcome)
+        self.assertEqual(harness.error_name(outcome['error']), harness.ERROR_PREFIX + 'Timeout')
+        # Attempts at about 0, 1.5, 3.5 and 6 s (each fails after one 0.5 s timeout).
+        self.assertGreaterEqual(self.log_text().count('%s: no answer yet (' % sim.link), 2)
+        self.assertGreater(elapsed, 3)
+        self.assertLess(elapsed, 15)
+        self.assertEqual(self.modules(), {})
+        # Released: another AddPort() opens it again.
+        sent = len(sim.log_bytes())
+        self.call_async(MANAGER_PATH, MANAGER_IFACE, 'AddPort', '(sa{sv})', (sim.link, {}))
+        self.wait_for(lambda: len(sim.log_bytes()) > sent, 5, 'the device was not released')
+
+    def test_not_retried(self):
+        # Unknown to the model table: no answer later would change that.
+        sim = self.start_sim('MN316-DBRS', '--revision', 'XYZ-123')
+        self.assertDBusError('NotSupported', self.add_port, sim.link)
+        self.assertNotIn('no answer yet', self.log_text())
+        self.assertEqual(sim.log_bytes().count(b'AT+CGSN'), 1)
+
+    def test_port_and_config_file_retry(self):
+        port = self.start_sim('MN316-S-DLVS', '--start-deaf-ms', '2500', '--imei',
+                              '869487060000011')
+        in_file = self.start_sim('ML302S-DNLM', '--start-deaf-ms', '2500', '--imei',
+                                 '869487060000012')
+        config = os.path.join(self.tmpdir, 'onemo-firmwared.conf')
+        with open(config, 'w') as f:
+            f.write('[port uart1]\ndevice=%s\n' % in_file.link)
+        self._stop(self.daemon)
+        # Limits that AddPort() could not use: more than its own 10 s bound.
+        self.start_second('--command-timeout-ms', '2000', '--identify-retry-limit', '30',
+                          '--port', port.link, '--config', config)
+        self.wait_for(lambda: self._has_owner() and len(self.modules()) == 2, 20,
+                      'the deaf modules did not become modules')
+        by_port = {m['Port']: m for m in self.modules().values()}
+        self.assertEqual(by_port[port.link]['Imei'], '869487060000011')
+        self.assertEqual(by_port[in_file.link]['SubModel'], 'ML302S-DNLM')
+        self.assertIn('%s: identified at attempt ' % port.link, self.log_text())
+        self.assertIn('%s: identified at attempt ' % in_file.link, self.log_text())
+
+
+class AddPortGivesUpTest(harness.DaemonTest):
+    """What never answers well fails AddPort() after the bound, whatever way it fails."""
+
+    DAEMON_ARGS = ['--command-timeout-ms', '500', '--identify-retry-limit', '2']
+
     def test_misbehaving_at_identification(self):
-        # Each fails cleanly, exports nothing, and leaves the device free for another try.
+        # Each is tried again until the bound, then fails cleanly, exports nothing, and leaves
+        # the device free for another try.
         for args, name in [(('--hangup-after', '5'), 'PortGone'),
                            (('--garbage', 'ATI'), None),
                            (('--error', 'AT+CGMR=850'), 'Unknown')]:
@@ -179,12 +266,6 @@ class ManagerTest(harness.DaemonTest):
         objects = self.call(MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
                             'GetManagedObjects', reply='(a{oa{sa{sv}}})')[0]
         self.assertEqual(objects, {})
-
-    def test_many_modules(self):
-        paths = [self.add_sim(m)[1] for m in ('MN316-DBRS', 'M5311-E-XLVS', 'ML307A-GCLN')]
-        self.assertEqual(len(set(paths)), 3)
-        self.assertEqual([self.prop(p, 'SubModel') for p in paths],
-                         ['MN316-DBRS', 'M5311-E-XLVS', 'ML307A-GCLN'])
 
 
 if __name__ == '__main__':

@@ -15,7 +15,7 @@ if PRELOAD not in os.environ.get('LD_PRELOAD', ''):
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
 import harness  # noqa: E402
-from harness import GLib, MANAGER_PATH, MODULE_IFACE  # noqa: E402
+from harness import GLib  # noqa: E402
 
 try:
     harness.gi.require_version('UMockdev', '1.0')
@@ -91,12 +91,6 @@ class UdevTest(harness.DaemonTest):
         return os.path.join(intf, ttys[0])
 
     # ---- what the daemon shows ----
-
-    def modules(self):
-        objects = self.call(MANAGER_PATH, 'org.freedesktop.DBus.ObjectManager',
-                            'GetManagedObjects', reply='(a{oa{sa{sv}}})')[0]
-        return {path: ifaces[MODULE_IFACE] for path, ifaces in objects.items()
-                if MODULE_IFACE in ifaces}
 
     def wait_modules(self, count, message):
         self.wait_for(lambda: len(self.modules()) == count, 15, message)
