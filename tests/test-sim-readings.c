@@ -67,7 +67,8 @@ test_cfg_unreadable (void)
                            { "--cfg-unreadable", "timeout=noise", NULL },
                            { "--cfg-values", "single", NULL },
                            { "--test-form", "json", NULL },
-                           { "--start-deaf-ms", "-1", NULL } };
+                           { "--start-deaf-ms", "-1", NULL },
+                           { "--faults-for-ms", "-5", NULL } };
   g_autoptr (SimClient) c = sim_expect_start ("MN316-S-DLVS", extra);
 
   sim_expect_final (c, "ATE0", "OK");
@@ -145,6 +146,24 @@ test_start_deaf (void)
   assert_answer (c, "AT+CGSN", "869487060000001|OK");
 }
 
+/* Section 1: --faults-for-ms, a module that answers garbage while it boots, then well. */
+static void
+test_faults_for_ms (void)
+{
+  const char *extra[] = { "--garbage", "AT+CGSN", "--faults-for-ms", "1500", NULL };
+  g_autoptr (SimClient) c = sim_expect_start ("MN316-DBRS", extra);
+  g_autoptr (GBytes) garbage = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  sim_expect_final (c, "ATE0", "OK");
+  sim_client_send (c, "AT+CGSN");
+  garbage = sim_client_read_for (c, 300);
+  g_assert_cmpuint (g_bytes_get_size (garbage), >, 5000);
+  while (g_get_monotonic_time () - start < 1600 * G_TIME_SPAN_MILLISECOND)
+    g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+  assert_answer (c, "AT+CGSN", "869487060000001|OK");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -153,5 +172,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/readings/cfg-unreadable", test_cfg_unreadable);
   g_test_add_func ("/sim/readings/test-forms", test_test_forms);
   g_test_add_func ("/sim/readings/start-deaf", test_start_deaf);
+  g_test_add_func ("/sim/readings/faults-for-ms", test_faults_for_ms);
   return g_test_run ();
 }

@@ -44,6 +44,7 @@ typedef struct {
   char **cfg_unreadable;
   char *test_form;
   gint start_deaf_ms;
+  gint faults_for_ms;
   char *make_package;
   char *series;
   char *new_revision;
@@ -109,7 +110,8 @@ static const char description[]
       "\"auth\", user, password. --cfg-unreadable timeout=garbage answers that key's query with\n"
       "+MFWCFG: \"timeout\",\"#?( then OK; timeout=error with a bare ERROR. --start-deaf-ms N\n"
       "plays a module still booting when its port appears: it loses (and does not echo) every\n"
-      "byte it is sent in its first N ms.\n"
+      "byte it is sent in its first N ms. --faults-for-ms N limits --silent, --garbage and\n"
+      "--error to the first N ms, as a module that misbehaves while it boots.\n"
       "\n"
       "--socket ADDRESS: the module also (or, without --link, only) listens on a unix stream\n"
       "socket, as ModemManager's test mode reaches its ports. abstract:NAME is the abstract\n"
@@ -249,6 +251,8 @@ fault_entries (SimArgs *a)
       "list|per-key|error|ok|garbage" },
     { "start-deaf-ms", 0, 0, G_OPTION_ARG_INT, NULL,
       "Lose everything sent in the first N ms after start, as a module still booting", "N" },
+    { "faults-for-ms", 0, 0, G_OPTION_ARG_INT, NULL,
+      "--silent, --garbage and --error hold only in the first N ms after start", "N" },
     { NULL },
   };
   gpointer targets[] = { &a->silent,
@@ -264,7 +268,8 @@ fault_entries (SimArgs *a)
                          &a->cfg_values,
                          &a->cfg_unreadable,
                          &a->test_form,
-                         &a->start_deaf_ms };
+                         &a->start_deaf_ms,
+                         &a->faults_for_ms };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (targets) == G_N_ELEMENTS (entries) - 1);
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
@@ -392,7 +397,7 @@ make_package (const SimArgs *a)
   return 0;
 }
 
-/* The knobs of issue 8's g and h, and --start-deaf-ms. */
+/* The knobs of issue 8's g and h, and --start-deaf-ms, --faults-for-ms. */
 static gboolean
 readings_from_args (const SimArgs *a, SimFaults *faults, GError **error)
 {
@@ -403,12 +408,13 @@ readings_from_args (const SimArgs *a, SimFaults *faults, GError **error)
       return FALSE;
   if (a->test_form != NULL && !sim_faults_set_test_form (faults, a->test_form, error))
     return FALSE;
-  if (a->start_deaf_ms < 0) {
+  if (a->start_deaf_ms < 0 || a->faults_for_ms < 0) {
     g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
-                 "--start-deaf-ms takes a positive number");
+                 "--start-deaf-ms and --faults-for-ms take positive numbers");
     return FALSE;
   }
   faults->start_deaf_ms = (guint)a->start_deaf_ms;
+  faults->faults_for_ms = (guint)a->faults_for_ms;
   return TRUE;
 }
 

@@ -52,6 +52,7 @@ typedef struct {
   GHashTable *cfg_unreadable; /* --cfg-unreadable: key → SimCfgUnreadable */
   SimTestForm test_form;      /* --test-form */
   guint start_deaf_ms;        /* --start-deaf-ms: input lost this long after start */
+  guint faults_for_ms;        /* --faults-for-ms: --silent, --garbage, --error end then; 0 never */
 } SimFaults;
 
 SimFaults *sim_faults_new (void);

@@ -82,6 +82,7 @@ struct _SimModem {
   GPtrArray *lose_pending;    /* --lose-after-reboot prefixes not lost yet since the reboot */
   guint commands_in_flashing; /* command lines that came while an upgrade flashed */
   gint64 deaf_until_us;       /* --start-deaf-ms: monotonic time before which input is lost */
+  gint64 faults_until_us;     /* --faults-for-ms: the per-command faults end then; 0: never */
 };
 
 /* Answers: an information line framed CRLF…CRLF, the final results, raw text. */

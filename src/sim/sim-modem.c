@@ -263,8 +263,14 @@ modem_execute_line (SimModem *self, const char *line)
   g_autoptr (OnemoAtCommandLine) cmd = NULL;
   g_autoptr (GError) error = NULL;
   gint code = 0;
+  SimFaultKind fault;
 
-  switch (sim_faults_match (self->options.faults, line, &code)) {
+  /* --faults-for-ms: a module that misbehaves while it boots, then answers well. */
+  if (self->faults_until_us != 0 && g_get_monotonic_time () >= self->faults_until_us)
+    fault = SIM_FAULT_NONE;
+  else
+    fault = sim_faults_match (self->options.faults, line, &code);
+  switch (fault) {
     case SIM_FAULT_SILENT:
       return;
     case SIM_FAULT_GARBAGE: {
@@ -437,6 +443,9 @@ sim_modem_new (const SimModemOptions *options, const SimLinkOptions *link_option
   }
   self->deaf_until_us
       = g_get_monotonic_time () + (gint64)options->faults->start_deaf_ms * G_TIME_SPAN_MILLISECOND;
+  if (options->faults->faults_for_ms > 0)
+    self->faults_until_us = g_get_monotonic_time ()
+                            + (gint64)options->faults->faults_for_ms * G_TIME_SPAN_MILLISECOND;
   self->ports = sim_ports_new (link_options, socket_address, on_ports_receive, self, error);
   if (self->ports == NULL)
     return NULL;

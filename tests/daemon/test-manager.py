@@ -193,6 +193,19 @@ class AddPortRetryTest(harness.DaemonTest):
         self.assertRegex(log, r'%s: identified at attempt [23]\b' % sim.link)
         self.assertEqual(list(self.modules()), [path])
 
+    def test_cgsn_garbage_or_silence_at_start_becomes_a_module(self):
+        # AT+CGSN, the last command of an identification, unanswered or answered with garbage
+        # in the first seconds: the module is tried again, not dropped.
+        for fault in (('--silent', 'AT+CGSN'), ('--garbage', 'AT+CGSN'),
+                      ('--error', 'AT+CGSN=850')):
+            with self.subTest(fault=fault):
+                sim = self.start_sim('ML307A-DSLN', *fault, '--faults-for-ms', '2000')
+                path = self.add_port(sim.link)
+                self.assertEqual(self.prop(path, 'Imei'), '869487060000001')
+                self.assertGreaterEqual(sim.log_bytes().count(b'AT+CGSN'), 2)
+                self.assertIn('%s: identified at attempt ' % sim.link, self.log_text())
+                self.remove_port(path)
+
     def test_silent_fails_after_the_bound(self):
         sim = self.start_sim('MN316-DBRS', '--silent', 'AT')
         start = time.monotonic()
@@ -205,7 +218,7 @@ class AddPortRetryTest(harness.DaemonTest):
         elapsed = time.monotonic() - start
         self.assertIn('error', outcome)
         self.assertEqual(harness.error_name(outcome['error']), harness.ERROR_PREFIX + 'Timeout')
-        # Attempts at about 0, 1.5, 3.5 and 6 s (each fails after one 0.5 s timeout).
+        # Attempts at about 0, 1.5, 4 and 6.5 s (each fails after one 0.5 s timeout).
         self.assertGreaterEqual(self.log_text().count('%s: no answer yet (' % sim.link), 2)
         self.assertGreater(elapsed, 3)
         self.assertLess(elapsed, 15)
