@@ -27,7 +27,7 @@ typedef struct {
 } IdentifyData;
 
 static void
-identify_data_free (IdentifyData *data)
+identify_data_free_now (IdentifyData *data)
 {
   if (data->port != NULL)
     onemo_at_port_close (data->port);
@@ -40,6 +40,22 @@ identify_data_free (IdentifyData *data)
   onemo_identity_clear (&data->identity);
   g_free (data->imei);
   g_free (data);
+}
+
+static gboolean
+identify_data_free_idle (gpointer data)
+{
+  identify_data_free_now (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The identification may end inside the port's own dispatch (a timeout, an overflow), which
+ * still uses its command after the callback: the port closes from an idle, at a priority above
+ * that of an incoming D-Bus call that could open the device again. */
+static void
+identify_data_free (IdentifyData *data)
+{
+  g_idle_add_full (G_PRIORITY_HIGH, identify_data_free_idle, data, NULL);
 }
 
 static const char *
