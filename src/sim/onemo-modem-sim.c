@@ -39,10 +39,7 @@ typedef struct {
   gboolean reboot_never;
   gboolean reboot_old_revision;
   char *cgmm;
-  /* Readings of the manual (issue 8, g and h) and a module still booting. */
-  char *cfg_values;
-  char **cfg_unreadable;
-  char *test_form;
+  /* A module that misbehaves only while it boots. */
   gint start_deaf_ms;
   gint faults_for_ms;
   char *make_package;
@@ -62,6 +59,10 @@ typedef struct {
   gint boot_cmee;
   gint uart_reboot_ms;
   char **lose_after_reboot;
+  /* g, h: AT+MFWCFG query values, one unreadable key, the test forms' shapes. */
+  char *cfg_values;
+  char **cfg_unreadable;
+  char *test_form;
 } SimArgs;
 
 static const char description[]
@@ -151,6 +152,10 @@ static const char description[]
       "it never comes, but AT+MFWDLOAD? answers state 0. --erase-clears-config: AT+MFWERASE\n"
       "also forgets url and auth. --check-local-only: AT+MFWCHECK answers ERROR for a package\n"
       "the module downloaded itself (the manual describes it for serial writes).\n"
+      "AT+MFWCFG=\"<key>\" answers +MFWCFG: \"<key>\",\"<value>\" (numbers bare), or with\n"
+      "--cfg-values bare as the manual's §3.1 prints it: +MFWCFG: \"url\", http://..., auth as\n"
+      "\"auth\", user, password. --cfg-unreadable timeout=garbage answers that key's query with\n"
+      "+MFWCFG: \"timeout\",\"#?( then OK; timeout=error with a bare ERROR.\n"
       "\n"
       "Examples:\n"
       "  onemo-modem-sim --model ML307A-DSLN --link /run/ttyONEMO\n"
@@ -239,16 +244,7 @@ fault_entries (SimArgs *a)
       "The upgrade reboots report +MFWUPGRADE: 2 but keep the old revision", NULL },
     { "cgmm", 0, 0, G_OPTION_ARG_STRING, NULL,
       "Answer AT+CGMM and ATI with this model, as another vendor's module would", "MODEL" },
-    /* Readings of the manual (issue 8, g and h) and a module still booting. */
-    { "cfg-values", 0, 0, G_OPTION_ARG_STRING, NULL,
-      "AT+MFWCFG query values \"quoted\" (default) or bare, as the manual's §3.1 prints them",
-      "quoted|bare" },
-    { "cfg-unreadable", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
-      "Answer KEY's AT+MFWCFG query with a value no one can read, or ERROR (repeatable)",
-      "KEY=garbage|error" },
-    { "test-form", 0, 0, G_OPTION_ARG_STRING, NULL,
-      "The shape of AT+MFWCFG=? and AT+MFWDLOAD=? answers (default list)",
-      "list|per-key|error|ok|garbage" },
+    /* A module that misbehaves only while it boots. */
     { "start-deaf-ms", 0, 0, G_OPTION_ARG_INT, NULL,
       "Lose everything sent in the first N ms after start, as a module still booting", "N" },
     { "faults-for-ms", 0, 0, G_OPTION_ARG_INT, NULL,
@@ -265,9 +261,6 @@ fault_entries (SimArgs *a)
                          &a->reboot_never,
                          &a->reboot_old_revision,
                          &a->cgmm,
-                         &a->cfg_values,
-                         &a->cfg_unreadable,
-                         &a->test_form,
                          &a->start_deaf_ms,
                          &a->faults_for_ms };
 
@@ -290,9 +283,20 @@ reading_entries (SimArgs *a)
       "Answer a transparent write with prompt (>, bytes, OK), ok (OK, bytes, OK) or ok-silent "
       "(OK, bytes, nothing); default prompt",
       "HOW" },
+    /* g, h: AT+MFWCFG query values, one unreadable key, the test forms' shapes. */
+    { "cfg-values", 0, 0, G_OPTION_ARG_STRING, NULL,
+      "AT+MFWCFG query values \"quoted\" (default) or bare, as the manual's §3.1 prints them",
+      "quoted|bare" },
+    { "cfg-unreadable", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+      "Answer KEY's AT+MFWCFG query with a value no one can read, or ERROR (repeatable)",
+      "KEY=garbage|error" },
+    { "test-form", 0, 0, G_OPTION_ARG_STRING, NULL,
+      "The shape of AT+MFWCFG=? and AT+MFWDLOAD=? answers (default list)",
+      "list|per-key|error|ok|garbage" },
     { NULL },
   };
-  gpointer targets[] = { &a->noise, &a->transparent_answer };
+  gpointer targets[]
+      = { &a->noise, &a->transparent_answer, &a->cfg_values, &a->cfg_unreadable, &a->test_form };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (targets) == G_N_ELEMENTS (entries) - 1);
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)

@@ -228,5 +228,23 @@ class UartRebootSlow(FamiliesUpdate):
     SIM_ARGS = ('--uart-reboot-ms', '2500', '--lose-after-reboot', 'AT+CGMR')
 
 
+class CfgValuesBare(FamiliesUpdate):
+    """g: AT+MFWCFG query answers with bare values, as the manual's §3.1 prints them."""
+    SIM_ARGS = ('--cfg-values', 'bare')
+
+    test_get_configuration = Noise.test_get_configuration
+
+
+class TestFormPerKey(FamiliesUpdate):
+    """h: test forms answered one line per key; the model table still grants every key (an
+    ML302S takes FTP credentials)."""
+    SIM_ARGS = ('--test-form', 'per-key')
+
+
+class TestFormGarbage(FamiliesUpdate):
+    """h: test forms answered with lines that read as nothing."""
+    SIM_ARGS = ('--test-form', 'garbage')
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)
