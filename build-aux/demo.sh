@@ -32,6 +32,7 @@ fi
 
 sim=$build/src/sim/onemo-modem-sim
 daemon=$build/src/daemon/onemo-firmwared
+fetch_helper=$build/src/fetch/onemo-firmware-fetch
 fwctl=$build/src/cli/onemo-fwctl
 work=$(mktemp -d)
 pids=
@@ -69,7 +70,7 @@ pids="$pids $(sed -n 2p "$work/bus")"
 
 "$sim" --model "$model" --link "$work/ttyONEMO" --reboot-ms 700 &
 pids="$pids $!"
-"$daemon" --session 2>"$work/daemon.log" &
+"$daemon" --session --fetch-helper "$fetch_helper" 2>"$work/daemon.log" &
 pids="$pids $!"
 for _ in $(seq 100); do [ -e "$work/ttyONEMO" ] && break; sleep 0.05; done
 # The service is ready once it owns its name: wait for that event, not a guess.

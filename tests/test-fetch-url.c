@@ -2,7 +2,7 @@
 /* The host-side fetch's checks before any connection: which URLs it takes, and how error texts
  * lose credentials. Pure, table-driven. */
 #include "onemo-error.h"
-#include "onemo-fetch-private.h"
+#include "onemo-fetch-url.h"
 
 #include <string.h>
 

@@ -29,10 +29,11 @@ typedef struct {
   char **ports;      /* --port DEVICE[:SUB-MODEL] */
   char *config_file; /* --config, or the system's ports.conf when it exists */
   gboolean print_version;
-  char *state_dir;   /* --state-dir */
-  gboolean udev;     /* follow udev: without --session, or with --udev; never with --no-udev */
-  gboolean session;  /* --session: the session bus, for tests */
-  gboolean replace;  /* --replace */
+  char *state_dir;    /* --state-dir */
+  char *fetch_helper; /* --fetch-helper */
+  gboolean udev;      /* follow udev: without --session, or with --udev; never with --no-udev */
+  gboolean session;   /* --session: the session bus, for tests */
+  gboolean replace;   /* --replace */
   OnemoDiscovery *discovery;
   int exit_code;
 } Daemon;
@@ -206,6 +207,7 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
   int reboot_timeout_s = ONEMO_DAEMON_REBOOT_TIMEOUT_S;
   int identify_retry_limit_s = ONEMO_DAEMON_IDENTIFY_RETRY_S;
   int modem_manager_wait_s = ONEMO_DAEMON_MM_WAIT_S;
+  int fetch_timeout_s = ONEMO_DAEMON_FETCH_TIMEOUT_S;
   int resume_window_ms = ONEMO_DAEMON_RESUME_WINDOW_MS;
   const GOptionEntry entries[] = {
     { "session", 0, 0, G_OPTION_ARG_NONE, &daemon->session,
@@ -233,6 +235,12 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
       "SECONDS" },
     { "identify-retry-limit", 0, 0, G_OPTION_ARG_INT, &identify_retry_limit_s,
       "How long to retry a discovered module that does not answer yet, 0: never (300)", "SECONDS" },
+    { "fetch-timeout", 0, 0, G_OPTION_ARG_INT, &fetch_timeout_s,
+      "How long a host-side download (Fetch(), Update() with a url) may take in all (1800)",
+      "SECONDS" },
+    { "fetch-helper", 0, 0, G_OPTION_ARG_FILENAME, &daemon->fetch_helper,
+      "Run PROGRAM for host-side downloads (tests; the installed onemo-firmware-fetch)",
+      "PROGRAM" },
     { "modem-manager-wait", 0, 0, G_OPTION_ARG_INT, &modem_manager_wait_s,
       "How long to wait for ModemManager's modem of a new module before asking its port, 0: "
       "never (30)",
@@ -262,7 +270,8 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
   }
   /* 0, the default, leaves the upgrade limits to each family. */
   if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s < 0 || reboot_timeout_s < 0
-      || identify_retry_limit_s < 0 || modem_manager_wait_s < 0 || resume_window_ms < 0) {
+      || fetch_timeout_s <= 0 || identify_retry_limit_s < 0 || modem_manager_wait_s < 0
+      || resume_window_ms < 0) {
     g_printerr ("Limits must be positive (--identify-retry-limit, --modem-manager-wait and "
                 "--resume-window-ms may be 0, and --upgrade-timeout and --reboot-timeout 0 for "
                 "the per-family default)\n");
@@ -279,6 +288,8 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
   daemon->options.reboot_timeout_s = reboot_timeout_s;
   daemon->options.identify_retry_limit_s = (guint)identify_retry_limit_s;
   daemon->options.modem_manager_wait_s = (guint)modem_manager_wait_s;
+  daemon->options.fetch_timeout_s = (guint)fetch_timeout_s;
+  daemon->options.fetch_helper = daemon->fetch_helper;
   daemon->options.resume_window_ms = (guint)resume_window_ms;
   daemon->udev = (!daemon->session || udev) && !no_udev;
   /* The authority is only looked up at the first call that needs it. */
@@ -348,5 +359,6 @@ main (int argc, char **argv)
   g_strfreev (daemon.ports);
   g_free (daemon.config_file);
   g_free (daemon.state_dir);
+  g_free (daemon.fetch_helper);
   return daemon.exit_code;
 }

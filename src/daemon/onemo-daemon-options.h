@@ -20,6 +20,8 @@ typedef struct {
                                        0: the module's server timeout (AT+MFWCFG="timeout") */
   guint identify_retry_limit_s;     /* how long discovery retries a module that does not answer */
   guint modem_manager_wait_s;       /* how long identification waits for ModemManager's modem */
+  guint fetch_timeout_s;            /* a whole host-side fetch */
+  const char *fetch_helper;         /* the fetch helper program; NULL: the installed one */
   OnemoAuthority *authority;        /* who may change things; NULL: anyone (--session alone) */
   OnemoModemManager *modem_manager; /* holds modules ModemManager drives; NULL: none */
   OnemoJournal *journal;            /* running operations, under --state-dir; NULL: none kept */
@@ -34,6 +36,7 @@ typedef struct {
 #define ONEMO_DAEMON_RESUME_WINDOW_MS  0
 #define ONEMO_DAEMON_IDENTIFY_RETRY_S  300
 #define ONEMO_DAEMON_MM_WAIT_S         30
+#define ONEMO_DAEMON_FETCH_TIMEOUT_S   1800
 
 static inline void
 onemo_daemon_options_init (OnemoDaemonOptions *options)
@@ -48,6 +51,8 @@ onemo_daemon_options_init (OnemoDaemonOptions *options)
     .resume_window_ms = ONEMO_DAEMON_RESUME_WINDOW_MS,
     .identify_retry_limit_s = ONEMO_DAEMON_IDENTIFY_RETRY_S,
     .modem_manager_wait_s = ONEMO_DAEMON_MM_WAIT_S,
+    .fetch_timeout_s = ONEMO_DAEMON_FETCH_TIMEOUT_S,
+    .fetch_helper = NULL,
     .authority = NULL,
     .modem_manager = NULL,
     .journal = NULL,

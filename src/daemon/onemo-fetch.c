@@ -1,42 +1,47 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The host-side download: one libcurl easy handle driven on the caller's main context
- * (onemo-curl-loop.c), writing into an anonymous file. The whole state belongs to the GTask;
- * the transfer ends in exactly one place, fetch_complete(), which removes every source first.
+ * The host-side download, daemon side: spawns the fetch helper (src/fetch/), sends it the
+ * request, stores the package it streams back into an anonymous file and checks it again (cap,
+ * framing, time). The whole state belongs to the GTask; the fetch ends in exactly one place,
+ * fetch_complete(), which kills the helper, and the caller hears the result only once the helper
+ * is reaped and no read or write is in flight.
  */
 #include "onemo-fetch.h"
-#include "onemo-fetch-private.h"
 
 #include "config.h"
-#include "onemo-curl-loop.h"
 #include "onemo-error.h"
+#include "onemo-fetch-wire.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define ALLOWED_PROTOCOLS "http,https,ftp,ftps"
+/* The helper keeps its own clock (curl's); the daemon's is the backstop a little later. */
+#define DEADLINE_GRACE_S 5
 
 typedef struct {
-  GTask *task; /* our reference, until fetch_complete() */
+  GTask *task; /* our reference, until the result is returned */
   GCancellable *cancellable;
+  GCancellable *io; /* ours: stops the pipe reads and writes */
   GMainContext *context;
-  CURL *easy;
-  OnemoCurlLoop *loop;
+  GSubprocess *helper;
+  GInputStream *from_helper;
+  GBytes *request;
+  OnemoFetchWireReader *reader;
+  guint8 *buffer;
   GSource *cancel_source;
-  char error_buffer[CURL_ERROR_SIZE];
+  GSource *deadline;
+  guint pending; /* reads, writes and the wait for the helper still in flight */
+  gboolean completing;
+  gboolean ended; /* the helper sent END */
+  GError *error;  /* the result, once completing */
 
-  /* The request, copied. */
-  char *url;
-  char *user;
-  char *password;
-  char *ca_file;
-  gboolean explicit_tls;
+  char *password; /* for redaction */
   guint64 max_size;
-  guint connect_timeout_s;
+  guint timeout_s;
   OnemoFetchProgress progress;
   gpointer progress_data;
 
@@ -47,14 +52,15 @@ typedef struct {
   guint64 next_report;
   guint64 reported_size;
   guint64 reported_total;
-  gboolean too_big;
-  GError *sink_error;
 } Fetch;
 
 typedef struct {
   int fd;
   guint64 size;
 } FetchResult;
+
+static void fetch_complete (Fetch *fetch, GError *error);
+static void settle (Fetch *fetch);
 
 static void
 fetch_result_free (FetchResult *result)
@@ -67,43 +73,35 @@ fetch_result_free (FetchResult *result)
 static void
 fetch_free (Fetch *fetch)
 {
-  g_assert (fetch->loop == NULL && fetch->cancel_source == NULL);
-  if (fetch->easy != NULL)
-    curl_easy_cleanup (fetch->easy);
+  g_assert (fetch->pending == 0 && fetch->cancel_source == NULL && fetch->deadline == NULL);
   g_main_context_unref (fetch->context);
   g_clear_object (&fetch->cancellable);
-  g_free (fetch->url);
-  g_free (fetch->user);
+  g_clear_object (&fetch->io);
+  g_clear_object (&fetch->helper);
+  g_clear_pointer (&fetch->request, g_bytes_unref);
+  g_clear_pointer (&fetch->reader, onemo_fetch_wire_reader_free);
+  g_free (fetch->buffer);
+  g_clear_error (&fetch->error);
   if (fetch->password != NULL)
     explicit_bzero (fetch->password, strlen (fetch->password));
   g_free (fetch->password);
-  g_free (fetch->ca_file);
   if (fetch->fd >= 0)
     close (fetch->fd);
-  g_clear_error (&fetch->sink_error);
   g_free (fetch);
 }
 
-static GError *
-transfer_error (Fetch *fetch, CURLcode code)
+static gboolean
+is_cancelled (Fetch *fetch)
 {
-  const char *detail
-      = fetch->error_buffer[0] != '\0' ? fetch->error_buffer : curl_easy_strerror (code);
-  g_autofree char *message = onemo_fetch_redact (detail, fetch->password);
+  return g_cancellable_is_cancelled (fetch->cancellable);
+}
 
-  if (fetch->sink_error != NULL)
-    return g_error_copy (fetch->sink_error);
-  if (fetch->too_big || code == CURLE_FILESIZE_EXCEEDED)
-    return g_error_new (ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
-                        "package larger than the cap of %" G_GUINT64_FORMAT " bytes",
-                        fetch->max_size);
-  if (code == CURLE_UNSUPPORTED_PROTOCOL)
-    return g_error_new (ONEMO_ERROR, ONEMO_ERROR_DOWNLOAD,
-                        "download refused: only http, https, ftp and ftps are followed (%s)",
-                        message);
-  if (code == CURLE_OPERATION_TIMEDOUT)
-    return g_error_new (ONEMO_ERROR, ONEMO_ERROR_TIMEOUT, "download timed out: %s", message);
-  return g_error_new (ONEMO_ERROR, ONEMO_ERROR_DOWNLOAD, "download failed: %s", message);
+static GError *
+cap_error (Fetch *fetch)
+{
+  return g_error_new (ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                      "package larger than the cap of %" G_GUINT64_FORMAT " bytes",
+                      fetch->max_size);
 }
 
 /* ---- the anonymous file ---- */
@@ -123,7 +121,7 @@ open_anonymous_file (GError **error)
 }
 
 static gboolean
-write_all (int fd, const char *bytes, gsize length, GError **error)
+write_all (int fd, const guint8 *bytes, gsize length, GError **error)
 {
   while (length > 0) {
     gssize written = write (fd, bytes, length);
@@ -143,12 +141,6 @@ write_all (int fd, const char *bytes, gsize length, GError **error)
 
 /* ---- progress ---- */
 
-static gboolean
-is_cancelled (Fetch *fetch)
-{
-  return g_cancellable_is_cancelled (fetch->cancellable);
-}
-
 /* Bytes between reports: 1 % of the total, at most 64 KiB. */
 static guint64
 progress_step (Fetch *fetch)
@@ -167,135 +159,175 @@ report (Fetch *fetch, guint64 total)
     fetch->progress (fetch->size, total, fetch->progress_data);
 }
 
-/* The size the server announced, if it did, learnt with the first bytes. */
-static void
-learn_total (Fetch *fetch)
-{
-  curl_off_t length = -1;
-
-  if (curl_easy_getinfo (fetch->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK
-      && length > 0)
-    fetch->total = (guint64)length;
-  fetch->next_report = progress_step (fetch);
-}
-
 /* Stores a piece of the body, cut at every report point so no two reports are further apart
  * than the step. */
-static size_t
-on_body (char *bytes, size_t size, size_t count, void *user_data)
+static gboolean
+store (Fetch *fetch, const guint8 *bytes, gsize length, GError **error)
 {
-  Fetch *fetch = user_data;
-  gsize length = size * count;
-  gsize left = length;
-
-  if (is_cancelled (fetch))
-    return 0;
   if (fetch->next_report == 0)
-    learn_total (fetch);
+    fetch->next_report = progress_step (fetch);
   if (length > fetch->max_size - fetch->size) {
-    fetch->too_big = TRUE;
-    return 0;
+    g_propagate_error (error, cap_error (fetch));
+    return FALSE;
   }
-  while (left > 0) {
-    gsize piece = (gsize)MIN ((guint64)left, fetch->next_report - fetch->size);
+  while (length > 0 && !fetch->completing) {
+    gsize piece = (gsize)MIN ((guint64)length, fetch->next_report - fetch->size);
 
-    if (!write_all (fetch->fd, bytes, piece, &fetch->sink_error))
-      return 0;
+    if (!write_all (fetch->fd, bytes, piece, error))
+      return FALSE;
     fetch->size += piece;
     bytes += piece;
-    left -= piece;
+    length -= piece;
     if (fetch->size == fetch->next_report) {
       report (fetch, fetch->total);
       fetch->next_report += progress_step (fetch);
     }
   }
-  return is_cancelled (fetch) ? 0 : length;
+  return TRUE;
 }
 
-/* curl calls this often, also while waiting: the place to notice a cancellation. */
-static int
-on_curl_progress (void *user_data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-                  curl_off_t ulnow)
+/* ---- the helper's frames ---- */
+
+static guint64
+read_be64 (const guint8 *bytes)
 {
-  return is_cancelled (user_data) ? 1 : 0;
+  guint64 value = 0;
+
+  for (int i = 0; i < 8; i++)
+    value = (value << 8) | bytes[i];
+  return value;
 }
 
-/* ---- the transfer ---- */
-
-static void
-set_protocols (CURL *easy)
+static GError *
+helper_error (Fetch *fetch, const guint8 *payload, gsize length)
 {
-#if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, ALLOWED_PROTOCOLS);
-  curl_easy_setopt (easy, CURLOPT_REDIR_PROTOCOLS_STR, ALLOWED_PROTOCOLS);
-#else
-  long allowed = CURLPROTO_HTTP | CURLPROTO_HTTPS | CURLPROTO_FTP | CURLPROTO_FTPS;
+  g_autofree char *text = g_utf8_make_valid ((const char *)payload + 1, (gssize)length - 1);
+  g_autofree char *message = onemo_fetch_redact (text, fetch->password);
+  int code = payload[0] < ONEMO_ERROR_N_CODES ? payload[0] : ONEMO_ERROR_FAILED;
 
-  curl_easy_setopt (easy, CURLOPT_PROTOCOLS, allowed);
-  curl_easy_setopt (easy, CURLOPT_REDIR_PROTOCOLS, allowed);
-#endif
+  return g_error_new_literal (ONEMO_ERROR, code, message);
 }
 
-static void
-set_options (Fetch *fetch)
+/* One frame; FALSE with @error when the fetch ends on it (an ERROR frame, a broken stream). */
+static gboolean
+take_frame (Fetch *fetch, OnemoFetchFrame type, const guint8 *payload, gsize length, GError **error)
 {
-  CURL *easy = fetch->easy;
-  long timeout = (long)fetch->connect_timeout_s;
-
-  curl_easy_setopt (easy, CURLOPT_URL, fetch->url);
-  set_protocols (easy);
-  curl_easy_setopt (easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (easy, CURLOPT_ERRORBUFFER, fetch->error_buffer);
-  curl_easy_setopt (easy, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
-  curl_easy_setopt (easy, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt (easy, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt (easy, CURLOPT_MAXREDIRS, (long)ONEMO_FETCH_MAX_REDIRECTS);
-  curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT, timeout);
-  curl_easy_setopt (easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, timeout);
-  /* A server silent for as long as we would wait for a connection has gone. */
-  curl_easy_setopt (easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt (easy, CURLOPT_LOW_SPEED_TIME, timeout);
-  curl_easy_setopt (easy, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt (easy, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (fetch->ca_file != NULL) {
-    /* The caller's bundle replaces the system's CAs rather than adding to them. */
-    curl_easy_setopt (easy, CURLOPT_CAINFO, fetch->ca_file);
-    curl_easy_setopt (easy, CURLOPT_CAPATH, NULL);
+  if (fetch->ended) {
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_FAILED, "the fetch helper spoke after its end");
+    return FALSE;
   }
-  if (fetch->explicit_tls)
-    curl_easy_setopt (easy, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-  if (fetch->user != NULL) {
-    curl_easy_setopt (easy, CURLOPT_USERNAME, fetch->user);
-    curl_easy_setopt (easy, CURLOPT_PASSWORD, fetch->password ? fetch->password : "");
+  switch (type) {
+    case ONEMO_FETCH_FRAME_SIZE:
+      fetch->total = read_be64 (payload);
+      if (fetch->total > fetch->max_size) {
+        g_propagate_error (error, cap_error (fetch));
+        return FALSE;
+      }
+      return TRUE;
+    case ONEMO_FETCH_FRAME_DATA:
+      return store (fetch, payload, length, error);
+    case ONEMO_FETCH_FRAME_END:
+      fetch->ended = TRUE;
+      return TRUE;
+    case ONEMO_FETCH_FRAME_ERROR:
+      g_propagate_error (error, helper_error (fetch, payload, length));
+      return FALSE;
+    default:
+      g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_FAILED, "the fetch helper sent a request");
+      return FALSE;
   }
-  curl_easy_setopt (easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)fetch->max_size);
-  curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt (easy, CURLOPT_WRITEDATA, fetch);
-  curl_easy_setopt (easy, CURLOPT_XFERINFOFUNCTION, on_curl_progress);
-  curl_easy_setopt (easy, CURLOPT_XFERINFODATA, fetch);
-  curl_easy_setopt (easy, CURLOPT_NOPROGRESS, 0L);
 }
 
-/* The one way out: every source goes before the result is handed over. */
+static void read_more (Fetch *fetch);
+
 static void
-fetch_complete (Fetch *fetch, GError *error)
+on_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Fetch *fetch = user_data;
+  GError *error = NULL;
+  gssize got = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  OnemoFetchFrame type;
+  const guint8 *payload;
+  gsize length;
+
+  fetch->pending--;
+  if (fetch->completing) {
+    g_clear_error (&error);
+    settle (fetch);
+    return;
+  }
+  if (got < 0) {
+    fetch_complete (fetch, error);
+    return;
+  }
+  if (got == 0) {
+    fetch_complete (fetch, fetch->ended
+                               ? NULL
+                               : g_error_new (ONEMO_ERROR, ONEMO_ERROR_FAILED,
+                                              "the fetch helper stopped without a result"));
+    return;
+  }
+  onemo_fetch_wire_reader_feed (fetch->reader, fetch->buffer, (gsize)got);
+  while (!fetch->completing
+         && onemo_fetch_wire_reader_next (fetch->reader, &type, &payload, &length, &error)) {
+    if (!take_frame (fetch, type, payload, length, &error))
+      break;
+  }
+  if (error != NULL)
+    fetch_complete (fetch, error);
+  else if (!fetch->completing)
+    read_more (fetch);
+}
+
+static void
+read_more (Fetch *fetch)
+{
+  fetch->pending++;
+  g_input_stream_read_async (fetch->from_helper, fetch->buffer,
+                             ONEMO_FETCH_WIRE_HEADER + ONEMO_FETCH_WIRE_MAX_DATA,
+                             G_PRIORITY_DEFAULT, fetch->io, on_read, fetch);
+}
+
+static void
+on_request_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Fetch *fetch = user_data;
+  GError *error = NULL;
+
+  fetch->pending--;
+  /* End of file tells the helper the request is whole. */
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error)
+      || !g_output_stream_close (G_OUTPUT_STREAM (source), NULL, &error)) {
+    if (!fetch->completing)
+      g_prefix_error (&error, "cannot send the fetch helper its request: ");
+    fetch_complete (fetch, error);
+    return;
+  }
+  settle (fetch);
+}
+
+/* ---- the end ---- */
+
+static void
+return_result (Fetch *fetch)
 {
   GTask *task = g_steal_pointer (&fetch->task);
+  GError *error = g_steal_pointer (&fetch->error);
   FetchResult *result;
 
-  g_return_if_fail (task != NULL);
-  g_clear_pointer (&fetch->loop, onemo_curl_loop_free);
-  if (fetch->cancel_source != NULL) {
-    g_source_destroy (fetch->cancel_source);
-    g_clear_pointer (&fetch->cancel_source, g_source_unref);
+  /* The pipes close here, not whenever GLib's child watch drops its last reference. */
+  if (fetch->helper != NULL) {
+    g_output_stream_close (g_subprocess_get_stdin_pipe (fetch->helper), NULL, NULL);
+    g_input_stream_close (fetch->from_helper, NULL, NULL);
   }
+
+  if (error == NULL && is_cancelled (fetch))
+    error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_CANCELLED, "download cancelled");
   if (error == NULL && fetch->size == 0)
     error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, "the package is empty");
   if (error == NULL && lseek (fetch->fd, 0, SEEK_SET) != 0)
     error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_FAILED, "cannot rewind the package: %s",
                          g_strerror (errno));
-  if (error == NULL && is_cancelled (fetch))
-    error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_CANCELLED, "download cancelled");
   if (error != NULL) {
     g_task_return_error (task, error);
     g_object_unref (task);
@@ -314,16 +346,55 @@ fetch_complete (Fetch *fetch, GError *error)
 }
 
 static void
-on_transfer_done (CURLcode code, gpointer user_data)
+on_reaped (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Fetch *fetch = user_data;
 
-  if (is_cancelled (fetch))
-    fetch_complete (fetch, g_error_new (ONEMO_ERROR, ONEMO_ERROR_CANCELLED, "download cancelled"));
-  else if (code != CURLE_OK)
-    fetch_complete (fetch, transfer_error (fetch, code));
-  else
-    fetch_complete (fetch, NULL);
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  fetch->pending--;
+  settle (fetch);
+}
+
+static void
+drop_source (GSource **source)
+{
+  if (*source != NULL) {
+    g_source_destroy (*source);
+    g_clear_pointer (source, g_source_unref);
+  }
+}
+
+/* Once completing, the last of what was in flight returns the result. */
+static void
+settle (Fetch *fetch)
+{
+  if (fetch->completing && fetch->pending == 0 && fetch->task != NULL)
+    return_result (fetch);
+}
+
+/*
+ * The one way out; the first call wins (@error, or NULL for success), later ones are dropped.
+ * It stops everything: the timers go, the pipes' I/O is cancelled, the helper is killed (a
+ * no-op once it has ended) and waited for, so that no zombie is left.
+ */
+static void
+fetch_complete (Fetch *fetch, GError *error)
+{
+  if (fetch->completing) {
+    g_clear_error (&error);
+    return;
+  }
+  fetch->completing = TRUE;
+  fetch->error = error;
+  drop_source (&fetch->cancel_source);
+  drop_source (&fetch->deadline);
+  g_cancellable_cancel (fetch->io);
+  if (fetch->helper != NULL) {
+    g_subprocess_force_exit (fetch->helper);
+    fetch->pending++;
+    g_subprocess_wait_async (fetch->helper, NULL, on_reaped, fetch);
+  }
+  settle (fetch);
 }
 
 static gboolean
@@ -334,66 +405,144 @@ on_cancelled (GCancellable *cancellable, gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gpointer
-init_curl_once (gpointer unused)
+static gboolean
+on_deadline (gpointer user_data)
 {
-  return GINT_TO_POINTER (curl_global_init (CURL_GLOBAL_DEFAULT) == CURLE_OK);
+  Fetch *fetch = user_data;
+
+  fetch_complete (fetch,
+                  g_error_new (ONEMO_ERROR, ONEMO_ERROR_TIMEOUT,
+                               "download timed out: not done within %u seconds", fetch->timeout_s));
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- the start ---- */
+
+static GBytes *
+build_request (const char *url, const OnemoFetchOptions *options, Fetch *fetch)
+{
+  g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  g_autoptr (GVariant) dict = NULL;
+  guint connect = options && options->connect_timeout_s ? options->connect_timeout_s
+                                                        : ONEMO_FETCH_DEFAULT_CONNECT_TIMEOUT;
+  guint low_speed
+      = options && options->low_speed ? options->low_speed : ONEMO_FETCH_DEFAULT_LOW_SPEED;
+
+  g_variant_builder_add (&builder, "{sv}", "url", g_variant_new_string (url));
+  if (options != NULL && options->user != NULL) {
+    g_variant_builder_add (&builder, "{sv}", "user", g_variant_new_string (options->user));
+    g_variant_builder_add (&builder, "{sv}", "password",
+                           g_variant_new_string (options->password ? options->password : ""));
+  }
+  if (options != NULL && options->ca != NULL)
+    g_variant_builder_add (&builder, "{sv}", "ca",
+                           g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, options->ca, TRUE));
+  g_variant_builder_add (&builder, "{sv}", "max-size", g_variant_new_uint64 (fetch->max_size));
+  g_variant_builder_add (&builder, "{sv}", "connect-timeout", g_variant_new_uint32 (connect));
+  g_variant_builder_add (&builder, "{sv}", "timeout", g_variant_new_uint32 (fetch->timeout_s));
+  g_variant_builder_add (&builder, "{sv}", "low-speed", g_variant_new_uint32 (low_speed));
+  dict = g_variant_ref_sink (g_variant_builder_end (&builder));
+  return g_variant_get_data_as_bytes (dict);
+}
+
+static GBytes *
+frame_request (GBytes *payload)
+{
+  gsize length = g_bytes_get_size (payload);
+  GByteArray *frame = g_byte_array_sized_new ((guint)(ONEMO_FETCH_WIRE_HEADER + length));
+  guint8 header[ONEMO_FETCH_WIRE_HEADER];
+
+  onemo_fetch_wire_header (header, ONEMO_FETCH_FRAME_REQUEST, (guint32)length);
+  g_byte_array_append (frame, header, sizeof header);
+  g_byte_array_append (frame, g_bytes_get_data (payload, NULL), (guint)length);
+  return g_byte_array_free_to_bytes (frame);
+}
+
+/* The helper with nothing of ours: no environment, / as its directory, three fds. */
+static GSubprocess *
+spawn_helper (const char *path, GError **error)
+{
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  const char *const argv[] = { path, NULL };
+  char *no_environment[] = { NULL };
+  GSubprocess *helper;
+
+  g_subprocess_launcher_set_environ (launcher, no_environment);
+  g_subprocess_launcher_set_cwd (launcher, "/");
+  helper = g_subprocess_launcher_spawnv (launcher, argv, error);
+  if (helper == NULL)
+    g_prefix_error (error, "cannot start the fetch helper: ");
+  return helper;
+}
+
+static GSource *
+attach (Fetch *fetch, GSource *source, GSourceFunc callback, const char *name)
+{
+  g_source_set_callback (source, callback, fetch, NULL);
+  g_source_set_static_name (source, name);
+  g_source_attach (source, fetch->context);
+  return source;
+}
+
+/* Sets the fetch going on the caller's context; FALSE with @error if it cannot. */
+static gboolean
+fetch_start (Fetch *fetch, const char *helper, GError **error)
+{
+  GOutputStream *to_helper;
+
+  fetch->fd = open_anonymous_file (error);
+  if (fetch->fd < 0)
+    return FALSE;
+  fetch->helper = spawn_helper (helper ? helper : ONEMO_FETCH_HELPER, error);
+  if (fetch->helper == NULL)
+    return FALSE;
+  fetch->from_helper = g_subprocess_get_stdout_pipe (fetch->helper);
+  to_helper = g_subprocess_get_stdin_pipe (fetch->helper);
+  fetch->pending++;
+  g_output_stream_write_all_async (to_helper, g_bytes_get_data (fetch->request, NULL),
+                                   g_bytes_get_size (fetch->request), G_PRIORITY_DEFAULT, fetch->io,
+                                   on_request_sent, fetch);
+  read_more (fetch);
+  if (fetch->cancellable != NULL)
+    fetch->cancel_source = attach (fetch, g_cancellable_source_new (fetch->cancellable),
+                                   G_SOURCE_FUNC (on_cancelled), "[onemo] fetch cancel");
+  fetch->deadline
+      = attach (fetch, g_timeout_source_new_seconds (fetch->timeout_s + DEADLINE_GRACE_S),
+                on_deadline, "[onemo] fetch deadline");
+  return TRUE;
 }
 
 static Fetch *
 fetch_new (const char *url, const OnemoFetchOptions *options)
 {
   Fetch *fetch = g_new0 (Fetch, 1);
-  gboolean ftps = g_ascii_strncasecmp (url, "ftps://", 7) == 0;
+  g_autoptr (GBytes) payload = NULL;
 
   fetch->context = g_main_context_ref_thread_default ();
+  fetch->io = g_cancellable_new ();
+  fetch->reader = onemo_fetch_wire_reader_new ();
+  fetch->buffer = g_malloc (ONEMO_FETCH_WIRE_HEADER + ONEMO_FETCH_WIRE_MAX_DATA);
   fetch->fd = -1;
-  /* ftps:// is explicit FTPS; curl would read it as implicit, so it gets ftp:// + AUTH TLS. */
-  fetch->explicit_tls = ftps;
-  fetch->url = ftps ? g_strconcat ("ftp", url + 4, NULL) : g_strdup (url);
-  fetch->max_size = ONEMO_FETCH_DEFAULT_MAX_SIZE;
-  fetch->connect_timeout_s = ONEMO_FETCH_DEFAULT_CONNECT_TIMEOUT;
-  if (options != NULL) {
-    fetch->user = g_strdup (options->user);
-    fetch->password = g_strdup (options->password);
-    fetch->ca_file = g_strdup (options->ca_file);
-    if (options->max_size > 0)
-      fetch->max_size = options->max_size;
-    if (options->connect_timeout_s > 0)
-      fetch->connect_timeout_s = options->connect_timeout_s;
-  }
+  fetch->max_size = options && options->max_size ? options->max_size : ONEMO_FETCH_DEFAULT_MAX_SIZE;
+  fetch->timeout_s
+      = options && options->timeout_s ? options->timeout_s : ONEMO_FETCH_DEFAULT_TIMEOUT;
+  fetch->password = options ? g_strdup (options->password) : NULL;
+  payload = build_request (url, options, fetch);
+  fetch->request = frame_request (payload);
   return fetch;
 }
 
-/* Sets the transfer going on the caller's context; FALSE with @error if it cannot. */
-static gboolean
-fetch_start (Fetch *fetch, GCancellable *cancellable, GError **error)
+gboolean
+onemo_fetch_validate_request (const char *url, const OnemoFetchOptions *options, GError **error)
 {
-  static GOnce curl_once = G_ONCE_INIT;
-  CURLMcode code = CURLM_OK;
-
-  if (!GPOINTER_TO_INT (g_once (&curl_once, init_curl_once, NULL))
-      || (fetch->easy = curl_easy_init ()) == NULL) {
-    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_FAILED, "cannot initialise libcurl");
+  if (!onemo_fetch_validate_url (url, error))
     return FALSE;
-  }
-  fetch->fd = open_anonymous_file (error);
-  if (fetch->fd < 0)
-    return FALSE;
-  set_options (fetch);
-  fetch->loop = onemo_curl_loop_start (fetch->easy, fetch->context, on_transfer_done, fetch, &code);
-  if (fetch->loop == NULL) {
-    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_FAILED, "cannot start libcurl: %s",
-                 curl_multi_strerror (code));
-    return FALSE;
-  }
-  if (cancellable != NULL) {
-    fetch->cancel_source = g_cancellable_source_new (cancellable);
-    g_source_set_callback (fetch->cancel_source, G_SOURCE_FUNC (on_cancelled), fetch, NULL);
-    g_source_set_static_name (fetch->cancel_source, "[onemo] fetch cancel");
-    g_source_attach (fetch->cancel_source, fetch->context);
-  }
-  return TRUE;
+  if (options == NULL)
+    return TRUE;
+  return onemo_fetch_validate_credential (options->user, "user name", error)
+         && onemo_fetch_validate_credential (options->password, "password", error)
+         && onemo_fetch_validate_ca (options->ca, error);
 }
 
 void
@@ -406,6 +555,9 @@ onemo_fetch_async (const char *url, const OnemoFetchOptions *options, OnemoFetch
   Fetch *fetch;
 
   g_task_set_source_tag (task, onemo_fetch_async);
+  /* A helper that dies before reading its request must be an EPIPE, not the daemon's end (GDBus
+   * does the same for its sockets). */
+  signal (SIGPIPE, SIG_IGN);
   g_task_set_check_cancellable (task, FALSE); /* cancellation is ONEMO_ERROR_CANCELLED */
   if (!onemo_fetch_validate_request (url, options, &error)) {
     g_task_return_error (task, error);
@@ -421,7 +573,7 @@ onemo_fetch_async (const char *url, const OnemoFetchOptions *options, OnemoFetch
   fetch->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   g_task_set_task_data (task, fetch, (GDestroyNotify)fetch_free);
   fetch->task = g_object_ref (task);
-  if (!fetch_start (fetch, cancellable, &error))
+  if (!fetch_start (fetch, options ? options->helper : NULL, &error))
     fetch_complete (fetch, error);
 }
 

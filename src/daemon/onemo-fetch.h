@@ -3,41 +3,52 @@
 
 #include <gio/gio.h>
 
+#include "onemo-fetch-url.h"
+
 G_BEGIN_DECLS
 
 /*
- * The host-side download behind the service's Fetch(): libcurl on the caller's main context (the
- * multi interface, no thread), into an anonymous file the caller then writes as Write() does.
+ * The host-side download behind the service's Fetch() and Update(): run by the fetch helper
+ * (onemo-firmware-fetch, src/fetch/), spawned once per fetch with an empty environment and only
+ * its stdin, stdout and stderr, which streams the package back (onemo-fetch-wire.h). The daemon
+ * itself never links libcurl; it stores what arrives into an anonymous file and checks it again.
  *
- * Only http, https, ftp and ftps, for the URL and for every redirect (at most 5): the daemon runs
- * as root and never reads a local file on a caller's behalf. ftps:// is *explicit* FTPS (AUTH TLS
- * on the control port, then TLS for the data too), as in the simulator (docs/package-format.md);
- * implicit FTPS on port 990 is not offered. TLS peers are always verified. Credentials travel in
- * the options only: a URL with a user part ("http://u:p@host/") is refused. Error messages never
- * carry the password, and no URL in them keeps a user part.
+ * Only http, https, ftp and ftps, for the URL and for every redirect (at most 5); a download
+ * begun over TLS (https, ftps) only follows redirects to https. The daemon runs as root and
+ * never reads a local file on a caller's behalf: the CA bundle comes as bytes. ftps:// is
+ * *explicit* FTPS (AUTH TLS on the control port, then TLS for the data too), as in the simulator
+ * (docs/package-format.md). TLS peers are always verified. Credentials travel in the options
+ * only: a URL with a user part is refused. Error messages never carry the password, and no URL
+ * in them keeps a user part.
  *
  * Errors, all in ONEMO_ERROR:
  *   INVALID_ARGUMENT  a bad URL or option; a package over the size cap (announced or received);
  *                     an empty package
  *   DOWNLOAD          network, TLS, authentication, HTTP status >= 400, a redirect to another
  *                     scheme or too many of them; curl's message, without credentials
- *   TIMEOUT           no connection, or nothing received, for connect_timeout_s seconds
- *   CANCELLED         the cancellable was cancelled
- *   FAILED            the anonymous file could not be made or written (host out of memory/space)
+ *   TIMEOUT           no connection for connect_timeout_s seconds; slower than low_speed bytes/s
+ *                     for as long; or the whole fetch past timeout_s seconds
+ *   CANCELLED         the cancellable was cancelled (the helper is killed and reaped first)
+ *   FAILED            the helper could not be started or broke its framing; the anonymous file
+ *                     could not be made or written (host out of memory/space)
  */
 
 #define ONEMO_FETCH_DEFAULT_MAX_SIZE        ((guint64)16 * 1024 * 1024)
 #define ONEMO_FETCH_DEFAULT_CONNECT_TIMEOUT 30   /* seconds */
-#define ONEMO_FETCH_MAX_URL_LENGTH          2048 /* bytes */
+#define ONEMO_FETCH_DEFAULT_TIMEOUT         1800 /* seconds, the whole fetch */
+#define ONEMO_FETCH_DEFAULT_LOW_SPEED       1024 /* bytes/s, over the connect timeout */
 #define ONEMO_FETCH_MAX_REDIRECTS           5
 #define ONEMO_FETCH_PROGRESS_MAX_STEP       (64 * 1024) /* bytes between two progress reports */
 
 typedef struct {
   const char *user;        /* NULL: none (anonymous FTP) */
   const char *password;    /* NULL: empty when a user is given */
-  const char *ca_file;     /* PEM bundle trusted instead of the system's CAs; NULL: the system's */
+  GBytes *ca;              /* PEM bundle trusted instead of the system's CAs; NULL: the system's */
   guint64 max_size;        /* refuse anything larger; 0: ONEMO_FETCH_DEFAULT_MAX_SIZE */
-  guint connect_timeout_s; /* also the longest silence while receiving; 0: the default */
+  guint connect_timeout_s; /* also the low-speed window; 0: the default */
+  guint timeout_s;         /* the whole fetch; 0: the default */
+  guint low_speed;         /* bytes/s; 0: the default */
+  const char *helper;      /* the helper program; NULL: the installed one */
 } OnemoFetchOptions;
 
 /*
@@ -48,18 +59,16 @@ typedef struct {
  */
 typedef void (*OnemoFetchProgress) (guint64 done, guint64 total, gpointer user_data);
 
-/*
- * Pure check of a URL: scheme http, https, ftp or ftps (any case); at most
- * ONEMO_FETCH_MAX_URL_LENGTH bytes; only the characters RFC 3986 allows (printable ASCII without
- * space, quotes, <>\^`{|}); a host; no user part; for ftp and ftps, a path naming a file, not a
- * directory (whose listing curl would fetch). Else ONEMO_ERROR_INVALID_ARGUMENT.
- */
-gboolean onemo_fetch_validate_url (const char *url, GError **error);
+/* The URL (onemo_fetch_validate_url()) and the options: no control character in the user name
+ * or password, a CA bundle of PEM text within ONEMO_FETCH_MAX_CA_SIZE. Else
+ * ONEMO_ERROR_INVALID_ARGUMENT. */
+gboolean onemo_fetch_validate_request (const char *url, const OnemoFetchOptions *options,
+                                       GError **error);
 
 /*
- * Downloads @url. @options may be NULL (every default); its strings are copied. @ca_file must be
- * a readable regular file. The sources the fetch needs live on the thread-default main context of
- * this call, and all of them (sockets, timers) are gone when @callback runs there.
+ * Downloads @url. @options may be NULL (every default); what it points to is copied. The sources
+ * the fetch needs live on the thread-default main context of this call, and all of them (pipes,
+ * timers, the helper's child watch) are gone, the helper reaped, when @callback runs there.
  */
 void onemo_fetch_async (const char *url, const OnemoFetchOptions *options,
                         OnemoFetchProgress progress, gpointer progress_data,

@@ -21,6 +21,7 @@ static void
 fetch_op_free (FetchOp *op)
 {
   g_object_unref (op->module);
+  onemo_host_options_clear (&op->host);
   g_free (op->url);
   g_free (op);
 }
@@ -120,6 +121,7 @@ onemo_flow_fetch (OnemoModule *self, GDBusMethodInvocation *invocation, const ch
 
   if (!onemo_fetch_validate_url (url, &error)
       || !parse_options (self, options, &host, &offset, &error)) {
+    onemo_host_options_clear (&host);
     g_dbus_method_invocation_take_error (invocation, error);
     return TRUE;
   }

@@ -30,8 +30,13 @@ onemo_host_options_take (OnemoModule *self, OnemoHostOptions *out, const char *k
     return take_string (key, value, &out->user, error);
   if (g_str_equal (key, "password"))
     return take_string (key, value, &out->password, error);
-  if (g_str_equal (key, "ca-file"))
-    return take_string (key, value, &out->ca_file, error);
+  if (g_str_equal (key, "ca")) {
+    if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BYTESTRING))
+      return invalid (error, "\"ca\" must be of type ay");
+    g_clear_pointer (&out->ca, g_bytes_unref);
+    out->ca = g_variant_get_data_as_bytes (value);
+    return TRUE;
+  }
   if (!g_str_equal (key, "mode")) {
     *handled = FALSE;
     return FALSE;
@@ -59,11 +64,15 @@ onemo_host_options_check_fetch (const OnemoHostOptions *options, GError **error)
   if (options->password != NULL
       && !onemo_at_string_validate ("password", options->password, ONEMO_AT_AUTH_MAX, error))
     return FALSE;
-  if (options->ca_file != NULL
-      && (!g_path_is_absolute (options->ca_file)
-          || !g_file_test (options->ca_file, G_FILE_TEST_IS_REGULAR)))
-    return invalid (error, "\"ca-file\" must be the absolute path of a regular file");
+  if (!onemo_fetch_validate_ca (options->ca, NULL))
+    return invalid (error, "\"ca\" must be a PEM bundle of 1 to %d bytes", ONEMO_FETCH_MAX_CA_SIZE);
   return TRUE;
+}
+
+void
+onemo_host_options_clear (OnemoHostOptions *options)
+{
+  g_clear_pointer (&options->ca, g_bytes_unref);
 }
 
 gboolean
@@ -99,8 +108,10 @@ onemo_host_options_to_fetch (OnemoModule *self, const OnemoHostOptions *options,
   *out = (OnemoFetchOptions){
     .user = options->user,
     .password = options->password,
-    .ca_file = options->ca_file,
+    .ca = options->ca,
     .max_size = onemo_module_get_options (self)->max_package,
+    .timeout_s = onemo_module_get_options (self)->fetch_timeout_s,
+    .helper = onemo_module_get_options (self)->fetch_helper,
   };
 }
 

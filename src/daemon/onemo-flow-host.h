@@ -13,18 +13,19 @@ G_BEGIN_DECLS
 typedef struct {
   const char *user; /* borrowed from the call's options */
   const char *password;
-  const char *ca_file;
+  GBytes *ca; /* owned: onemo_host_options_clear() */
   gboolean have_mode;
   OnemoAtWriteMode mode;
 } OnemoHostOptions;
 
-/* Takes "user", "password", "ca-file" and "mode" into @out; FALSE with *@handled FALSE for any
+/* Takes "user", "password", "ca" (ay: a PEM bundle, never a path the daemon would open for the
+ * caller) and "mode" into @out; FALSE with *@handled FALSE for any
  * other key. A value of the wrong type is InvalidArgument. */
 gboolean onemo_host_options_take (OnemoModule *self, OnemoHostOptions *out, const char *key,
                                   GVariant *value, gboolean *handled, GError **error);
 
 /* Checks the credentials (a password needs a user; each at most 48 printable bytes) and the CA
- * file (an absolute path to a regular file); absent ones pass. */
+ * bundle (PEM text within ONEMO_FETCH_MAX_CA_SIZE); absent ones pass. */
 gboolean onemo_host_options_check_fetch (const OnemoHostOptions *options, GError **error);
 
 /* Picks the write mode (transparent where the sub-model has it) and checks the module can take
@@ -32,7 +33,10 @@ gboolean onemo_host_options_check_fetch (const OnemoHostOptions *options, GError
 gboolean onemo_host_options_check_write (OnemoModule *self, OnemoHostOptions *options,
                                          guint64 offset, GError **error);
 
-/* The fetch options for onemo_fetch_async(), borrowing the strings. */
+void onemo_host_options_clear (OnemoHostOptions *options);
+
+/* The fetch options for onemo_fetch_async(), borrowing the strings and the CA bundle; the
+ * daemon's limits (--max-package, --fetch-timeout) and helper come with them. */
 void onemo_host_options_to_fetch (OnemoModule *self, const OnemoHostOptions *options,
                                   OnemoFetchOptions *out);
 

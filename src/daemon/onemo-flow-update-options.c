@@ -22,6 +22,14 @@ typedef struct {
   const char *sha256;
 } RawOptions;
 
+static void
+raw_options_clear (RawOptions *raw)
+{
+  onemo_host_options_clear (&raw->host);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RawOptions, raw_options_clear)
+
 static gboolean
 is_sha256 (const char *text)
 {
@@ -170,14 +178,14 @@ check_module_route (OnemoUpdate *update, const RawOptions *raw, GError **error)
                    model->sub_model);
       return FALSE;
     }
-    if (raw->host.ca_file != NULL)
-      return invalid (error, "\"ca-file\" is for the host's fetch; %s fetches by itself",
+    if (raw->host.ca != NULL)
+      return invalid (error, "\"ca\" is for the host's fetch; %s fetches by itself",
                       model->sub_model);
     return TRUE;
   }
   if (!onemo_model_supports (model, ONEMO_FEATURE_CHECK) || raw->sha256 != NULL) {
-    if (raw->host.ca_file != NULL)
-      return invalid (error, "\"ca-file\" is for the host's fetch; the module fetches by itself");
+    if (raw->host.ca != NULL)
+      return invalid (error, "\"ca\" is for the host's fetch; the module fetches by itself");
     return TRUE;
   }
   /* The module's digest is only worth something against one the host knows. */
@@ -195,7 +203,7 @@ check_module_route (OnemoUpdate *update, const RawOptions *raw, GError **error)
 gboolean
 onemo_update_parse (OnemoUpdate *update, GVariant *options, GUnixFDList *fd_list, GError **error)
 {
-  RawOptions raw = { 0 };
+  g_auto (RawOptions) raw = { 0 };
   GVariantIter iter;
   const char *key;
   GVariant *value;
@@ -219,7 +227,7 @@ onemo_update_parse (OnemoUpdate *update, GVariant *options, GUnixFDList *fd_list
   update->url = g_strdup (raw.url);
   update->user = g_strdup (raw.host.user);
   update->password = g_strdup (raw.host.password);
-  update->ca_file = g_strdup (raw.host.ca_file);
+  update->ca = raw.host.ca != NULL ? g_bytes_ref (raw.host.ca) : NULL;
   update->expected_sha256 = g_strdup (raw.sha256);
   return TRUE;
 }

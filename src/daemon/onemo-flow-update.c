@@ -40,7 +40,7 @@ update_op_free (OnemoUpdate *op)
   g_free (op->url);
   g_free (op->user);
   g_free (op->password);
-  g_free (op->ca_file);
+  g_clear_pointer (&op->ca, g_bytes_unref);
   g_free (op->expected_sha256);
   g_free (op->loaded_sha256);
   g_free (op);
@@ -366,12 +366,10 @@ fetched (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 host_fetch (OnemoUpdate *op)
 {
-  OnemoFetchOptions fetch_options = {
-    .user = op->user,
-    .password = op->password,
-    .ca_file = op->ca_file,
-    .max_size = onemo_module_get_options (op->module)->max_package,
-  };
+  const OnemoHostOptions host = { .user = op->user, .password = op->password, .ca = op->ca };
+  OnemoFetchOptions fetch_options;
+
+  onemo_host_options_to_fetch (op->module, &host, &fetch_options);
 
   onemo_module_op_set_state (op->module, "downloading");
   onemo_module_report_download (op->module, 1, 0, 0);

@@ -25,7 +25,7 @@ typedef struct {
   char *url;
   char *user;
   char *password;
-  char *ca_file;
+  GBytes *ca; /* the CA bundle for the host's fetch, NULL: the system's */
   OnemoAtWriteMode mode;
   char *expected_sha256; /* the caller's, or the host's own fetch for a module download */
   gboolean have_expected_size;

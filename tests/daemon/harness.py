@@ -97,6 +97,21 @@ class Sim:
         self.stderr.close()
 
 
+def children_of(pid):
+    """The pids of @pid's children (zombies included), from /proc."""
+    pids = []
+    for tid in os.listdir('/proc/%d/task' % pid):
+        with open('/proc/%d/task/%s/children' % (pid, tid)) as f:
+            pids += [int(p) for p in f.read().split()]
+    return pids
+
+
+def ca_bytes(path):
+    """A CA bundle as the "ca" option takes it: the bytes (ay), never a path."""
+    with open(path, 'rb') as f:
+        return GLib.Variant('ay', f.read())
+
+
 class DaemonTest(unittest.TestCase):
     """Starts a private bus and the daemon for each test; extra daemon arguments in
     DAEMON_ARGS. With PRIVATE_SYSTEM_BUS the daemon also sees the private bus as its system bus
@@ -150,10 +165,16 @@ class DaemonTest(unittest.TestCase):
         self.addCleanup(self._dump_daemon_log)
         self.daemon = subprocess.Popen(
             self.DAEMON_WRAPPER + [os.environ['ONEMO_FIRMWARED'], '--session', '--verbose', '--state-dir',
-             self.state_dir] + self.DAEMON_ARGS,
+             self.state_dir] + self.fetch_helper_args() + self.DAEMON_ARGS,
             env=env, stdout=self.daemon_log, stderr=subprocess.STDOUT)
         self.addCleanup(self._stop, self.daemon)
         self.wait_for(lambda: self._has_owner(), 10, 'the daemon did not take its name')
+
+    @staticmethod
+    def fetch_helper_args():
+        """The fetch helper just built (meson's ONEMO_FETCH_HELPER), not the installed one."""
+        helper = os.environ.get('ONEMO_FETCH_HELPER')
+        return ['--fetch-helper', helper] if helper else []
 
     def daemon_log_bytes(self):
         """What the daemon logged so far (it runs with --verbose)."""

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Fetch(): the host downloads over HTTP, HTTPS (a CA file), FTP and FTPS with a user and
-password, then writes the package as Write() does; the module's checksum proves the bytes.
-Bad URLs and options are InvalidArgument with nothing sent to the module; Cancel works."""
+"""Fetch(): the host downloads (through the fetch helper) over HTTP, HTTPS (a CA bundle given as
+bytes), FTP and FTPS with a user and password, then writes the package as Write() does; the
+module's checksum proves the bytes. Bad URLs and options are InvalidArgument with nothing sent to
+the module; Cancel works; a server that drips is given up after --fetch-timeout."""
 
 import hashlib
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -43,7 +45,7 @@ class FetchMethodTest(harness.DaemonTest):
         sim, path = self.add_sim('MN316-S-DLVS')
         options = dict(options or {})
         if ca:
-            options['ca-file'] = S(ca)
+            options['ca'] = harness.ca_bytes(ca)
         if user:
             options.update({'user': S(user), 'password': S(password)})
         progress = self.subscribe(path, 'DownloadProgress')
@@ -63,7 +65,7 @@ class FetchMethodTest(harness.DaemonTest):
     def test_http(self):
         self.fetch_and_check('http')
 
-    def test_https_with_ca_file(self):
+    def test_https_with_ca(self):
         self.fetch_and_check('https')
 
     def test_https_untrusted_is_download_error(self):
@@ -119,7 +121,6 @@ class FetchMethodTest(harness.DaemonTest):
     def test_bad_inputs_send_nothing(self):
         root, base, _ = self.start_server('http')
         self.put(root, 1000)
-        ca_dir = self.tmpdir
         sim, path = self.add_sim('MN316-S-DLVS')
         before = sim.log_bytes()
         good = base + 'pkg.bin'
@@ -135,10 +136,13 @@ class FetchMethodTest(harness.DaemonTest):
             ('http://127.0.0.1/' + 'a' * 3000, {}),
             ('', {}),
             ('ftp://127.0.0.1/dir/', {}),
-            (good, {'ca-file': S('/nonexistent/ca.pem')}),
-            (good, {'ca-file': S(ca_dir)}),
-            (good, {'ca-file': S('relative.pem')}),
-            (good, {'ca-file': U(1)}),
+            # The CA bundle comes as bytes: the root daemon opens no path for a caller.
+            (good, {'ca-file': S('/etc/ssl/certs/ca-certificates.crt')}),
+            (good, {'ca': S('/etc/ssl/certs/ca-certificates.crt')}),
+            (good, {'ca': GLib.Variant('ay', b'')}),
+            (good, {'ca': GLib.Variant('ay', b'-----BEGIN\0')}),
+            (good, {'ca': GLib.Variant('ay', b'A' * (1024 * 1024 + 1))}),
+            (good, {'ca': U(1)}),
             (good, {'user': U(1)}),
             (good, {'user': S('u' * 49), 'password': S('p')}),
             (good, {'user': S('u'), 'password': S('p\r\n')}),
@@ -192,6 +196,36 @@ class FetchMethodTest(harness.DaemonTest):
         self.wait_call(outcome)
         self.assertEqual(harness.error_name(outcome['error']), harness.ERROR_PREFIX + 'Cancelled')
         # Usable afterwards.
+        self.module(path, 'Erase')
+        self.assertEqual(self.prop(path, 'State'), 'finished')
+
+
+class FetchTimeLimitTest(harness.DaemonTest):
+    """A server that sends a byte every half second never trips a low-speed window shorter than
+    that, but the whole fetch has a limit: the module and its hold are given back."""
+
+    DAEMON_ARGS = ['--max-package', '200000', '--command-timeout-ms', '3000',
+                   '--fetch-timeout', '2']
+
+    def test_drip_feeding_server_times_out(self):
+        root, base, _ = update_helpers.start_server(self, 'http')
+        with open(os.path.join(root, 'pkg.bin'), 'wb') as f:
+            f.write(os.urandom(5000))
+        sim, path = self.add_sim('MN316-S-DLVS')
+        before = sim.log_bytes()
+        progress = self.subscribe(path, 'DownloadProgress')
+        start = time.monotonic()
+        self.assertDBusError('Timeout', self.module, path, 'Fetch', '(sa{sv})',
+                             (base + 'drip/pkg.bin', {}))
+        elapsed = time.monotonic() - start
+        self.assertGreaterEqual(elapsed, 1.5)
+        self.assertLess(elapsed, 10)
+        self.assertEqual(self.prop(path, 'State'), 'failed')
+        self.wait_for(lambda: (3, 0, 0) in progress, 5, 'no failed DownloadProgress')
+        self.assertEqual(sim.log_bytes(), before, 'something reached the module')
+        # The helper is gone, reaped: the daemon has no child left.
+        self.assertEqual(harness.children_of(self.daemon.pid), [])
+        # And the module is free again.
         self.module(path, 'Erase')
         self.assertEqual(self.prop(path, 'State'), 'finished')
 

@@ -193,7 +193,7 @@ class UpdateTest(UpdateBase):
         sim, path = self.add_sim('MN316-S-DLVS')
         package = self.make_firmware('MN316-S', 'MN316-S-DLVS-' + NEW, root)
         self.update(path, {'url': S(base + os.path.basename(package)), 'via': S('module'),
-                           'ca-file': S(ca)})
+                           'ca': harness.ca_bytes(ca)})
         self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-' + NEW)
 
     def test_mn316s_module_wrong_sha256(self):
@@ -283,6 +283,7 @@ class UpdateTest(UpdateBase):
                         {'url': url, 'user': S('u' * 49), 'password': S('p')},
                         {'url': url, 'password': S('p')},
                         {'url': url, 'ca-file': S('/nonexistent')},
+                        {'url': url, 'ca': GLib.Variant('ay', b'')},
                         {'url': S('http://u:p@127.0.0.1/x')}]:
             with self.subTest(options=options):
                 self.assertDBusError('InvalidArgument', self.update, path, options)

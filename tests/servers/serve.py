@@ -3,7 +3,7 @@
 """Real file servers on 127.0.0.1 for onemo-firmware's tests: HTTP, HTTPS, FTP, FTPS.
 
 serve.py --kind http|https|ftp|ftps --root DIR [--user U --password P]
-         [--cert FILE --key FILE] [--cert-out FILE]
+         [--cert FILE --key FILE] [--cert-out FILE] [--drip-interval SECONDS]
 
 Binds 127.0.0.1 on a free port, prints "PORT <n>" on stdout once listening, and serves DIR
 until killed or until its stdin reaches end-of-file (so a crashed test leaves no server behind).
@@ -16,6 +16,8 @@ HTTP paths take prefixes, which compose (e.g. /redirect/slow/pkg.bin):
   /chunked/REST   no Content-Length (chunked), Range ignored: the total is unknown
   /norange/REST   Range ignored: always 200 with the whole file
   /slow/REST      throttled to about 400 KB/s, for cancelling mid-transfer
+  /drip/REST      one byte every --drip-interval seconds (0.5): a server that never quite stops,
+                  for the clients' low-speed and overall time limits
 With --user, HTTP asks for Basic authentication.
 
 FTPS is explicit TLS (AUTH TLS on the control port, PROT P for data), the only kind
@@ -38,6 +40,8 @@ import urllib.parse
 
 SLOW_CHUNK = 4096
 SLOW_PAUSE = 0.01
+DRIP_INTERVAL = 0.5
+DRIP_PAUSE = DRIP_INTERVAL  # --drip-interval
 
 
 def make_self_signed(directory):
@@ -128,7 +132,7 @@ class FileHandler(http.server.BaseHTTPRequestHandler):
         if path.startswith("/redirect/"):
             self.reply_empty(302, [("Location", path[len("/redirect"):])])
             return
-        chunked = norange = slow = False
+        chunked = norange = slow = drip = False
         while True:
             if path.startswith("/chunked/"):
                 chunked, path = True, path[len("/chunked"):]
@@ -136,6 +140,8 @@ class FileHandler(http.server.BaseHTTPRequestHandler):
                 norange, path = True, path[len("/norange"):]
             elif path.startswith("/slow/"):
                 slow, path = True, path[len("/slow"):]
+            elif path.startswith("/drip/"):
+                drip, path = True, path[len("/drip"):]
             else:
                 break
         local = self.resolve(path)
@@ -144,7 +150,7 @@ class FileHandler(http.server.BaseHTTPRequestHandler):
             return
         with open(local, "rb") as f:
             data = f.read()
-        self.send_file(data, send_body, chunked, norange or chunked, slow)
+        self.send_file(data, send_body, chunked, norange or chunked, "drip" if drip else slow)
 
     def resolve(self, path):
         root = os.path.realpath(self.root)
@@ -198,7 +204,8 @@ class FileHandler(http.server.BaseHTTPRequestHandler):
             pass  # the client went away: fine, that is what cancel tests do
 
     def write_body(self, data, chunked, slow):
-        step = SLOW_CHUNK if slow else 65536
+        step = 1 if slow == "drip" else SLOW_CHUNK if slow else 65536
+        pause = DRIP_PAUSE if slow == "drip" else SLOW_PAUSE
         for offset in range(0, len(data), step):
             piece = data[offset : offset + step]
             if chunked:
@@ -207,7 +214,7 @@ class FileHandler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(piece)
             self.wfile.flush()
             if slow:
-                time.sleep(SLOW_PAUSE)
+                time.sleep(pause)
         if chunked:
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
@@ -283,7 +290,11 @@ def main():
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--cert-out")
+    parser.add_argument("--drip-interval", type=float, default=DRIP_INTERVAL,
+                        help="seconds between two bytes of a /drip/ reply")
     args = parser.parse_args()
+    global DRIP_PAUSE
+    DRIP_PAUSE = args.drip_interval
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
     if not os.path.isdir(args.root):

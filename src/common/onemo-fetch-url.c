@@ -3,15 +3,11 @@
  * What a caller may ask the host to fetch, checked before any connection, and what may be told
  * back: error texts lose every credential.
  */
-#include "onemo-fetch-private.h"
+#include "onemo-fetch-url.h"
 
 #include "onemo-error.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* Only what RFC 3986 allows in a URL: no space, quote, control byte or non-ASCII byte. */
 static gboolean
@@ -80,8 +76,8 @@ onemo_fetch_validate_url (const char *url, GError **error)
 }
 
 /* A line break in a user name or password would end an FTP command early. */
-static gboolean
-validate_credential (const char *value, const char *what, GError **error)
+gboolean
+onemo_fetch_validate_credential (const char *value, const char *what, GError **error)
 {
   for (const char *c = value; c != NULL && *c != '\0'; c++) {
     if ((guchar)*c < 0x20 || *c == 0x7f) {
@@ -93,37 +89,27 @@ validate_credential (const char *value, const char *what, GError **error)
   return TRUE;
 }
 
-static gboolean
-validate_ca_file (const char *path, GError **error)
+gboolean
+onemo_fetch_validate_ca (GBytes *ca, GError **error)
 {
-  struct stat info;
-  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  gboolean regular = fd >= 0 && fstat (fd, &info) == 0 && S_ISREG (info.st_mode);
-  int saved_errno = errno;
+  gsize size = 0;
+  const char *bytes = ca != NULL ? g_bytes_get_data (ca, &size) : NULL;
 
-  if (fd >= 0)
-    close (fd);
-  if (regular)
+  if (ca == NULL)
     return TRUE;
-  if (fd < 0)
-    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT, "cannot read the CA file: %s",
-                 g_strerror (saved_errno));
-  else
+  if (size == 0 || size > ONEMO_FETCH_MAX_CA_SIZE || memchr (bytes, '\0', size) != NULL) {
     g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
-                 "the CA file is not a regular file");
-  return FALSE;
+                 "the CA bundle must be PEM text of 1 to %d bytes", ONEMO_FETCH_MAX_CA_SIZE);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean
-onemo_fetch_validate_request (const char *url, const OnemoFetchOptions *options, GError **error)
+onemo_fetch_url_is_tls (const char *url)
 {
-  if (!onemo_fetch_validate_url (url, error))
-    return FALSE;
-  if (options == NULL)
-    return TRUE;
-  return validate_credential (options->user, "user name", error)
-         && validate_credential (options->password, "password", error)
-         && (options->ca_file == NULL || validate_ca_file (options->ca_file, error));
+  return g_ascii_strncasecmp (url, "https://", 8) == 0
+         || g_ascii_strncasecmp (url, "ftps://", 7) == 0;
 }
 
 /* ---- texts without credentials ---- */
