@@ -11,7 +11,7 @@ import sys
 import time
 
 request = sys.stdin.buffer.read()
-if len(sys.argv) > 1 and sys.argv[1] == 'hang':
+if sys.argv[0].endswith('-hang'):
     time.sleep(3600)
 fds = []
 for fd in range(256):
@@ -20,7 +20,10 @@ for fd in range(256):
         fds.append(fd)
     except OSError:
         pass
-message = ('env=%s fds=%s request=%d' % (sorted(os.environ), fds, len(request))).encode()
+# As exec'd: Python itself adds LC_CTYPE to os.environ when the locale is C (PEP 538).
+with open('/proc/self/environ', 'rb') as f:
+    names = sorted(v.split(b'=', 1)[0].decode() for v in f.read().split(b'\0') if v)
+message = ('env=%s fds=%s request=%d' % (names, fds, len(request))).encode()
 payload = bytes([0]) + message  # ONEMO_ERROR_FAILED
 sys.stdout.buffer.write(b'X' + struct.pack('>I', len(payload)) + payload)
 sys.stdout.buffer.flush()

@@ -118,11 +118,50 @@ test_redact (void)
   }
 }
 
+/* The CA bundle is bytes of PEM text, within the cap; the helper reads it from memory. */
+static void
+test_validate_ca (void)
+{
+  g_autofree char *at_cap_text = g_strnfill (ONEMO_FETCH_MAX_CA_SIZE, 'A');
+  g_autofree char *over_text = g_strnfill (ONEMO_FETCH_MAX_CA_SIZE + 1, 'A');
+  g_autoptr (GBytes) pem = g_bytes_new_static ("-----BEGIN CERTIFICATE-----\n", 28);
+  g_autoptr (GBytes) at_cap = g_bytes_new (at_cap_text, ONEMO_FETCH_MAX_CA_SIZE);
+  g_autoptr (GBytes) over_cap = g_bytes_new (over_text, ONEMO_FETCH_MAX_CA_SIZE + 1);
+  g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr (GBytes) nul = g_bytes_new_static ("PEM\0", 4);
+  GBytes *refused[] = { over_cap, empty, nul };
+
+  g_assert_true (onemo_fetch_validate_ca (NULL, NULL));
+  g_assert_true (onemo_fetch_validate_ca (pem, NULL));
+  g_assert_true (onemo_fetch_validate_ca (at_cap, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++) {
+    g_autoptr (GError) error = NULL;
+
+    g_assert_false (onemo_fetch_validate_ca (refused[i], &error));
+    g_assert_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT);
+  }
+}
+
+/* Which URLs start under TLS, and so may only be redirected to https. */
+static void
+test_url_is_tls (void)
+{
+  g_assert_true (onemo_fetch_url_is_tls ("https://h/p"));
+  g_assert_true (onemo_fetch_url_is_tls ("HTTPS://h/p"));
+  g_assert_true (onemo_fetch_url_is_tls ("ftps://h/p"));
+  g_assert_true (onemo_fetch_url_is_tls ("FtPs://h/p"));
+  g_assert_false (onemo_fetch_url_is_tls ("http://h/p"));
+  g_assert_false (onemo_fetch_url_is_tls ("ftp://h/p"));
+  g_assert_false (onemo_fetch_url_is_tls ("httpsx://h/p"));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fetch/url/validate", test_validate_url);
   g_test_add_func ("/fetch/redact", test_redact);
+  g_test_add_func ("/fetch/ca/validate", test_validate_ca);
+  g_test_add_func ("/fetch/url/is-tls", test_url_is_tls);
   return g_test_run ();
 }

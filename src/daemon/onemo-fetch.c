@@ -60,6 +60,16 @@ typedef struct {
 } FetchResult;
 
 static void fetch_complete (Fetch *fetch, GError *error);
+
+/* A pipe's or spawn's error, as the FAILED it is for the caller. */
+static GError *
+failed (const char *what, GError *error)
+{
+  GError *named = g_error_new (ONEMO_ERROR, ONEMO_ERROR_FAILED, "%s: %s", what, error->message);
+
+  g_error_free (error);
+  return named;
+}
 static void settle (Fetch *fetch);
 
 static void
@@ -257,7 +267,7 @@ on_read (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   }
   if (got < 0) {
-    fetch_complete (fetch, error);
+    fetch_complete (fetch, failed ("cannot read from the fetch helper", error));
     return;
   }
   if (got == 0) {
@@ -298,9 +308,7 @@ on_request_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   /* End of file tells the helper the request is whole. */
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error)
       || !g_output_stream_close (G_OUTPUT_STREAM (source), NULL, &error)) {
-    if (!fetch->completing)
-      g_prefix_error (&error, "cannot send the fetch helper its request: ");
-    fetch_complete (fetch, error);
+    fetch_complete (fetch, failed ("cannot send the fetch helper its request", error));
     return;
   }
   settle (fetch);
@@ -467,12 +475,13 @@ spawn_helper (const char *path, GError **error)
   const char *const argv[] = { path, NULL };
   char *no_environment[] = { NULL };
   GSubprocess *helper;
+  GError *spawn_error = NULL;
 
   g_subprocess_launcher_set_environ (launcher, no_environment);
   g_subprocess_launcher_set_cwd (launcher, "/");
-  helper = g_subprocess_launcher_spawnv (launcher, argv, error);
+  helper = g_subprocess_launcher_spawnv (launcher, argv, &spawn_error);
   if (helper == NULL)
-    g_prefix_error (error, "cannot start the fetch helper: ");
+    g_propagate_error (error, failed ("cannot start the fetch helper", spawn_error));
   return helper;
 }
 
