@@ -63,9 +63,11 @@ class InstallTest(unittest.TestCase):
         by_name = {os.path.basename(src): dst for src, dst in self.installed.items()
                    if "bash-completion" not in dst}
         self.assertEqual(by_name.get("onemo-modem-sim"), os.path.join(BINDIR, "onemo-modem-sim"))
-        # The unit's ExecStart names LIBEXECDIR/onemo-firmwared; the CLI goes on PATH. While
-        # they are still being written they may be absent, but never somewhere else.
-        for name, directory in (("onemo-firmwared", LIBEXECDIR), ("onemo-fwctl", BINDIR)):
+        # The unit's ExecStart names LIBEXECDIR/onemo-firmwared, which spawns
+        # LIBEXECDIR/onemo-firmware-fetch; the CLI goes on PATH. While they are still being
+        # written they may be absent, but never somewhere else.
+        for name, directory in (("onemo-firmwared", LIBEXECDIR),
+                                ("onemo-firmware-fetch", LIBEXECDIR), ("onemo-fwctl", BINDIR)):
             if name not in by_name:
                 print(f"note: {name} is not built yet", file=sys.stderr)
                 continue

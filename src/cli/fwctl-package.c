@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The service's cap (ONEMO_FETCH_MAX_CA_SIZE): the CLI reads only the generated interface. */
+#define FWCTL_CA_MAX_SIZE (1024 * 1024)
+
 void
 fwctl_package_options_clear (FwctlPackageOptions *options)
 {
@@ -64,6 +67,31 @@ usage (GError **error, const char *message)
   return FALSE;
 }
 
+/* The CA bundle travels as bytes: the service, running as root, opens no path for a caller.
+ * Read here, as the caller, from a regular file no larger than the service takes. */
+static GBytes *
+read_ca_file (const char *path, GError **error)
+{
+  struct stat st;
+  char *contents = NULL;
+  gsize length = 0;
+
+  gboolean known = g_stat (path, &st) == 0; /* if not, g_file_get_contents() says why */
+
+  if (known && !S_ISREG (st.st_mode)) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _ ("%s: not a regular file"), path);
+    return NULL;
+  }
+  if (known && st.st_size > FWCTL_CA_MAX_SIZE) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                 _ ("%s: a CA bundle may hold at most %d bytes"), path, FWCTL_CA_MAX_SIZE);
+    return NULL;
+  }
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  return g_bytes_new_take (contents, length);
+}
+
 gboolean
 fwctl_package_options_build (FwctlPackageOptions *options, GVariantBuilder *builder, GError **error)
 {
@@ -94,9 +122,12 @@ fwctl_package_options_build (FwctlPackageOptions *options, GVariantBuilder *buil
     g_variant_builder_add (builder, "{sv}", "password", g_variant_new_string (password));
   }
   if (options->ca_file != NULL) {
-    /* The service does not share our working directory. */
-    g_autofree char *absolute = g_canonicalize_filename (options->ca_file, NULL);
-    g_variant_builder_add (builder, "{sv}", "ca-file", g_variant_new_string (absolute));
+    g_autoptr (GBytes) ca = read_ca_file (options->ca_file, error);
+
+    if (ca == NULL)
+      return FALSE;
+    g_variant_builder_add (builder, "{sv}", "ca",
+                           g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, ca, TRUE));
   }
   return TRUE;
 }

@@ -466,18 +466,40 @@ frame_request (GBytes *payload)
   return g_byte_array_free_to_bytes (frame);
 }
 
-/* The helper with nothing of ours: no environment, / as its directory, three fds. */
+/* The one part of the daemon's environment the helper gets: the proxies an administrator set
+ * for host-side fetches (onemo-firmwared(8)), which libcurl reads there. */
+static GStrv
+proxy_environment (void)
+{
+  static const char *const names[]
+      = { "http_proxy", "https_proxy", "HTTPS_PROXY", "ftp_proxy", "FTP_PROXY", "ftps_proxy",
+          "FTPS_PROXY", "all_proxy",   "ALL_PROXY",   "no_proxy",  "NO_PROXY" };
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    const char *value = g_getenv (names[i]);
+
+    if (value != NULL) {
+      g_autofree char *variable = g_strconcat (names[i], "=", value, NULL);
+
+      g_strv_builder_add (builder, variable);
+    }
+  }
+  return g_strv_builder_end (builder);
+}
+
+/* The helper with nothing of ours but the proxies: / as its directory, three fds. */
 static GSubprocess *
 spawn_helper (const char *path, GError **error)
 {
   g_autoptr (GSubprocessLauncher) launcher
       = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   const char *const argv[] = { path, NULL };
-  char *no_environment[] = { NULL };
+  g_auto (GStrv) environment = proxy_environment ();
   GSubprocess *helper;
   GError *spawn_error = NULL;
 
-  g_subprocess_launcher_set_environ (launcher, no_environment);
+  g_subprocess_launcher_set_environ (launcher, environment);
   g_subprocess_launcher_set_cwd (launcher, "/");
   helper = g_subprocess_launcher_spawnv (launcher, argv, &spawn_error);
   if (helper == NULL)

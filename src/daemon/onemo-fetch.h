@@ -9,8 +9,8 @@ G_BEGIN_DECLS
 
 /*
  * The host-side download behind the service's Fetch() and Update(): run by the fetch helper
- * (onemo-firmware-fetch, src/fetch/), spawned once per fetch with an empty environment and only
- * its stdin, stdout and stderr, which streams the package back (onemo-fetch-wire.h). The daemon
+ * (onemo-firmware-fetch, src/fetch/), spawned once per fetch with no environment but the proxy
+ * variables (http_proxy and the like) and only its stdin, stdout and stderr, which streams the package back (onemo-fetch-wire.h). The daemon
  * itself never links libcurl; it stores what arrives into an anonymous file and checks it again.
  *
  * Only http, https, ftp and ftps, for the URL and for every redirect (at most 5); a download

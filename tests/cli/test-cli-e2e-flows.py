@@ -83,6 +83,18 @@ class FlowsTest(cli_harness.CliTest):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(self.fwctl_ok('check', 'md5').stdout.strip(),
                          hashlib.md5(data).hexdigest().upper())
+        # The CLI reads the CA file itself (the service opens no path for a caller): a
+        # folder or a file over the service's cap never leaves the client.
+        big = os.path.join(self.tmpdir, 'big.pem')
+        with open(big, 'wb') as f:
+            f.write(b'A' * (1024 * 1024 + 1))
+        before = sim.log_bytes()
+        for bad, needle in ((self.tmpdir, 'not a regular file'), (big, 'CA bundle'),
+                            (os.path.join(self.tmpdir, 'none.pem'), 'none.pem')):
+            result = self.fwctl('fetch', '--ca-file', bad, url)
+            self.assertNotEqual(result.returncode, 0, result.stderr)
+            self.assertIn(needle, result.stderr)
+        self.assertEqual(sim.log_bytes(), before)
 
     def test_update_file_and_url(self):
         sim, path = self.add_sim('MN316-S-DLVS')
