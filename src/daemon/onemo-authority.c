@@ -6,16 +6,22 @@
 #include "onemo-error.h"
 
 #ifdef HAVE_POLKIT
-#include <polkit/polkit.h>
+/* polkit's own D-Bus interface, asked directly: libpolkit-gobject-1 would map libsystemd and its
+ * compression and crypto libraries (some 0.9 MiB) into the daemon for two calls. */
+#define POLKIT_NAME                        "org.freedesktop.PolicyKit1"
+#define POLKIT_PATH                        "/org/freedesktop/PolicyKit1/Authority"
+#define POLKIT_INTERFACE                   "org.freedesktop.PolicyKit1.Authority"
+#define POLKIT_FLAG_ALLOW_USER_INTERACTION 1u
 #endif
 
 struct _OnemoAuthority {
   GObject parent_instance;
 
 #ifdef HAVE_POLKIT
-  PolkitAuthority *polkit; /* NULL until the first check finds it */
+  GDBusConnection *system_bus; /* where polkit is; NULL until the first check finds it */
   gboolean looking_up;
   GQueue waiting; /* GTasks for checks that wait for the lookup */
+  guint checks;   /* makes each check's cancellation id */
 #endif
   /* sender → its pending check's GTask: one at a time per caller. */
   GHashTable *pending;
@@ -31,6 +37,7 @@ typedef struct {
   gboolean interactive;
   GCancellable *cancellable; /* cancelled when the caller leaves the bus */
   guint watch_id;
+  char *cancellation_id; /* polkit's name for this check */
 } CheckData;
 
 static void
@@ -42,6 +49,7 @@ check_data_free (CheckData *data)
   g_clear_object (&data->connection);
   g_free (data->sender);
   g_free (data->action_id);
+  g_free (data->cancellation_id);
   g_free (data);
 }
 
@@ -114,27 +122,42 @@ polkit_is_absent (const GError *error)
          || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER);
 }
 
+/* The caller left: polkit may drop the check, and an authentication dialog with it. */
+static void
+cancel_in_polkit (OnemoAuthority *self, CheckData *data)
+{
+  g_dbus_connection_call (self->system_bus, POLKIT_NAME, POLKIT_PATH, POLKIT_INTERFACE,
+                          "CancelCheckAuthorization", g_variant_new ("(s)", data->cancellation_id),
+                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+}
+
 static void
 checked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
+  CheckData *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (PolkitAuthorizationResult) answer = NULL;
+  g_autoptr (GVariant) answer = NULL;
   g_autofree char *reason = NULL;
+  gboolean authorized = FALSE, challenge = FALSE;
 
-  answer = polkit_authority_check_authorization_finish (POLKIT_AUTHORITY (source), result, &error);
+  answer = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (answer != NULL)
+    g_variant_get (answer, "((bb@a{ss}))", &authorized, &challenge, NULL);
   if (answer == NULL && polkit_is_absent (error)) {
     g_debug ("polkit is not on the bus: only root may change things");
     check_root_only (task);
     return;
   }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    cancel_in_polkit (data->authority, data);
   if (answer == NULL) {
     g_dbus_error_strip_remote_error (error);
     reason = g_strdup_printf ("polkit did not answer (%s)", error->message);
     check_denied (task, reason);
-  } else if (polkit_authorization_result_get_is_authorized (answer)) {
+  } else if (authorized) {
     check_done (task, NULL);
-  } else if (polkit_authorization_result_get_is_challenge (answer)) {
+  } else if (challenge) {
     check_denied (task, "authentication is needed, and the call did not allow it");
   } else {
     check_denied (task, "polkit said no");
@@ -142,17 +165,24 @@ checked (GObject *source, GAsyncResult *result, gpointer user_data)
   g_object_unref (task);
 }
 
+/* CheckAuthorization(subject (sa{sv}), action_id s, details a{ss}, flags u, cancellation_id s)
+ * -> ((bba{ss})), the subject being the caller's unique bus name. No timeout: an
+ * administrator may take a while to type a password. */
 static void
 ask (OnemoAuthority *self, GTask *task)
 {
   CheckData *data = g_task_get_task_data (task);
-  g_autoptr (PolkitSubject) subject = polkit_system_bus_name_new (data->sender);
+  g_auto (GVariantBuilder) subject = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
 
-  polkit_authority_check_authorization (
-      self->polkit, subject, data->action_id, NULL,
-      data->interactive ? POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION
-                        : POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE,
-      data->cancellable, checked, task);
+  data->cancellation_id = g_strdup_printf ("onemo-firmwared-%u", ++self->checks);
+  g_variant_builder_add (&subject, "{sv}", "name", g_variant_new_string (data->sender));
+  g_dbus_connection_call (
+      self->system_bus, POLKIT_NAME, POLKIT_PATH, POLKIT_INTERFACE, "CheckAuthorization",
+      g_variant_new ("((sa{sv})sa{ss}us)", "system-bus-name", &subject, data->action_id, NULL,
+                     data->interactive ? POLKIT_FLAG_ALLOW_USER_INTERACTION : 0u,
+                     data->cancellation_id),
+      G_VARIANT_TYPE ("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE, G_MAXINT, data->cancellable, checked,
+      task);
 }
 
 static void
@@ -163,11 +193,11 @@ looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
   GTask *task;
 
   self->looking_up = FALSE;
-  self->polkit = polkit_authority_get_finish (result, &error);
-  if (self->polkit == NULL)
-    g_debug ("No polkit authority (%s): only root may change things", error->message);
+  self->system_bus = g_bus_get_finish (result, &error);
+  if (self->system_bus == NULL)
+    g_debug ("No system bus for polkit (%s): only root may change things", error->message);
   while ((task = g_queue_pop_head (&self->waiting)) != NULL) {
-    if (self->polkit != NULL)
+    if (self->system_bus != NULL)
       ask (self, task);
     else
       check_root_only (task);
@@ -177,14 +207,14 @@ looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 check_start (OnemoAuthority *self, GTask *task)
 {
-  if (self->polkit != NULL) {
+  if (self->system_bus != NULL) {
     ask (self, task);
     return;
   }
   g_queue_push_tail (&self->waiting, task);
   if (!self->looking_up) {
     self->looking_up = TRUE;
-    polkit_authority_get_async (NULL, looked_up, g_object_ref (self));
+    g_bus_get (G_BUS_TYPE_SYSTEM, NULL, looked_up, g_object_ref (self));
   }
 }
 #else
@@ -312,7 +342,7 @@ onemo_authority_finalize (GObject *object)
 
   /* The lookup and every check hold a reference, so nothing waits here. */
 #ifdef HAVE_POLKIT
-  g_clear_object (&self->polkit);
+  g_clear_object (&self->system_bus);
 #endif
   g_hash_table_unref (self->pending);
   G_OBJECT_CLASS (onemo_authority_parent_class)->finalize (object);
