@@ -37,7 +37,7 @@ digest_stream_base_read (GObject *source, GAsyncResult *result, gpointer user_da
   g_task_return_int (task, n);
 }
 
-/* The base stream's own read_async: no worker thread for the package stream. */
+/* The base stream's own read_async (the package stream reads in a thread of its own). */
 static void
 digest_stream_read_async (GInputStream *stream, void *buffer, gsize count, int io_priority,
                           GCancellable *cancellable, GAsyncReadyCallback callback,

@@ -8,10 +8,11 @@ G_BEGIN_DECLS
 /**
  * OnemoPackageStream:
  *
- * A package file read with pread() from a position. Its asynchronous reads complete on the main
- * loop without a worker thread: a regular file never blocks for long, and GIO would otherwise
- * hand each read of a non-pollable fd to its thread pool, whose thread lingers after the write
- * (an idle daemon must make no system calls).
+ * A package file read with pread() from a position. Its asynchronous reads happen in a thread
+ * of the stream's own, so that a caller's file on a hung mount never blocks the main loop, and a
+ * cancelled read answers at once even while its pread() never returns (the thread, and the fd,
+ * stay behind until it does). The thread ends when the stream is closed or finalized: none
+ * lingers after a write (an idle daemon must make no system calls), unlike GIO's thread pool.
  */
 #define ONEMO_TYPE_PACKAGE_STREAM (onemo_package_stream_get_type ())
 G_DECLARE_FINAL_TYPE (OnemoPackageStream, onemo_package_stream, ONEMO, PACKAGE_STREAM, GInputStream)

@@ -120,6 +120,8 @@ class DaemonTest(unittest.TestCase):
     DAEMON_ARGS = []
     # A command the daemon runs under (strace, for instance); its own arguments come first.
     DAEMON_WRAPPER = []
+    # Variables added to the daemon's environment.
+    DAEMON_ENV = {}
     PRIVATE_SYSTEM_BUS = False
 
     def setUp(self):
@@ -158,7 +160,7 @@ class DaemonTest(unittest.TestCase):
 
     def _start_daemon(self):
         env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address,
-                   G_MESSAGES_DEBUG='all')
+                   G_MESSAGES_DEBUG='all', **self.DAEMON_ENV)
         if self.PRIVATE_SYSTEM_BUS:
             env['DBUS_SYSTEM_BUS_ADDRESS'] = self.address
         self.daemon_log = open(os.path.join(self.tmpdir, 'daemon.log'), 'w')
