@@ -343,6 +343,7 @@ test_phases (void)
   g_assert_true (onemo_journal_phase_is_upgrade ("confirming"));
   g_assert_false (onemo_journal_phase_is_upgrade ("writing"));
   g_assert_false (onemo_journal_phase_is_upgrade ("verifying"));
+  g_assert_false (onemo_journal_phase_is_upgrade ("starting"));
   g_assert_false (onemo_journal_phase_is_upgrade (NULL));
 }
 

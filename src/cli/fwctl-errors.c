@@ -42,6 +42,9 @@ static const struct {
   [ONEMO_ERROR_PERMISSION_DENIED] = { FWCTL_EXIT_PERMISSION, N_ ("Permission denied") },
   [ONEMO_ERROR_INTERRUPTED]
   = { FWCTL_EXIT_FAILED, N_ ("The operation was interrupted: the service stopped") },
+  [ONEMO_ERROR_NOT_RECORDED]
+  = { FWCTL_EXIT_FAILED,
+      N_ ("The service cannot record the upgrade in its state directory: nothing was done") },
 };
 
 static FwctlExit

@@ -8,7 +8,8 @@ G_BEGIN_DECLS
 /* The exit codes of onemo-fwctl. Scripts depend on them: never renumber. */
 typedef enum {
   FWCTL_EXIT_OK = 0,
-  FWCTL_EXIT_FAILED = 1,           /* generic failure, Module, Protocol, Unknown, Interrupted */
+  FWCTL_EXIT_FAILED = 1,           /* generic failure, Module, Protocol, Unknown, Interrupted,
+                                      NotRecorded */
   FWCTL_EXIT_USAGE = 2,            /* bad command line */
   FWCTL_EXIT_NOT_SUPPORTED = 3,    /* NotSupported */
   FWCTL_EXIT_INVALID_ARGUMENT = 4, /* InvalidArgument */

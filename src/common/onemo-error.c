@@ -32,6 +32,7 @@ static const struct {
   { ONEMO_ERROR_CANCELLED, "Cancelled", -1, NULL },
   { ONEMO_ERROR_PERMISSION_DENIED, "PermissionDenied", -1, NULL },
   { ONEMO_ERROR_INTERRUPTED, "Interrupted", -1, NULL },
+  { ONEMO_ERROR_NOT_RECORDED, "NotRecorded", -1, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (error_table) == ONEMO_ERROR_N_CODES);

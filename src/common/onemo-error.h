@@ -37,9 +37,10 @@ typedef enum {
   ONEMO_ERROR_CANCELLED,         /* Cancelled */
   ONEMO_ERROR_PERMISSION_DENIED, /* PermissionDenied */
   ONEMO_ERROR_INTERRUPTED,       /* Interrupted: the daemon stopped during the operation */
+  ONEMO_ERROR_NOT_RECORDED,      /* NotRecorded: the journal could not record an upgrade */
 } OnemoError;
 
-#define ONEMO_ERROR_N_CODES (ONEMO_ERROR_INTERRUPTED + 1)
+#define ONEMO_ERROR_N_CODES (ONEMO_ERROR_NOT_RECORDED + 1)
 
 GQuark onemo_error_quark (void);
 

@@ -62,11 +62,12 @@ onemo_journal_record_copy (const OnemoJournalRecord *record)
   return copy;
 }
 
-/* The States of a running operation, and "confirming": the module reported a successful
- * upgrade and only its new revision is still to be read. */
+/* The States of a running operation; "starting": accepted, waiting for ModemManager and the
+ * port, nothing sent yet; "confirming": the module reported a successful upgrade and only its
+ * new revision is still to be read. */
 static const char *const phases[] = {
-  "configuring", "downloading", "writing",    "verifying",
-  "upgrading",   "rebooting",   "confirming", NULL,
+  "starting",  "configuring", "downloading", "writing", "verifying",
+  "upgrading", "rebooting",   "confirming",  NULL,
 };
 
 gboolean

@@ -51,27 +51,93 @@ hold_record (OnemoModule *self, OnemoJournalRecord *record)
                           (GDestroyNotify)onemo_journal_record_free);
 }
 
-void
-onemo_module_journal_begin (OnemoModule *self, const char *operation, const char *phase)
+/* The operations that may send AT+MFWUPGRADE: never run without their record. */
+static const char *const upgrading_operations[] = { "Upgrade", "Update", NULL };
+
+static void
+fill_record (OnemoModule *self, OnemoJournalRecord *record)
 {
   OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
-  OnemoJournalRecord *record;
 
-  if (journal_of (self) == NULL || !g_strv_contains (recorded_operations, operation))
-    return;
-  record = g_new0 (OnemoJournalRecord, 1);
-  record->port = g_strdup (onemo_module_get_device (self));
-  record->physical_device = g_strdup (onemo_module_get_physical_device (self));
+  /* The identity as it is now: ModemManager's reading may have been confirmed since. */
+  g_free (record->imei);
+  g_free (record->manufacturer);
+  g_free (record->model);
+  g_free (record->sub_model);
+  g_free (record->revision);
   record->imei = g_strdup (onemo_dbus_firmware_get_imei (iface));
   record->manufacturer = g_strdup (onemo_dbus_firmware_get_manufacturer (iface));
   record->model = g_strdup (onemo_dbus_firmware_get_model (iface));
   record->sub_model = g_strdup (onemo_dbus_firmware_get_sub_model (iface));
   record->revision = g_strdup (onemo_dbus_firmware_get_revision (iface));
+}
+
+static OnemoJournalRecord *
+new_record (OnemoModule *self, const char *operation, const char *phase)
+{
+  OnemoJournalRecord *record = g_new0 (OnemoJournalRecord, 1);
+
+  record->port = g_strdup (onemo_module_get_device (self));
+  record->physical_device = g_strdup (onemo_module_get_physical_device (self));
   record->operation = g_strdup (operation);
   record->phase = g_strdup (phase);
   record->started = g_get_real_time () / G_USEC_PER_SEC;
-  hold_record (self, record);
-  save (self, record);
+  fill_record (self, record);
+  return record;
+}
+
+/* Writes @record; an operation that may upgrade fails with NOT_RECORDED when it cannot. */
+static gboolean
+save_required (OnemoModule *self, OnemoJournalRecord *record, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (!g_strv_contains (upgrading_operations, record->operation)) {
+    save (self, record);
+    return TRUE;
+  }
+  if (onemo_journal_save (journal_of (self), record, &local))
+    return TRUE;
+  g_warning ("%s: cannot journal %s (%s): %s: refused", record->port, record->operation,
+             record->phase, local->message);
+  g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_NOT_RECORDED,
+               "%s cannot be recorded in the journal (%s): %s; nothing was sent to the module",
+               record->operation, onemo_journal_get_directory (journal_of (self)), local->message);
+  return FALSE;
+}
+
+gboolean
+onemo_module_journal_reserve (OnemoModule *self, const char *operation, GError **error)
+{
+  g_autoptr (OnemoJournalRecord) record = NULL;
+
+  if (journal_of (self) == NULL || !g_strv_contains (upgrading_operations, operation))
+    return TRUE;
+  record = new_record (self, operation, "starting");
+  if (!save_required (self, record, error))
+    return FALSE;
+  hold_record (self, g_steal_pointer (&record));
+  return TRUE;
+}
+
+gboolean
+onemo_module_journal_begin (OnemoModule *self, const char *operation, const char *phase,
+                            GError **error)
+{
+  OnemoJournalRecord *record = record_of (self);
+
+  if (journal_of (self) == NULL || !g_strv_contains (recorded_operations, operation))
+    return TRUE;
+  if (record != NULL && g_strcmp0 (record->operation, operation) == 0) {
+    /* Reserved: the same record, in its first phase. */
+    fill_record (self, record);
+    g_free (record->phase);
+    record->phase = g_strdup (phase);
+  } else {
+    record = new_record (self, operation, phase);
+    hold_record (self, record);
+  }
+  return save_required (self, record, error);
 }
 
 void

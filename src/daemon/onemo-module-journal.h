@@ -8,11 +8,21 @@ G_BEGIN_DECLS
 
 /* The journal hooks of a module's operation guard (onemo-module-journal.c): a state-changing
  * operation is recorded when it begins, again at each phase, and forgotten when it ends, so
- * that a daemon started after a crash knows what the module was doing. A journal that cannot
- * be written is logged, never a reason to refuse an operation. */
+ * that a daemon started after a crash knows what the module was doing. An operation that may
+ * reach the upgrade (Upgrade, Update) is refused when its record cannot be written, since a
+ * crash would then leave an upgrading module commanded as if nothing ran; for the others a
+ * journal that cannot be written is logged. */
 
-/* @operation: the D-Bus method; only the methods that change the module are recorded. */
-void onemo_module_journal_begin (OnemoModule *self, const char *operation, const char *phase);
+/* Before the operation takes the module (ModemManager, the port): records @operation in the
+ * phase "starting" if it may reach the upgrade, else does nothing. FALSE with
+ * ONEMO_ERROR_NOT_RECORDED when the record cannot be written. */
+gboolean onemo_module_journal_reserve (OnemoModule *self, const char *operation, GError **error);
+
+/* The port is open, nothing sent yet: records @operation in @phase. FALSE with
+ * ONEMO_ERROR_NOT_RECORDED only for an operation that may reach the upgrade. @operation: the
+ * D-Bus method; only the methods that change the module are recorded. */
+gboolean onemo_module_journal_begin (OnemoModule *self, const char *operation, const char *phase,
+                                     GError **error);
 void onemo_module_journal_phase (OnemoModule *self, const char *phase);
 void onemo_module_journal_end (OnemoModule *self);
 

@@ -189,10 +189,16 @@ static void
 op_begin_run (OpBegin *begin)
 {
   OnemoModule *self = begin->module;
+  GError *error = NULL;
 
   if (!(self->op_flags & ONEMO_OP_QUERY)) {
-    onemo_module_journal_begin (self, g_dbus_method_invocation_get_method_name (begin->invocation),
-                                begin->state);
+    if (!onemo_module_journal_begin (self,
+                                     g_dbus_method_invocation_get_method_name (begin->invocation),
+                                     begin->state, &error)) {
+      onemo_module_op_return (self, begin->invocation, NULL, error);
+      op_begin_free (begin);
+      return;
+    }
     onemo_module_op_set_state (self, begin->state);
   }
   begin->start (self, begin->invocation, g_steal_pointer (&begin->data));
@@ -287,10 +293,20 @@ onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, con
 {
   OnemoModemManager *modem_manager = self->options->modem_manager;
   OpBegin *begin;
+  GError *error = NULL;
 
   if (self->busy) {
     g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_BUSY,
                                            "Another operation runs on %s", self->device);
+    if (destroy != NULL && data != NULL)
+      destroy (data);
+    return;
+  }
+  /* Before ModemManager or the port is asked: a refusal leaves everything as it was. */
+  if (!(flags & ONEMO_OP_QUERY)
+      && !onemo_module_journal_reserve (self, g_dbus_method_invocation_get_method_name (invocation),
+                                        &error)) {
+    g_dbus_method_invocation_take_error (invocation, error);
     if (destroy != NULL && data != NULL)
       destroy (data);
     return;

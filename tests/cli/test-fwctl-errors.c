@@ -33,6 +33,7 @@ static const NameCase name_cases[] = {
   { "org.onemo.Firmware.Error.Cancelled", FWCTL_EXIT_CANCELLED },
   { "org.onemo.Firmware.Error.PermissionDenied", FWCTL_EXIT_PERMISSION },
   { "org.onemo.Firmware.Error.Interrupted", FWCTL_EXIT_FAILED },
+  { "org.onemo.Firmware.Error.NotRecorded", FWCTL_EXIT_FAILED },
   { "org.onemo.Firmware.Error.NoSuchThing", FWCTL_EXIT_FAILED },
   { "org.freedesktop.DBus.Error.ServiceUnknown", FWCTL_EXIT_NO_MODULE },
   { "org.freedesktop.DBus.Error.UnknownObject", FWCTL_EXIT_NO_MODULE },
