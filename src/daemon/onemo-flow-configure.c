@@ -96,9 +96,8 @@ known_key (const char *key)
   return FALSE;
 }
 
-/* Checks everything and builds the commands; nothing is sent unless all of it is right. */
-static OnemoCommandSequence *
-build_configure (OnemoModule *self, GVariant *settings, GError **error)
+OnemoCommandSequence *
+onemo_flow_configure_build (OnemoModule *self, GVariant *settings, GError **error)
 {
   g_autoptr (OnemoCommandSequence) sequence = onemo_command_sequence_new ();
   const char *url, *user, *password;
@@ -181,7 +180,7 @@ gboolean
 onemo_flow_configure (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *settings)
 {
   GError *error = NULL;
-  OnemoCommandSequence *sequence = build_configure (self, settings, &error);
+  OnemoCommandSequence *sequence = onemo_flow_configure_build (self, settings, &error);
 
   if (sequence == NULL) {
     g_dbus_method_invocation_take_error (invocation, error);

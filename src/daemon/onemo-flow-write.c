@@ -21,16 +21,11 @@ typedef struct {
   GError *error; /* kept while an abandoned transparent write settles */
 } WriteOp;
 
-typedef struct {
-  OnemoAtWriteMode mode;
-  guint64 offset;
-} WriteOptions;
-
 /* The checked call, waiting for its begin. */
 typedef struct {
   int fd;
   guint64 size;
-  WriteOptions options;
+  OnemoWriteOptions options;
 } WriteRequest;
 
 static void
@@ -63,8 +58,9 @@ parse_mode (OnemoModule *self, GVariant *value, OnemoAtWriteMode *mode, GError *
   return invalid (error, "\"mode\" must be \"hex\" or \"transparent\"");
 }
 
-static gboolean
-parse_options (OnemoModule *self, GVariant *options, WriteOptions *out, GError **error)
+gboolean
+onemo_flow_write_parse_options (OnemoModule *self, GVariant *options, OnemoWriteOptions *out,
+                                GError **error)
 {
   const OnemoModel *model = onemo_module_get_model (self);
   gboolean have_mode = FALSE;
@@ -235,11 +231,11 @@ onemo_flow_write (OnemoModule *self, GDBusMethodInvocation *invocation, GUnixFDL
 {
   int fd = -1;
   GError *error = NULL;
-  WriteOptions write_options = { ONEMO_AT_WRITE_TRANSPARENT, 0 };
+  OnemoWriteOptions write_options = { ONEMO_AT_WRITE_TRANSPARENT, 0 };
   guint64 size = 0;
   WriteRequest *request;
 
-  if (!parse_options (self, options, &write_options, &error)
+  if (!onemo_flow_write_parse_options (self, options, &write_options, &error)
       || (fd = take_package_fd (self, fd_list, fd_handle, &size, &error)) < 0) {
     g_dbus_method_invocation_take_error (invocation, error);
     return TRUE;

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "onemo-at-port.h"
+#include "onemo-at-writer.h"
+#include "onemo-command-sequence.h"
 #include "onemo-error.h"
 #include "onemo-module.h"
 
@@ -162,6 +164,19 @@ OnemoAtPort *onemo_module_open_port (OnemoModule *self, GError **error);
 /* A url the module itself would open (AT+MFWCFG="url"): its length, characters, and a scheme
  * the sub-model has; InvalidArgument or NotSupported (onemo-flow-configure.c). */
 gboolean onemo_flow_url_supported (OnemoModule *self, const char *url, GError **error);
+
+/* Configure()'s settings checked against the sub-model and turned into commands; nothing is
+ * sent unless all of it is right (onemo-flow-configure.c). */
+OnemoCommandSequence *onemo_flow_configure_build (OnemoModule *self, GVariant *settings,
+                                                  GError **error);
+
+/* Write()'s options, checked against the sub-model (onemo-flow-write.c). */
+typedef struct {
+  OnemoAtWriteMode mode;
+  guint64 offset;
+} OnemoWriteOptions;
+gboolean onemo_flow_write_parse_options (OnemoModule *self, GVariant *options,
+                                         OnemoWriteOptions *out, GError **error);
 
 /* The flows, one per file: each validates its arguments, then runs and answers @invocation. */
 gboolean onemo_flow_configure (OnemoModule *self, GDBusMethodInvocation *invocation,
