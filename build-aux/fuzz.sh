@@ -1,10 +1,21 @@
 #!/bin/sh
-# Builds the libFuzzer targets with clang and runs each for the given seconds (default 60)
-# from its seed corpus. Fails on any crash, leak or sanitizer report. libFuzzer's running
-# commentary goes to build-fuzz/<target>.log; its last lines are shown when a target fails.
+# Builds the libFuzzer targets with clang and runs each from its seed corpus. Fails on any
+# crash, leak or sanitizer report. libFuzzer's running commentary goes to
+# build-fuzz/<target>.log; its last lines are shown when a target fails.
+#
+# Usage: fuzz.sh [SECONDS]        each target for SECONDS (default 60)
+#        fuzz.sh --total SECONDS  SECONDS shared evenly by all targets, at least 10 each (CI:
+#                                 a fixed budget however many targets there are)
 set -eu
 cd "$(dirname "$0")/.."
-seconds=${1:-60}
+targets=$(ls tests/fuzz/fuzz-*.c)
+count=$(echo "$targets" | wc -l)
+if [ "${1:-}" = "--total" ]; then
+  seconds=$(( ${2:?--total needs a number of seconds} / count ))
+  [ "$seconds" -ge 10 ] || seconds=10
+else
+  seconds=${1:-60}
+fi
 build-aux/install-deps.sh
 
 if [ ! -d build-fuzz/meson-private ]; then
@@ -12,7 +23,7 @@ if [ ! -d build-fuzz/meson-private ]; then
 fi
 meson compile -C build-fuzz
 
-for target in tests/fuzz/fuzz-*.c; do
+for target in $targets; do
   name=$(basename "$target" .c)
   corpus=$(mktemp -d)
   log=build-fuzz/$name.log

@@ -7,19 +7,13 @@
  */
 #include "onemo-at-command.h"
 #include "onemo-error.h"
+#include "fuzz-require.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-static void
-require (gboolean condition)
-{
-  if (!condition)
-    abort ();
-}
 
 static void
 fuzz_command_line (const char *text)

@@ -9,6 +9,7 @@
 #include "onemo-at-parsers.h"
 #include "onemo-at-result.h"
 #include "onemo-error.h"
+#include "fuzz-require.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,13 +19,6 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 /* ATI gets the last lines seen, as a port would collect them. */
 #define ATI_WINDOW 5
-
-static void
-require (gboolean condition)
-{
-  if (!condition)
-    abort ();
-}
 
 /* A failure must be a protocol error and nothing else. */
 static void

@@ -6,18 +6,12 @@
  */
 #include "onemo-error.h"
 #include "onemo-journal.h"
+#include "fuzz-require.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-static void
-require (gboolean condition)
-{
-  if (!condition)
-    abort ();
-}
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
