@@ -25,6 +25,7 @@ struct _OnemoModule {
 
   /* The running operation, if any. */
   gboolean busy;
+  gboolean handing_over; /* the next operation begins where the one before left the module */
   OnemoOpFlags op_flags;
   gboolean op_cancellable;
   OnemoAtPort *port;
@@ -306,7 +307,11 @@ onemo_module_op_begin (OnemoModule *self, GDBusMethodInvocation *invocation, con
   if (!(flags & ONEMO_OP_QUERY)
       && !onemo_module_journal_reserve (self, g_dbus_method_invocation_get_method_name (invocation),
                                         &error)) {
-    g_dbus_method_invocation_take_error (invocation, error);
+    /* Handed over, the module is not as it was: the failure shows in State and LastError. */
+    if (self->handing_over)
+      onemo_module_op_return (self, invocation, NULL, error);
+    else
+      g_dbus_method_invocation_take_error (invocation, error);
     if (destroy != NULL && data != NULL)
       destroy (data);
     return;
@@ -454,7 +459,9 @@ onemo_module_op_handover (OnemoModule *self, GDBusMethodInvocation *invocation, 
   release_port (self);
   g_clear_object (&self->cancellable);
   self->busy = FALSE;
+  self->handing_over = TRUE;
   next (self, invocation);
+  self->handing_over = FALSE;
   /* @next refused before its begin: nothing holds the module any more. */
   if (!self->busy)
     op_uninhibit (self);

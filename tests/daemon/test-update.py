@@ -8,6 +8,7 @@ the module object stays usable after every failure."""
 
 import hashlib
 import os
+import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -100,6 +101,30 @@ class UpdateTest(UpdateBase):
             harness.ERROR_PREFIX + 'NotVerified: '))
         # Usable afterwards: the same package without the wrong digest goes through.
         self.update_fd(path, package)
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-' + NEW)
+
+    def test_journal_lost_mid_update_no_upgrade(self):
+        # The state directory becomes unwritable while the package is written: Update is
+        # refused before AT+MFWUPGRADE (NotRecorded), and says so in State and LastError.
+        sim, path = self.add_sim('MN316-S-DLVS', '--baud', '115200')
+        package = self.make_firmware('MN316-S', 'MN316-S-DLVS-' + NEW, size=30000)
+        old = self.prop(path, 'Revision')
+        outcome = self.call_async(path, MODULE_IFACE, 'Update', '(a{sv})', ({'fd': H(0)},),
+                                  fds=[self.open_fd(package)])
+        self.wait_for(lambda: self.prop(path, 'State') == 'writing', 10, 'not writing')
+        shutil.rmtree(self.state_dir)
+        with open(self.state_dir, 'w'):
+            pass
+        self.wait_call(outcome, 60)
+        self.assertEqual(harness.error_name(outcome['error']), harness.ERROR_PREFIX + 'NotRecorded')
+        self.assertNotIn(b'AT+MFWUPGRADE', sim.log_bytes())
+        self.assertEqual(self.prop(path, 'Revision'), old)
+        self.assertEqual(self.prop(path, 'State'), 'failed')
+        self.assertTrue(self.prop(path, 'LastError').startswith(
+            harness.ERROR_PREFIX + 'NotRecorded: '))
+        # Once it can be written again, Upgrade applies the package written before.
+        os.unlink(self.state_dir)
+        self.module(path, 'Upgrade')
         self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-' + NEW)
 
     def test_wrong_size_not_verified(self):
