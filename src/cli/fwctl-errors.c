@@ -44,7 +44,7 @@ static const struct {
   = { FWCTL_EXIT_FAILED, N_ ("The operation was interrupted: the service stopped") },
   [ONEMO_ERROR_NOT_RECORDED]
   = { FWCTL_EXIT_FAILED,
-      N_ ("The service cannot record the upgrade in its state directory: nothing was done") },
+      N_ ("The service cannot record the upgrade in its state directory: it was not started") },
 };
 
 static FwctlExit

@@ -101,7 +101,7 @@ save_required (OnemoModule *self, OnemoJournalRecord *record, GError **error)
   g_warning ("%s: cannot journal %s (%s): %s: refused", record->port, record->operation,
              record->phase, local->message);
   g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_NOT_RECORDED,
-               "%s cannot be recorded in the journal (%s): %s; nothing was sent to the module",
+               "%s cannot be recorded in the journal (%s): %s; the upgrade was not started",
                record->operation, onemo_journal_get_directory (journal_of (self)), local->message);
   return FALSE;
 }
