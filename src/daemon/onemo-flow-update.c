@@ -20,8 +20,8 @@
 #include "onemo-command-sequence.h"
 #include "onemo-flow-host.h"
 #include "onemo-module-download.h"
+#include "onemo-package-stream.h"
 
-#include <errno.h>
 #include <gio/gunixfdlist.h>
 #include <unistd.h>
 
@@ -315,24 +315,24 @@ module_configure (OnemoUpdate *op)
 
 /* ---- The host's fetch: the package for the host route, or its digest for the module's ---- */
 
-static char *
-digest_fd (int fd, GError **error)
+static void
+fetched_digested (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GChecksum) sha256 = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 buffer[16384];
-  off_t position = 0;
-  gssize n;
+  OnemoUpdate *op = user_data;
+  GError *error = NULL;
 
-  while ((n = pread (fd, buffer, sizeof buffer, position)) > 0) {
-    g_checksum_update (sha256, buffer, n);
-    position += n;
+  op->expected_sha256 = onemo_package_digest_finish (result, &error);
+  if (op->expected_sha256 != NULL) {
+    module_configure (op);
+    return;
   }
-  if (n < 0) {
-    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_FAILED, "Reading the fetched package: %s",
-                 g_strerror (errno));
-    return NULL;
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    GError *wrapped = g_error_new (ONEMO_ERROR, ONEMO_ERROR_FAILED,
+                                   "Reading the fetched package: %s", error->message);
+    g_error_free (error);
+    error = wrapped;
   }
-  return g_strdup (g_checksum_get_string (sha256));
+  update_fail (op, error);
 }
 
 static void
@@ -353,14 +353,10 @@ fetched (GObject *source, GAsyncResult *result, gpointer user_data)
     host_load (op);
     return;
   }
-  op->expected_sha256 = digest_fd (op->fd, &error);
-  close (op->fd);
+  /* The digest stream takes the fd. */
+  onemo_package_digest_async (op->fd, onemo_module_op_cancellable (op->module), fetched_digested,
+                              op);
   op->fd = -1;
-  if (op->expected_sha256 == NULL) {
-    update_fail (op, error);
-    return;
-  }
-  module_configure (op);
 }
 
 static void

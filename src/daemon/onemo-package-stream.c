@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "onemo-package-stream.h"
+#include "onemo-digest-stream.h"
 
 #include <errno.h>
 #include <string.h>
@@ -280,4 +281,68 @@ onemo_package_stream_class_init (OnemoPackageStreamClass *klass)
 static void
 onemo_package_stream_init (OnemoPackageStream *self)
 {
+}
+
+/* ---- A whole file's digest ---- */
+
+#define DIGEST_BLOCK 16384
+
+typedef struct {
+  GInputStream *stream; /* an OnemoDigestStream over the package stream */
+  guint8 buffer[DIGEST_BLOCK];
+} PackageDigest;
+
+static void
+package_digest_free (PackageDigest *digest)
+{
+  g_object_unref (digest->stream);
+  g_free (digest);
+}
+
+static void package_digest_next (GTask *task);
+
+static void
+package_digest_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  PackageDigest *digest = g_task_get_task_data (task);
+  GError *error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (n < 0)
+    g_task_return_error (task, error);
+  else if (n == 0)
+    g_task_return_pointer (
+        task, onemo_digest_stream_get_sha256 (ONEMO_DIGEST_STREAM (digest->stream)), g_free);
+  else
+    package_digest_next (g_steal_pointer (&task));
+}
+
+static void
+package_digest_next (GTask *task)
+{
+  PackageDigest *digest = g_task_get_task_data (task);
+
+  g_input_stream_read_async (digest->stream, digest->buffer, sizeof digest->buffer,
+                             G_PRIORITY_DEFAULT, g_task_get_cancellable (task), package_digest_read,
+                             task);
+}
+
+void
+onemo_package_digest_async (int fd, GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  PackageDigest *digest = g_new0 (PackageDigest, 1);
+
+  g_task_set_source_tag (task, onemo_package_digest_async);
+  digest->stream = onemo_digest_stream_new (onemo_package_stream_new (fd, 0));
+  g_task_set_task_data (task, digest, (GDestroyNotify)package_digest_free);
+  package_digest_next (task);
+}
+
+char *
+onemo_package_digest_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

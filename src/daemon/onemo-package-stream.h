@@ -20,4 +20,10 @@ G_DECLARE_FINAL_TYPE (OnemoPackageStream, onemo_package_stream, ONEMO, PACKAGE_S
 /* Takes @fd, a regular file; reading starts at @offset. */
 GInputStream *onemo_package_stream_new (int fd, guint64 offset);
 
+/* The SHA-256 (lower-case hex) of the whole file @fd (taken), read as above, off the main loop;
+ * a GIO error (G_IO_ERROR_CANCELLED once @cancellable is) when it cannot be read. */
+void onemo_package_digest_async (int fd, GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+char *onemo_package_digest_finish (GAsyncResult *result, GError **error);
+
 G_END_DECLS
