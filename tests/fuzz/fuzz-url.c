@@ -2,14 +2,14 @@
 /*
  * URLs and the texts that may carry credentials, fuzzed. The input is a text, a NUL, and a
  * secret (a password). The text goes through the host's URL checks (onemo_fetch_validate_url,
- * onemo_fetch_validate_request with credentials), the module's (onemo_at_string_validate and
+ * onemo_fetch_validate_credential), the module's (onemo_at_string_validate and
  * onemo_at_url_scheme, as Configure() checks a url) and the redaction of error texts. Besides
  * the sanitizers: an accepted URL is short, plain ASCII, with a known scheme and no user info;
  * a redacted text holds no "user@" after any "://" and never the secret.
  */
 #include "onemo-at-command.h"
 #include "onemo-error.h"
-#include "onemo-fetch-private.h"
+#include "onemo-fetch-url.h"
 #include "fuzz-require.h"
 
 #include <stdint.h>
@@ -48,7 +48,6 @@ require_no_userinfo (const char *text)
 static void
 fuzz_host_url (const char *url, const char *secret)
 {
-  OnemoFetchOptions options = { .user = "user", .password = secret };
   GError *error = NULL;
   gboolean ok = onemo_fetch_validate_url (url, &error);
   const char *scheme = onemo_at_url_scheme (url);
@@ -64,7 +63,7 @@ fuzz_host_url (const char *url, const char *secret)
   }
   require_invalid_argument (ok, &error);
 
-  ok = onemo_fetch_validate_request (url, &options, &error);
+  ok = onemo_fetch_validate_credential (secret, "password", &error);
   require_invalid_argument (ok, &error);
 }
 
