@@ -33,9 +33,9 @@ fetch_op_return (FetchOp *op, GError *error)
   fetch_op_free (op);
 }
 
-static gboolean
-parse_options (OnemoModule *self, GVariant *options, OnemoHostOptions *host, guint64 *offset,
-               GError **error)
+gboolean
+onemo_flow_fetch_parse_options (OnemoModule *self, GVariant *options, OnemoHostOptions *host,
+                                guint64 *offset, GError **error)
 {
   GVariantIter iter;
   const char *key;
@@ -120,7 +120,7 @@ onemo_flow_fetch (OnemoModule *self, GDBusMethodInvocation *invocation, const ch
   FetchOp *op;
 
   if (!onemo_fetch_validate_url (url, &error)
-      || !parse_options (self, options, &host, &offset, &error)) {
+      || !onemo_flow_fetch_parse_options (self, options, &host, &offset, &error)) {
     onemo_host_options_clear (&host);
     g_dbus_method_invocation_take_error (invocation, error);
     return TRUE;

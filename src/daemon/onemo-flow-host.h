@@ -58,4 +58,8 @@ void onemo_host_write_async (OnemoModule *self, int fd, guint64 size, guint64 of
 /* @out_sha256 (nullable): lower-case hex SHA-256 of the bytes the module acknowledged. */
 gboolean onemo_host_write_finish (GAsyncResult *result, char **out_sha256, GError **error);
 
+/* Fetch()'s options (onemo-flow-fetch.c): the shared host options and "offset" (t). */
+gboolean onemo_flow_fetch_parse_options (OnemoModule *self, GVariant *options,
+                                         OnemoHostOptions *host, guint64 *offset, GError **error);
+
 G_END_DECLS

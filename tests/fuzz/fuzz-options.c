@@ -123,8 +123,24 @@ fuzz_update (OnemoModule *module, GVariant *options)
   g_free (update.url);
   g_free (update.user);
   g_free (update.password);
-  g_free (update.ca_file);
+  g_clear_pointer (&update.ca, g_bytes_unref);
   g_free (update.expected_sha256);
+}
+
+/* Fetch()'s options: the shared host options and its offset. */
+static void
+fuzz_fetch (OnemoModule *module, GVariant *options)
+{
+  OnemoHostOptions host = { 0 };
+  guint64 offset = 0;
+  GError *error = NULL;
+  gboolean ok = onemo_flow_fetch_parse_options (module, options, &host, &offset, &error);
+
+  require (!ok || host.password == NULL || host.user != NULL);
+  require (!ok || offset == 0 || onemo_model_supports (onemo_module_get_model (module),
+                                                       ONEMO_FEATURE_DLOAD_OFFSET));
+  require_refusal (ok, &error);
+  onemo_host_options_clear (&host);
 }
 
 /* The options Fetch() and Update() share, key by key, then their checks. */
@@ -179,6 +195,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   fuzz_write (module, options);
   fuzz_update (module, options);
   fuzz_host_options (module, options);
+  fuzz_fetch (module, options);
   fuzz_add_port (options);
   return 0;
 }
