@@ -196,23 +196,27 @@ quit_on_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Reads the command line into @daemon; FALSE (after a message) when it is wrong. */
+/* The command line's limits and switches, before they become the daemon's options. */
+typedef struct {
+  gboolean polkit, verbose, udev, no_udev;
+  gint64 max_package;
+  int command_timeout_ms;
+  int upgrade_timeout_s;
+  int reboot_timeout_s;
+  int identify_retry_limit_s;
+  int modem_manager_wait_s;
+  int fetch_timeout_s;
+  int resume_window_ms;
+} DaemonArgs;
+
+/* Parses the command line into @daemon and @args; FALSE (after a message) when it is wrong. */
 static gboolean
-parse_command_line (Daemon *daemon, int *argc, char ***argv)
+parse_arguments (Daemon *daemon, DaemonArgs *args, int *argc, char ***argv)
 {
-  gboolean polkit = FALSE, verbose = FALSE, udev = FALSE, no_udev = FALSE;
-  gint64 max_package = ONEMO_DAEMON_MAX_PACKAGE_DEFAULT;
-  int command_timeout_ms = ONEMO_DAEMON_COMMAND_TIMEOUT_MS;
-  int upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S;
-  int reboot_timeout_s = ONEMO_DAEMON_REBOOT_TIMEOUT_S;
-  int identify_retry_limit_s = ONEMO_DAEMON_IDENTIFY_RETRY_S;
-  int modem_manager_wait_s = ONEMO_DAEMON_MM_WAIT_S;
-  int fetch_timeout_s = ONEMO_DAEMON_FETCH_TIMEOUT_S;
-  int resume_window_ms = ONEMO_DAEMON_RESUME_WINDOW_MS;
   const GOptionEntry entries[] = {
     { "session", 0, 0, G_OPTION_ARG_NONE, &daemon->session,
       "Use the session bus (tests); let anyone change things unless --polkit is given", NULL },
-    { "polkit", 0, 0, G_OPTION_ARG_NONE, &polkit,
+    { "polkit", 0, 0, G_OPTION_ARG_NONE, &args->polkit,
       "With --session, ask polkit on the system bus all the same (always without --session)",
       NULL },
     { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &daemon->ports, "Add a UART module (repeatable)",
@@ -221,39 +225,39 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
       "Read UART modules from FILE ([port NAME] groups)", "FILE" },
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &daemon->state_dir,
       "Keep the journal of running operations in DIR (" ONEMO_STATE_DIR ")", "DIR" },
-    { "max-package", 0, 0, G_OPTION_ARG_INT64, &max_package,
+    { "max-package", 0, 0, G_OPTION_ARG_INT64, &args->max_package,
       "The largest package Write() takes (16 MiB)", "BYTES" },
-    { "command-timeout-ms", 0, 0, G_OPTION_ARG_INT, &command_timeout_ms,
+    { "command-timeout-ms", 0, 0, G_OPTION_ARG_INT, &args->command_timeout_ms,
       "How long the module may take to answer a command (10000)", "MS" },
-    { "upgrade-timeout", 0, 0, G_OPTION_ARG_INT, &upgrade_timeout_s,
+    { "upgrade-timeout", 0, 0, G_OPTION_ARG_INT, &args->upgrade_timeout_s,
       "How long an upgrade may take, reboots included (per family: 600 NB-IoT, 1800 ML30x and "
       "ML307R)",
       "SECONDS" },
-    { "reboot-timeout", 0, 0, G_OPTION_ARG_INT, &reboot_timeout_s,
+    { "reboot-timeout", 0, 0, G_OPTION_ARG_INT, &args->reboot_timeout_s,
       "How long a module may stay away (or deaf) while it reboots during an upgrade (per family: "
       "120 NB-IoT, 300 ML30x and ML307R)",
       "SECONDS" },
-    { "identify-retry-limit", 0, 0, G_OPTION_ARG_INT, &identify_retry_limit_s,
+    { "identify-retry-limit", 0, 0, G_OPTION_ARG_INT, &args->identify_retry_limit_s,
       "How long to retry a discovered module that does not answer yet, 0: never (300)", "SECONDS" },
-    { "fetch-timeout", 0, 0, G_OPTION_ARG_INT, &fetch_timeout_s,
+    { "fetch-timeout", 0, 0, G_OPTION_ARG_INT, &args->fetch_timeout_s,
       "How long a host-side download (Fetch(), Update() with a url) may take in all (1800)",
       "SECONDS" },
     { "fetch-helper", 0, 0, G_OPTION_ARG_FILENAME, &daemon->fetch_helper,
       "Run PROGRAM for host-side downloads (tests; the installed onemo-firmware-fetch)",
       "PROGRAM" },
-    { "modem-manager-wait", 0, 0, G_OPTION_ARG_INT, &modem_manager_wait_s,
+    { "modem-manager-wait", 0, 0, G_OPTION_ARG_INT, &args->modem_manager_wait_s,
       "How long to wait for ModemManager's modem of a new module before asking its port, 0: "
       "never (30)",
       "SECONDS" },
-    { "resume-window-ms", 0, 0, G_OPTION_ARG_INT, &resume_window_ms,
+    { "resume-window-ms", 0, 0, G_OPTION_ARG_INT, &args->resume_window_ms,
       "How long a module's +MFWDLOAD: 0 may lag behind its 3 before AT+MFWDLOAD? is asked, "
       "0: the module's server timeout (0)",
       "MS" },
-    { "udev", 0, 0, G_OPTION_ARG_NONE, &udev,
+    { "udev", 0, 0, G_OPTION_ARG_NONE, &args->udev,
       "With --session, discover modules with udev all the same (always without --session)", NULL },
-    { "no-udev", 0, 0, G_OPTION_ARG_NONE, &no_udev,
+    { "no-udev", 0, 0, G_OPTION_ARG_NONE, &args->no_udev,
       "Do not discover modules with udev: only --port, --config and AddPort()", NULL },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &args->verbose, "Log debug messages", NULL },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &daemon->replace, "Replace a running instance", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &daemon->print_version, "Print the version and exit",
       NULL },
@@ -261,7 +265,6 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("— the OneMO firmware service");
   g_autoptr (GError) error = NULL;
-  g_autofree char *state_dir = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, &error)) {
@@ -269,31 +272,41 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
     return FALSE;
   }
   /* 0, the default, leaves the upgrade limits to each family. */
-  if (max_package <= 0 || command_timeout_ms <= 0 || upgrade_timeout_s < 0 || reboot_timeout_s < 0
-      || fetch_timeout_s <= 0 || identify_retry_limit_s < 0 || modem_manager_wait_s < 0
-      || resume_window_ms < 0) {
+  if (args->max_package <= 0 || args->command_timeout_ms <= 0 || args->upgrade_timeout_s < 0
+      || args->reboot_timeout_s < 0 || args->fetch_timeout_s <= 0
+      || args->identify_retry_limit_s < 0 || args->modem_manager_wait_s < 0
+      || args->resume_window_ms < 0) {
     g_printerr ("Limits must be positive (--identify-retry-limit, --modem-manager-wait and "
                 "--resume-window-ms may be 0, and --upgrade-timeout and --reboot-timeout 0 for "
                 "the per-family default)\n");
     return FALSE;
   }
-  if (verbose)
+  return TRUE;
+}
+
+/* The daemon's options from @args: limits, udev, polkit, the journal's directory. */
+static gboolean
+apply_arguments (Daemon *daemon, const DaemonArgs *args)
+{
+  g_autofree char *state_dir = NULL;
+
+  if (args->verbose)
     g_log_set_debug_enabled (TRUE);
 
   onemo_daemon_options_init (&daemon->options);
   daemon->options.session_bus = daemon->session;
-  daemon->options.max_package = max_package;
-  daemon->options.command_timeout_ms = command_timeout_ms;
-  daemon->options.upgrade_timeout_s = upgrade_timeout_s;
-  daemon->options.reboot_timeout_s = reboot_timeout_s;
-  daemon->options.identify_retry_limit_s = (guint)identify_retry_limit_s;
-  daemon->options.modem_manager_wait_s = (guint)modem_manager_wait_s;
-  daemon->options.fetch_timeout_s = (guint)fetch_timeout_s;
+  daemon->options.max_package = args->max_package;
+  daemon->options.command_timeout_ms = args->command_timeout_ms;
+  daemon->options.upgrade_timeout_s = args->upgrade_timeout_s;
+  daemon->options.reboot_timeout_s = args->reboot_timeout_s;
+  daemon->options.identify_retry_limit_s = (guint)args->identify_retry_limit_s;
+  daemon->options.modem_manager_wait_s = (guint)args->modem_manager_wait_s;
+  daemon->options.fetch_timeout_s = (guint)args->fetch_timeout_s;
   daemon->options.fetch_helper = daemon->fetch_helper;
-  daemon->options.resume_window_ms = (guint)resume_window_ms;
-  daemon->udev = (!daemon->session || udev) && !no_udev;
+  daemon->options.resume_window_ms = (guint)args->resume_window_ms;
+  daemon->udev = (!daemon->session || args->udev) && !args->no_udev;
   /* The authority is only looked up at the first call that needs it. */
-  if (!daemon->session || polkit)
+  if (!daemon->session || args->polkit)
     daemon->options.authority = onemo_authority_new ();
   state_dir = choose_state_dir (daemon, daemon->session);
   if (!g_path_is_absolute (state_dir)) {
@@ -302,6 +315,24 @@ parse_command_line (Daemon *daemon, int *argc, char ***argv)
   }
   daemon->options.journal = onemo_journal_new (state_dir);
   return TRUE;
+}
+
+/* Reads the command line into @daemon; FALSE (after a message) when it is wrong. */
+static gboolean
+parse_command_line (Daemon *daemon, int *argc, char ***argv)
+{
+  DaemonArgs args = {
+    .max_package = ONEMO_DAEMON_MAX_PACKAGE_DEFAULT,
+    .command_timeout_ms = ONEMO_DAEMON_COMMAND_TIMEOUT_MS,
+    .upgrade_timeout_s = ONEMO_DAEMON_UPGRADE_TIMEOUT_S,
+    .reboot_timeout_s = ONEMO_DAEMON_REBOOT_TIMEOUT_S,
+    .identify_retry_limit_s = ONEMO_DAEMON_IDENTIFY_RETRY_S,
+    .modem_manager_wait_s = ONEMO_DAEMON_MM_WAIT_S,
+    .fetch_timeout_s = ONEMO_DAEMON_FETCH_TIMEOUT_S,
+    .resume_window_ms = ONEMO_DAEMON_RESUME_WINDOW_MS,
+  };
+
+  return parse_arguments (daemon, &args, argc, argv) && apply_arguments (daemon, &args);
 }
 
 int
