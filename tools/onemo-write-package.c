@@ -102,7 +102,7 @@ static void on_hangup (OnemoAtPort *port, gpointer user_data);
 static void
 watch_port (Context *ctx)
 {
-  onemo_at_port_add_urc_handler (ctx->port, "^\\+MFWUPGRADE:", on_upgrade_urc, ctx, NULL);
+  onemo_at_port_add_urc_handler (ctx->port, ONEMO_AT_URC_UPGRADE, on_upgrade_urc, ctx, NULL);
   g_signal_connect (ctx->port, "hangup", G_CALLBACK (on_hangup), ctx);
 }
 
@@ -144,7 +144,7 @@ upgrade (Context *ctx)
   guint timeout_id;
 
   watch_port (ctx);
-  ok = run_command (ctx, "AT+MFWUPGRADE", 10000);
+  ok = run_command (ctx, ONEMO_AT_CMD_UPGRADE, 10000);
   if (ok == NULL)
     return FALSE;
   timeout_id = g_timeout_add_seconds (60, upgrade_timed_out, ctx);
@@ -159,7 +159,7 @@ upgrade (Context *ctx)
     g_set_error (&ctx->error, ONEMO_ERROR, ONEMO_ERROR_UPGRADE, "The module reported a failure");
     return FALSE;
   }
-  revision = run_command (ctx, "AT+CGMR", 5000);
+  revision = run_command (ctx, ONEMO_AT_CMD_REVISION, 5000);
   if (revision == NULL)
     return FALSE;
   g_print ("  new revision: %s\n", revision[0] != NULL ? revision[0] : "(none)");
@@ -171,8 +171,8 @@ upgrade (Context *ctx)
 static gboolean
 prepare_module (Context *ctx)
 {
-  g_auto (GStrv) echo = run_command (ctx, "ATE0", 5000);
-  g_auto (GStrv) cmee = echo != NULL ? run_command (ctx, "AT+CMEE=1", 5000) : NULL;
+  g_auto (GStrv) echo = run_command (ctx, ONEMO_AT_CMD_ECHO_OFF, 5000);
+  g_auto (GStrv) cmee = echo != NULL ? run_command (ctx, ONEMO_AT_CMD_CMEE_NUMERIC, 5000) : NULL;
 
   return cmee != NULL;
 }

@@ -116,4 +116,23 @@ gboolean onemo_at_hex_decode (const char *hex, GByteArray *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OnemoAtCommandLine, onemo_at_command_line_free)
 
+/* The AT vocabulary the service speaks, in one place beside the builders and parsers: every
+ * fixed command and the URC patterns the flows listen for. */
+#define ONEMO_AT_CMD_ATTENTION      "AT"
+#define ONEMO_AT_CMD_ECHO_OFF       "ATE0"
+#define ONEMO_AT_CMD_CMEE_NUMERIC   "AT+CMEE=1"
+#define ONEMO_AT_CMD_IDENTIFY       "ATI"
+#define ONEMO_AT_CMD_MANUFACTURER   "AT+CGMI"
+#define ONEMO_AT_CMD_MODEL          "AT+CGMM"
+#define ONEMO_AT_CMD_REVISION       "AT+CGMR"
+#define ONEMO_AT_CMD_IMEI           "AT+CGSN"
+#define ONEMO_AT_CMD_CFG_TEST       "AT+MFWCFG=?"
+#define ONEMO_AT_CMD_DOWNLOAD       "AT+MFWDLOAD"
+#define ONEMO_AT_CMD_DOWNLOAD_STATE "AT+MFWDLOAD?"
+#define ONEMO_AT_CMD_DOWNLOAD_TEST  "AT+MFWDLOAD=?"
+#define ONEMO_AT_CMD_ERASE          "AT+MFWERASE"
+#define ONEMO_AT_CMD_UPGRADE        "AT+MFWUPGRADE"
+#define ONEMO_AT_URC_DOWNLOAD       "^\\+MFWDLOAD:"
+#define ONEMO_AT_URC_UPGRADE        "^\\+MFWUPGRADE:"
+
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Erase(): AT+MFWERASE, the recovery step after a failed download or write. */
 #include "onemo-module-private.h"
+#include "onemo-at-command.h"
 
 static void
 erase_done (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -22,7 +23,7 @@ static void
 erase_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
 {
   onemo_module_op_bind (self, invocation);
-  onemo_at_port_command_async (onemo_module_op_port (self), "AT+MFWERASE", 0,
+  onemo_at_port_command_async (onemo_module_op_port (self), ONEMO_AT_CMD_ERASE, 0,
                                onemo_module_get_options (self)->command_timeout_ms,
                                onemo_module_op_cancellable (self), erase_done, invocation);
 }

@@ -186,7 +186,7 @@ host_write_done (GObject *source, GAsyncResult *result, gpointer user_data)
   /* The writer pads an abandoned transparent write to its announced length; an AT queued
    * behind it answers once the module is back in command mode. */
   write->error = error;
-  onemo_at_port_command_async (ONEMO_AT_PORT (source), "AT", 0,
+  onemo_at_port_command_async (ONEMO_AT_PORT (source), ONEMO_AT_CMD_ATTENTION, 0,
                                onemo_module_get_options (write->module)->command_timeout_ms, NULL,
                                host_write_settled, g_steal_pointer (&task));
 }

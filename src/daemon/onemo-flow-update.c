@@ -178,6 +178,7 @@ sizes_differ (OnemoUpdate *op, const OnemoModuleDownloadResult *loaded)
 static void
 verify (OnemoUpdate *op, const OnemoModuleDownloadResult *loaded)
 {
+  g_autofree char *check = NULL;
   GError *error;
 
   onemo_module_op_set_state (op->module, "verifying");
@@ -196,7 +197,8 @@ verify (OnemoUpdate *op, const OnemoModuleDownloadResult *loaded)
     upgrade (op);
     return;
   }
-  onemo_at_port_command_async (onemo_module_op_port (op->module), "AT+MFWCHECK=2", 0,
+  check = onemo_at_build_check (ONEMO_AT_CHECK_SHA256);
+  onemo_at_port_command_async (onemo_module_op_port (op->module), check, 0,
                                onemo_module_get_options (op->module)->command_timeout_ms,
                                onemo_module_op_cancellable (op->module), module_checksum_read, op);
 }
@@ -249,7 +251,7 @@ host_load (OnemoUpdate *op)
 
   onemo_module_op_set_state (op->module, "configuring");
   if (onemo_model_supports (onemo_module_get_model (op->module), ONEMO_FEATURE_ERASE))
-    onemo_command_sequence_add (sequence, g_strdup ("AT+MFWERASE"), 0, FALSE);
+    onemo_command_sequence_add (sequence, g_strdup (ONEMO_AT_CMD_ERASE), 0, FALSE);
   run_sequence (op, sequence, host_erased);
 }
 
@@ -300,7 +302,7 @@ module_configure (OnemoUpdate *op)
   onemo_module_op_set_state (op->module, "configuring");
   /* k: erase first, since an erase may forget url and auth. */
   if (module_loads && onemo_model_supports (model, ONEMO_FEATURE_ERASE))
-    onemo_command_sequence_add (sequence, g_strdup ("AT+MFWERASE"), 0, FALSE);
+    onemo_command_sequence_add (sequence, g_strdup (ONEMO_AT_CMD_ERASE), 0, FALSE);
   onemo_command_sequence_add (sequence, onemo_at_build_cfg_url (op->url), 0, FALSE);
   if (op->user != NULL)
     onemo_command_sequence_add (

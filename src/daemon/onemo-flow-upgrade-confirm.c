@@ -9,6 +9,7 @@
  * - AT+CGMR's answer becomes Revision and must differ from the old one; a lost or unreadable
  *   answer is asked again (bounded), never a failure of the upgrade nor a false NotVerified. */
 #include "onemo-flow-upgrade-private.h"
+#include "onemo-at-command.h"
 #include "onemo-at-parsers.h"
 #include "onemo-module-journal.h"
 #include "onemo-port-setup.h"
@@ -66,8 +67,8 @@ revision_read (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 read_revision (UpgradeOp *op)
 {
-  onemo_at_port_command_async (op->confirm_port, "AT+CGMR", 0, command_timeout_ms (op), NULL,
-                               revision_read, op);
+  onemo_at_port_command_async (op->confirm_port, ONEMO_AT_CMD_REVISION, 0, command_timeout_ms (op),
+                               NULL, revision_read, op);
 }
 
 /* AT+CGSN's answer, past what a module that just booted says unasked (+MATREADY). */
@@ -118,8 +119,8 @@ set_up (GObject *source, GAsyncResult *result, gpointer user_data)
     g_debug ("%s: setting the port up after the upgrade: %s", op->device_name, error->message);
   }
   if (op->returned_device != NULL)
-    onemo_at_port_command_async (op->confirm_port, "AT+CGSN", 0, command_timeout_ms (op), NULL,
-                                 imei_read, op);
+    onemo_at_port_command_async (op->confirm_port, ONEMO_AT_CMD_IMEI, 0, command_timeout_ms (op),
+                                 NULL, imei_read, op);
   else
     read_revision (op);
 }
@@ -174,7 +175,7 @@ poll_answered (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 confirm_poll (UpgradeOp *op)
 {
-  onemo_at_port_command_async (op->confirm_port, "AT", 0,
+  onemo_at_port_command_async (op->confirm_port, ONEMO_AT_CMD_ATTENTION, 0,
                                MIN (POLL_ANSWER_MS, command_timeout_ms (op)), NULL, poll_answered,
                                op);
 }

@@ -16,6 +16,7 @@
  * have been lost meanwhile, a module that stays silent on its port is asked its revision once.
  * A logind inhibitor holds off shutdown and sleep from the start to the end. */
 #include "onemo-flow-upgrade-private.h"
+#include "onemo-at-command.h"
 #include "onemo-at-parsers.h"
 #include "onemo-module-journal.h"
 #include "onemo-upgrade-limits.h"
@@ -141,7 +142,7 @@ upgrade_attach_port (UpgradeOp *op, OnemoAtPort *port)
 {
   op->port = g_object_ref (port);
   op->heard = FALSE;
-  op->urc_id = onemo_at_port_add_urc_handler (port, "^\\+MFWUPGRADE:", upgrade_urc, op, NULL);
+  op->urc_id = onemo_at_port_add_urc_handler (port, ONEMO_AT_URC_UPGRADE, upgrade_urc, op, NULL);
   op->hangup_id = g_signal_connect (port, "hangup", G_CALLBACK (upgrade_port_hangup), op);
   if (op->resumed)
     upgrade_expect_silence (op);
@@ -237,7 +238,7 @@ upgrade_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer da
   upgrade_attach_port (op, onemo_module_op_port (self));
   /* A module may start without answering at all: no timeout of its own, the upgrade's deadline
    * bounds it, and the first report of 2 or 3 drops it. */
-  onemo_at_port_command_async (op->port, "AT+MFWUPGRADE", 0, 0, op->command_cancellable,
+  onemo_at_port_command_async (op->port, ONEMO_AT_CMD_UPGRADE, 0, 0, op->command_cancellable,
                                upgrade_command_done, g_rc_box_acquire (op));
 }
 
@@ -285,7 +286,7 @@ upgrade_quiet (gpointer user_data)
 
   op->quiet_id = 0;
   if (!op->finished && !op->heard && op->port != NULL)
-    onemo_at_port_command_async (op->port, "AT+CGMR", 0,
+    onemo_at_port_command_async (op->port, ONEMO_AT_CMD_REVISION, 0,
                                  onemo_module_get_options (op->module)->command_timeout_ms, NULL,
                                  quiet_revision_read, g_rc_box_acquire (op));
   return G_SOURCE_REMOVE;

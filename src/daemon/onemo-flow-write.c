@@ -2,6 +2,7 @@
 /* Write(h fd, a{sv}): the host streams a package from a caller's file over the serial port
  * (AT+MFWDLOAD, hex or transparent), from an offset to resume, never holding it whole. */
 #include "onemo-module-private.h"
+#include "onemo-at-command.h"
 #include "onemo-at-writer.h"
 #include "onemo-package-stream.h"
 
@@ -196,7 +197,7 @@ write_done (GObject *source, GAsyncResult *result, gpointer user_data)
    * then is the port let go and the caller answered, so the next call finds a module that
    * takes commands. */
   op->error = error;
-  onemo_at_port_command_async (ONEMO_AT_PORT (source), "AT", 0,
+  onemo_at_port_command_async (ONEMO_AT_PORT (source), ONEMO_AT_CMD_ATTENTION, 0,
                                onemo_module_get_options (op->module)->command_timeout_ms, NULL,
                                write_settled, op);
 }

@@ -193,7 +193,7 @@ attempt (GTask *task)
   ModuleDownload *download = g_task_get_task_data (task);
 
   download->reported = FALSE;
-  onemo_at_port_command_async (download->port, "AT+MFWDLOAD", 0,
+  onemo_at_port_command_async (download->port, ONEMO_AT_CMD_DOWNLOAD, 0,
                                onemo_module_get_options (download->module)->command_timeout_ms,
                                onemo_module_op_cancellable (download->module), attempt_answered,
                                g_object_ref (task));
@@ -261,7 +261,7 @@ resume_window_passed (gpointer user_data)
 
   g_clear_pointer (&download->resume_window, g_source_unref);
   download->querying = TRUE;
-  onemo_at_port_command_async (download->port, "AT+MFWDLOAD?", 0,
+  onemo_at_port_command_async (download->port, ONEMO_AT_CMD_DOWNLOAD_STATE, 0,
                                onemo_module_get_options (download->module)->command_timeout_ms,
                                onemo_module_op_cancellable (download->module), state_read,
                                g_object_ref (task));
@@ -429,8 +429,8 @@ onemo_module_download_async (OnemoModule *self, const OnemoModuleDownloadOptions
   g_task_set_task_data (task, download, (GDestroyNotify)module_download_free);
   onemo_module_report_download (self, ONEMO_DLOAD_DOWNLOADING, 0, 0);
   /* Registered first: the module may report before its OK. */
-  download->urc_id = onemo_at_port_add_urc_handler (
-      download->port, "^\\+MFWDLOAD:", module_download_urc, task, NULL);
+  download->urc_id = onemo_at_port_add_urc_handler (download->port, ONEMO_AT_URC_DOWNLOAD,
+                                                    module_download_urc, task, NULL);
   download->timeout
       = g_timeout_source_new_seconds (onemo_module_get_options (self)->download_timeout_s);
   g_source_set_callback (download->timeout, module_download_timed_out, task, NULL);

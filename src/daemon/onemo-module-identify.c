@@ -79,7 +79,7 @@ log_test_forms (OnemoModule *self, GPtrArray *responses, const char *const *comm
   }
 }
 
-static const char *const test_forms[] = { "AT+MFWCFG=?", "AT+MFWDLOAD=?", NULL };
+static const char *const test_forms[] = { ONEMO_AT_CMD_CFG_TEST, ONEMO_AT_CMD_DOWNLOAD_TEST, NULL };
 
 static void
 identify_tests_done (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -178,11 +178,11 @@ basics_sequence (void)
   OnemoCommandSequence *basics = onemo_command_sequence_new ();
 
   onemo_port_setup_add (basics);
-  onemo_command_sequence_add (basics, g_strdup ("ATI"), 0, FALSE);
-  onemo_command_sequence_add (basics, g_strdup ("AT+CGMI"), 0, FALSE);
-  onemo_command_sequence_add (basics, g_strdup ("AT+CGMM"), 0, FALSE);
-  onemo_command_sequence_add (basics, g_strdup ("AT+CGMR"), 0, FALSE);
-  onemo_command_sequence_add (basics, g_strdup ("AT+CGSN"), 0, FALSE);
+  onemo_command_sequence_add (basics, g_strdup (ONEMO_AT_CMD_IDENTIFY), 0, FALSE);
+  onemo_command_sequence_add (basics, g_strdup (ONEMO_AT_CMD_MANUFACTURER), 0, FALSE);
+  onemo_command_sequence_add (basics, g_strdup (ONEMO_AT_CMD_MODEL), 0, FALSE);
+  onemo_command_sequence_add (basics, g_strdup (ONEMO_AT_CMD_REVISION), 0, FALSE);
+  onemo_command_sequence_add (basics, g_strdup (ONEMO_AT_CMD_IMEI), 0, FALSE);
   return basics;
 }
 

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "onemo-port-setup.h"
+#include "onemo-at-command.h"
 
 void
 onemo_port_setup_add (OnemoCommandSequence *sequence)
 {
   /* Optional: the end of a line a killed daemon left half-sent may garble it (ATE0 is only a
    * preference, the port tells echoes apart). */
-  onemo_command_sequence_add (sequence, g_strdup ("ATE0"), 0, TRUE);
-  onemo_command_sequence_add (sequence, g_strdup ("AT+CMEE=1"), 0, FALSE);
+  onemo_command_sequence_add (sequence, g_strdup (ONEMO_AT_CMD_ECHO_OFF), 0, TRUE);
+  onemo_command_sequence_add (sequence, g_strdup (ONEMO_AT_CMD_CMEE_NUMERIC), 0, FALSE);
 }
 
 void
