@@ -12,6 +12,8 @@
  */
 #include "config.h"
 #include "onemo-discovery.h"
+#include "onemo-flow-methods.h"
+#include "onemo-flows.h"
 #include "onemo-manager.h"
 
 #include <glib-unix.h>
@@ -304,6 +306,8 @@ apply_arguments (Daemon *daemon, const DaemonArgs *args)
   daemon->options.fetch_timeout_s = (guint)args->fetch_timeout_s;
   daemon->options.fetch_helper = daemon->fetch_helper;
   daemon->options.resume_window_ms = (guint)args->resume_window_ms;
+  daemon->options.module_method_call = onemo_flow_method_call;
+  daemon->options.follow_upgrade = onemo_flow_upgrade_follow;
   daemon->udev = (!daemon->session || args->udev) && !args->no_udev;
   /* The authority is only looked up at the first call that needs it. */
   if (!daemon->session || args->polkit)

@@ -7,6 +7,8 @@
 
 G_BEGIN_DECLS
 
+struct _OnemoOperation; /* onemo-operation.h */
+
 /* The daemon's limits, set once from the command line and shared by the manager and every
  * module: the defaults suit real modules, tests shorten them. */
 typedef struct {
@@ -25,6 +27,10 @@ typedef struct {
   OnemoAuthority *authority;        /* who may change things; NULL: anyone (--session alone) */
   OnemoModemManager *modem_manager; /* holds modules ModemManager drives; NULL: none */
   OnemoJournal *journal;            /* running operations, under --state-dir; NULL: none kept */
+  /* The flows above the modules, set by main.c (onemo-flow-methods.h): a module's D-Bus
+   * methods, and the following of an upgrade the journal found running. NULL: none (tests). */
+  GDBusInterfaceMethodCallFunc module_method_call;
+  void (*follow_upgrade) (struct _OnemoOperation *operation, const char *phase);
 } OnemoDaemonOptions;
 
 #define ONEMO_DAEMON_MAX_PACKAGE_DEFAULT (16 * 1024 * 1024)
@@ -56,6 +62,8 @@ onemo_daemon_options_init (OnemoDaemonOptions *options)
     .authority = NULL,
     .modem_manager = NULL,
     .journal = NULL,
+    .module_method_call = NULL,
+    .follow_upgrade = NULL,
   };
 }
 

@@ -3,7 +3,7 @@
 
 #include "onemo-device-monitor.h"
 #include "onemo-identify-retry.h"
-#include "onemo-module-private.h"
+#include "onemo-module.h"
 
 /* One tty the monitor reported, while it is known. */
 typedef struct {

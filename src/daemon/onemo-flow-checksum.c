@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Checksum(): AT+MFWCHECK=<algorithm>, the module's digest of the package it holds. */
-#include "onemo-module-private.h"
+/* Checksum(): AT+MFWCHECK=<algorithm>, the module's digest of the package it holds. A
+ * question, not an operation: State and LastError (a failed update's reason) stay. */
+#include "onemo-flows.h"
 #include "onemo-at-command.h"
 #include "onemo-at-parsers.h"
 
 static void
 checksum_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GDBusMethodInvocation *invocation = user_data;
-  OnemoModule *self = onemo_module_op_bound (invocation);
+  g_autoptr (OnemoOperation) operation = user_data;
   GError *error = NULL;
   g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), result, &error);
   g_autofree char *checksum = NULL;
@@ -20,40 +20,38 @@ checksum_done (GObject *source, GAsyncResult *result, gpointer user_data)
       onemo_at_parse_mfwcheck (lines[0], &checksum, &error);
   }
   if (error != NULL) {
-    onemo_module_op_return (self, invocation, NULL, error);
+    onemo_operation_return_error (operation, error);
     return;
   }
-  onemo_module_op_return (self, invocation, g_variant_new ("(s)", checksum), NULL);
+  onemo_operation_return_value (operation, g_variant_new ("(s)", checksum));
 }
 
-static void
-checksum_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
+void
+onemo_flow_checksum_start (OnemoOperation *operation, gpointer data)
 {
   g_autofree char *command = data;
 
-  onemo_module_op_bind (self, invocation);
-  onemo_at_port_command_async (onemo_module_op_port (self), command, 0,
-                               onemo_module_get_options (self)->command_timeout_ms,
-                               onemo_module_op_cancellable (self), checksum_done, invocation);
+  onemo_at_port_command_async (onemo_operation_get_port (operation), command, 0,
+                               onemo_operation_get_options (operation)->command_timeout_ms,
+                               onemo_operation_get_cancellable (operation), checksum_done,
+                               g_object_ref (operation));
 }
 
 gboolean
-onemo_flow_checksum (OnemoModule *self, GDBusMethodInvocation *invocation, guint algorithm)
+onemo_flow_checksum_prepare (OnemoModule *module, GDBusMethodInvocation *invocation,
+                             GVariant *parameters, OnemoFlowCall *call, GError **error)
 {
-  GError *error = NULL;
+  guint32 algorithm;
 
+  g_variant_get (parameters, "(u)", &algorithm);
   if (algorithm > ONEMO_AT_CHECK_SHA256) {
-    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
-                                           "Algorithm %u is none of 0 (MD5), 1 (SHA1), 2 (SHA256)",
-                                           algorithm);
-    return TRUE;
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
+                 "Algorithm %u is none of 0 (MD5), 1 (SHA1), 2 (SHA256)", algorithm);
+    return FALSE;
   }
-  if (!onemo_module_require (self, ONEMO_FEATURE_CHECK, "report a checksum", &error)) {
-    g_dbus_method_invocation_take_error (invocation, error);
-    return TRUE;
-  }
-  /* A question, not an operation: State and LastError (a failed update's reason) stay. */
-  onemo_module_op_begin (self, invocation, NULL, ONEMO_OP_QUERY, checksum_start,
-                         onemo_at_build_check (algorithm), g_free);
+  if (!onemo_module_require (module, ONEMO_FEATURE_CHECK, "report a checksum", error))
+    return FALSE;
+  call->data = onemo_at_build_check (algorithm);
+  call->free_data = g_free;
   return TRUE;
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Configure() and GetConfiguration(): one AT+MFWCFG per key. Every key, type and value is
  * checked before the first command, so bad input changes nothing on the module. */
-#include "onemo-command-sequence.h"
-#include "onemo-module-private.h"
+#include "onemo-flows.h"
 #include "onemo-at-command.h"
 #include "onemo-at-parsers.h"
 
@@ -152,43 +151,39 @@ onemo_flow_configure_build (OnemoModule *self, GVariant *settings, GError **erro
 static void
 configure_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GDBusMethodInvocation *invocation = user_data;
-  OnemoModule *self = onemo_module_op_bound (invocation);
+  g_autoptr (OnemoOperation) operation = user_data;
   GError *error = NULL;
   g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
 
-  onemo_module_op_return (self, invocation, NULL, error);
+  onemo_operation_return (operation, NULL, error);
 }
 
 static void
-run_sequence (OnemoModule *self, GDBusMethodInvocation *invocation, OnemoCommandSequence *sequence,
+run_sequence (OnemoOperation *operation, OnemoCommandSequence *sequence,
               GAsyncReadyCallback callback)
 {
-  onemo_module_op_bind (self, invocation);
-  onemo_command_sequence_run_async (sequence, onemo_module_op_port (self),
-                                    onemo_module_get_options (self)->command_timeout_ms,
-                                    onemo_module_op_cancellable (self), callback, invocation);
+  onemo_command_sequence_run_async (sequence, onemo_operation_get_port (operation),
+                                    onemo_operation_get_options (operation)->command_timeout_ms,
+                                    onemo_operation_get_cancellable (operation), callback,
+                                    g_object_ref (operation));
 }
 
-static void
-configure_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer sequence)
+void
+onemo_flow_configure_start (OnemoOperation *operation, gpointer sequence)
 {
-  run_sequence (self, invocation, sequence, configure_done);
+  run_sequence (operation, sequence, configure_done);
 }
 
 gboolean
-onemo_flow_configure (OnemoModule *self, GDBusMethodInvocation *invocation, GVariant *settings)
+onemo_flow_configure_prepare (OnemoModule *module, GDBusMethodInvocation *invocation,
+                              GVariant *parameters, OnemoFlowCall *call, GError **error)
 {
-  GError *error = NULL;
-  OnemoCommandSequence *sequence = onemo_flow_configure_build (self, settings, &error);
+  g_autoptr (GVariant) settings = NULL;
 
-  if (sequence == NULL) {
-    g_dbus_method_invocation_take_error (invocation, error);
-    return TRUE;
-  }
-  onemo_module_op_begin (self, invocation, "configuring", ONEMO_OP_NONE, configure_start, sequence,
-                         (GDestroyNotify)onemo_command_sequence_free);
-  return TRUE;
+  g_variant_get (parameters, "(@a{sv})", &settings);
+  call->data = onemo_flow_configure_build (module, settings, error);
+  call->free_data = (GDestroyNotify)onemo_command_sequence_free;
+  return call->data != NULL;
 }
 
 /* ---- GetConfiguration ---- */
@@ -254,8 +249,7 @@ read_answer (GVariantDict *dict, const char *key, GStrv lines, char **reason)
 static void
 get_configuration_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GDBusMethodInvocation *invocation = user_data;
-  OnemoModule *self = onemo_module_op_bound (invocation);
+  g_autoptr (OnemoOperation) operation = user_data;
   GError *error = NULL;
   g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
   g_auto (GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
@@ -263,18 +257,18 @@ get_configuration_done (GObject *source, GAsyncResult *result, gpointer user_dat
   guint i = 0;
 
   if (error != NULL) {
-    onemo_module_op_return (self, invocation, NULL, error);
+    onemo_operation_return_error (operation, error);
     return;
   }
   for (const char *const *key = onemo_model_cfg_keys (); *key != NULL; key++) {
     g_autofree char *reason = NULL;
 
-    if (!onemo_model_supports_cfg_key (onemo_module_get_model (self), *key))
+    if (!onemo_model_supports_cfg_key (onemo_operation_get_model (operation), *key))
       continue;
     g_assert (i < responses->len);
     if (!read_answer (&dict, *key, g_ptr_array_index (responses, i++), &reason)) {
-      g_message ("%s: AT+MFWCFG=\"%s\" unreadable, left out: %s", onemo_module_get_device (self),
-                 *key, reason);
+      g_message ("%s: AT+MFWCFG=\"%s\" unreadable, left out: %s",
+                 onemo_operation_get_device (operation), *key, reason);
       g_ptr_array_add (unreadable, (gpointer)*key);
     }
   }
@@ -282,14 +276,13 @@ get_configuration_done (GObject *source, GAsyncResult *result, gpointer user_dat
     g_variant_dict_insert_value (
         &dict, "unreadable",
         g_variant_new_strv ((const char *const *)unreadable->pdata, unreadable->len));
-  onemo_module_op_return (self, invocation, g_variant_new ("(@a{sv})", g_variant_dict_end (&dict)),
-                          NULL);
+  onemo_operation_return_value (operation, g_variant_new ("(@a{sv})", g_variant_dict_end (&dict)));
 }
 
-static void
-get_configuration_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
+void
+onemo_flow_get_configuration_start (OnemoOperation *operation, gpointer data)
 {
-  const OnemoModel *model = onemo_module_get_model (self);
+  const OnemoModel *model = onemo_operation_get_model (operation);
   OnemoCommandSequence *sequence = onemo_command_sequence_new ();
 
   for (const char *const *key = onemo_model_cfg_keys (); *key != NULL; key++)
@@ -298,13 +291,5 @@ get_configuration_start (OnemoModule *self, GDBusMethodInvocation *invocation, g
       onemo_command_sequence_add (sequence, onemo_at_build_cfg_query (*key),
                                   g_str_equal (*key, "auth") ? ONEMO_AT_COMMAND_FLAG_SECRET : 0,
                                   TRUE);
-  run_sequence (self, invocation, sequence, get_configuration_done);
-}
-
-gboolean
-onemo_flow_get_configuration (OnemoModule *self, GDBusMethodInvocation *invocation)
-{
-  onemo_module_op_begin (self, invocation, NULL, ONEMO_OP_QUERY, get_configuration_start, NULL,
-                         NULL);
-  return TRUE;
+  run_sequence (operation, sequence, get_configuration_done);
 }

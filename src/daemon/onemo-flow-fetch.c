@@ -8,8 +8,7 @@
 #include <unistd.h>
 
 typedef struct {
-  OnemoModule *module;
-  GDBusMethodInvocation *invocation;
+  OnemoOperation *operation; /* from the start on */
   char *url;
   OnemoHostOptions host; /* its strings borrowed from the invocation's parameters */
   guint64 offset;
@@ -20,7 +19,7 @@ typedef struct {
 static void
 fetch_op_free (FetchOp *op)
 {
-  g_object_unref (op->module);
+  g_clear_object (&op->operation);
   onemo_host_options_clear (&op->host);
   g_free (op->url);
   g_free (op);
@@ -29,7 +28,7 @@ fetch_op_free (FetchOp *op)
 static void
 fetch_op_return (FetchOp *op, GError *error)
 {
-  onemo_module_op_return (op->module, op->invocation, NULL, error);
+  onemo_operation_return (op->operation, NULL, error);
   fetch_op_free (op);
 }
 
@@ -81,11 +80,11 @@ fetched (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (fd < 0) {
     if (!g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED))
-      onemo_module_report_download (op->module, 3, 0, 0);
+      onemo_operation_report_download (op->operation, 3, 0, 0);
     fetch_op_return (op, error);
     return;
   }
-  onemo_module_report_download (op->module, 2, size, size);
+  onemo_operation_report_download (op->operation, 2, size, size);
   if (op->offset >= size) {
     close (fd);
     fetch_op_return (op, g_error_new (ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
@@ -94,44 +93,44 @@ fetched (GObject *source, GAsyncResult *result, gpointer user_data)
                                       size));
     return;
   }
-  onemo_module_op_set_state (op->module, "writing");
-  onemo_host_write_async (op->module, fd, size, op->offset, op->host.mode, written, op);
+  onemo_operation_set_state (op->operation, "writing");
+  onemo_host_write_async (op->operation, fd, size, op->offset, op->host.mode, written, op);
 }
 
-static void
-fetch_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
+void
+onemo_flow_fetch_start (OnemoOperation *operation, gpointer data)
 {
   FetchOp *op = data;
   OnemoFetchOptions fetch_options;
 
-  onemo_host_options_to_fetch (self, &op->host, &fetch_options);
-  onemo_module_report_download (self, 1, 0, 0);
-  onemo_fetch_async (op->url, &fetch_options, onemo_host_fetch_progress, self,
-                     onemo_module_op_cancellable (self), fetched, op);
+  op->operation = g_object_ref (operation);
+  onemo_host_options_to_fetch (onemo_operation_get_module (operation), &op->host, &fetch_options);
+  onemo_operation_report_download (operation, 1, 0, 0);
+  onemo_fetch_async (op->url, &fetch_options, onemo_host_fetch_progress, operation,
+                     onemo_operation_get_cancellable (operation), fetched, op);
 }
 
 gboolean
-onemo_flow_fetch (OnemoModule *self, GDBusMethodInvocation *invocation, const char *url,
-                  GVariant *options)
+onemo_flow_fetch_prepare (OnemoModule *module, GDBusMethodInvocation *invocation,
+                          GVariant *parameters, OnemoFlowCall *call, GError **error)
 {
   OnemoHostOptions host = { 0 };
-  GError *error = NULL;
+  g_autoptr (GVariant) options = NULL;
+  const char *url;
   guint64 offset = 0;
   FetchOp *op;
 
-  if (!onemo_fetch_validate_url (url, &error)
-      || !onemo_flow_fetch_parse_options (self, options, &host, &offset, &error)) {
+  g_variant_get (parameters, "(&s@a{sv})", &url, &options);
+  if (!onemo_fetch_validate_url (url, error)
+      || !onemo_flow_fetch_parse_options (module, options, &host, &offset, error)) {
     onemo_host_options_clear (&host);
-    g_dbus_method_invocation_take_error (invocation, error);
-    return TRUE;
+    return FALSE;
   }
   op = g_new0 (FetchOp, 1);
-  op->module = g_object_ref (self);
-  op->invocation = invocation;
   op->url = g_strdup (url);
   op->host = host;
   op->offset = offset;
-  onemo_module_op_begin (self, invocation, "downloading", ONEMO_OP_CANCELLABLE, fetch_start, op,
-                         (GDestroyNotify)fetch_op_free);
+  call->data = op;
+  call->free_data = (GDestroyNotify)fetch_op_free;
   return TRUE;
 }

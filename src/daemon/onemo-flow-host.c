@@ -118,13 +118,13 @@ onemo_host_options_to_fetch (OnemoModule *self, const OnemoHostOptions *options,
 void
 onemo_host_fetch_progress (guint64 done, guint64 total, gpointer user_data)
 {
-  onemo_module_report_download (ONEMO_MODULE (user_data), 1, total, done);
+  onemo_operation_report_download (ONEMO_OPERATION (user_data), 1, total, done);
 }
 
 /* ---- The write ---- */
 
 typedef struct {
-  OnemoModule *module;
+  OnemoOperation *operation;
   GInputStream *stream; /* an OnemoDigestStream */
   guint64 size;
   guint64 offset;
@@ -136,7 +136,7 @@ typedef struct {
 static void
 host_write_free (HostWrite *write)
 {
-  g_object_unref (write->module);
+  g_object_unref (write->operation);
   g_clear_object (&write->stream);
   g_clear_error (&write->error);
   g_free (write);
@@ -148,7 +148,7 @@ host_write_progress (OnemoAtPort *port, guint64 written, guint64 total, gpointer
   HostWrite *write = user_data;
 
   write->done = write->offset + written;
-  onemo_module_report_download (write->module, 1, write->size, write->done);
+  onemo_operation_report_download (write->operation, 1, write->size, write->done);
 }
 
 static void
@@ -170,14 +170,14 @@ host_write_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (onemo_at_write_package_finish (ONEMO_AT_PORT (source), result, &error)) {
     write->done = write->size;
-    onemo_module_report_download (write->module, 2, write->size, write->size);
+    onemo_operation_report_download (write->operation, 2, write->size, write->size);
     g_task_return_pointer (
         task, onemo_digest_stream_get_sha256 (ONEMO_DIGEST_STREAM (write->stream)), g_free);
     return;
   }
   onemo_error_normalize (&error);
   if (!g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED))
-    onemo_module_report_download (write->module, 3, write->size, write->done);
+    onemo_operation_report_download (write->operation, 3, write->size, write->done);
   if (write->mode != ONEMO_AT_WRITE_TRANSPARENT
       || g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE)) {
     g_task_return_error (task, error);
@@ -187,29 +187,29 @@ host_write_done (GObject *source, GAsyncResult *result, gpointer user_data)
    * behind it answers once the module is back in command mode. */
   write->error = error;
   onemo_at_port_command_async (ONEMO_AT_PORT (source), ONEMO_AT_CMD_ATTENTION, 0,
-                               onemo_module_get_options (write->module)->command_timeout_ms, NULL,
-                               host_write_settled, g_steal_pointer (&task));
+                               onemo_operation_get_options (write->operation)->command_timeout_ms,
+                               NULL, host_write_settled, g_steal_pointer (&task));
 }
 
 void
-onemo_host_write_async (OnemoModule *self, int fd, guint64 size, guint64 offset,
+onemo_host_write_async (OnemoOperation *operation, int fd, guint64 size, guint64 offset,
                         OnemoAtWriteMode mode, GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (self, NULL, callback, user_data);
+  GTask *task = g_task_new (operation, NULL, callback, user_data);
   HostWrite *write = g_new0 (HostWrite, 1);
 
-  write->module = g_object_ref (self);
+  write->operation = g_object_ref (operation);
   write->size = size;
   write->offset = offset;
   write->done = offset;
   write->mode = mode;
   write->stream = onemo_digest_stream_new (onemo_package_stream_new (fd, offset));
   g_task_set_task_data (task, write, (GDestroyNotify)host_write_free);
-  onemo_module_report_download (self, 1, size, offset);
-  onemo_at_write_package_async (onemo_module_op_port (self), write->stream, offset, size - offset,
-                                mode, onemo_module_get_options (self)->command_timeout_ms,
-                                host_write_progress, write, onemo_module_op_cancellable (self),
-                                host_write_done, task);
+  onemo_operation_report_download (operation, 1, size, offset);
+  onemo_at_write_package_async (
+      onemo_operation_get_port (operation), write->stream, offset, size - offset, mode,
+      onemo_operation_get_options (operation)->command_timeout_ms, host_write_progress, write,
+      onemo_operation_get_cancellable (operation), host_write_done, task);
 }
 
 gboolean

@@ -3,7 +3,7 @@
 
 #include "onemo-at-writer.h"
 #include "onemo-fetch.h"
-#include "onemo-module-private.h"
+#include "onemo-flows.h"
 
 G_BEGIN_DECLS
 
@@ -40,7 +40,7 @@ void onemo_host_options_clear (OnemoHostOptions *options);
 void onemo_host_options_to_fetch (OnemoModule *self, const OnemoHostOptions *options,
                                   OnemoFetchOptions *out);
 
-/* Fetch progress as DownloadProgress (state 1) for @user_data, the module. */
+/* Fetch progress as DownloadProgress (state 1) for @user_data, the operation. */
 void onemo_host_fetch_progress (guint64 done, guint64 total, gpointer user_data);
 
 /**
@@ -51,7 +51,7 @@ void onemo_host_fetch_progress (guint64 done, guint64 total, gpointer user_data)
  * DownloadProgress (1 … then 2, or 3 on failure), and hashes them with SHA-256 as they go.
  * A failed transparent write is answered only once the module takes commands again.
  */
-void onemo_host_write_async (OnemoModule *self, int fd, guint64 size, guint64 offset,
+void onemo_host_write_async (OnemoOperation *operation, int fd, guint64 size, guint64 offset,
                              OnemoAtWriteMode mode, GAsyncReadyCallback callback,
                              gpointer user_data);
 

@@ -37,6 +37,7 @@ update_op_free (OnemoUpdate *op)
   if (op->fd >= 0)
     close (op->fd);
   g_object_unref (op->module);
+  g_clear_object (&op->operation);
   g_free (op->url);
   g_free (op->user);
   g_free (op->password);
@@ -49,7 +50,7 @@ update_op_free (OnemoUpdate *op)
 static void
 update_fail (OnemoUpdate *op, GError *error)
 {
-  onemo_module_op_return (op->module, op->invocation, NULL, error);
+  onemo_operation_return_error (op->operation, error);
   update_op_free (op);
 }
 
@@ -75,7 +76,7 @@ hand_over_to_upgrade (gpointer user_data)
 {
   OnemoUpdate *op = user_data;
 
-  onemo_module_op_handover (op->module, op->invocation, onemo_flow_upgrade);
+  onemo_operation_handover (op->operation, onemo_flow_upgrade_begin);
   update_op_free (op);
   return G_SOURCE_REMOVE;
 }
@@ -181,7 +182,7 @@ verify (OnemoUpdate *op, const OnemoModuleDownloadResult *loaded)
   g_autofree char *check = NULL;
   GError *error;
 
-  onemo_module_op_set_state (op->module, "verifying");
+  onemo_operation_set_state (op->operation, "verifying");
   if ((error = sizes_differ (op, loaded)) != NULL) {
     update_fail (op, error);
     return;
@@ -198,9 +199,10 @@ verify (OnemoUpdate *op, const OnemoModuleDownloadResult *loaded)
     return;
   }
   check = onemo_at_build_check (ONEMO_AT_CHECK_SHA256);
-  onemo_at_port_command_async (onemo_module_op_port (op->module), check, 0,
+  onemo_at_port_command_async (onemo_operation_get_port (op->operation), check, 0,
                                onemo_module_get_options (op->module)->command_timeout_ms,
-                               onemo_module_op_cancellable (op->module), module_checksum_read, op);
+                               onemo_operation_get_cancellable (op->operation),
+                               module_checksum_read, op);
 }
 
 /* ---- Host route: fetch (for a url), erase, write ---- */
@@ -232,16 +234,16 @@ host_erased (GObject *source, GAsyncResult *result, gpointer user_data)
     update_fail (op, error);
     return;
   }
-  onemo_module_op_set_state (op->module, "writing");
-  onemo_host_write_async (op->module, op->fd, op->size, 0, op->mode, host_written, op);
+  onemo_operation_set_state (op->operation, "writing");
+  onemo_host_write_async (op->operation, op->fd, op->size, 0, op->mode, host_written, op);
 }
 
 static void
 run_sequence (OnemoUpdate *op, OnemoCommandSequence *sequence, GAsyncReadyCallback callback)
 {
-  onemo_command_sequence_run_async (sequence, onemo_module_op_port (op->module),
+  onemo_command_sequence_run_async (sequence, onemo_operation_get_port (op->operation),
                                     onemo_module_get_options (op->module)->command_timeout_ms,
-                                    onemo_module_op_cancellable (op->module), callback, op);
+                                    onemo_operation_get_cancellable (op->operation), callback, op);
 }
 
 static void
@@ -249,7 +251,7 @@ host_load (OnemoUpdate *op)
 {
   OnemoCommandSequence *sequence = onemo_command_sequence_new ();
 
-  onemo_module_op_set_state (op->module, "configuring");
+  onemo_operation_set_state (op->operation, "configuring");
   if (onemo_model_supports (onemo_module_get_model (op->module), ONEMO_FEATURE_ERASE))
     onemo_command_sequence_add (sequence, g_strdup (ONEMO_AT_CMD_ERASE), 0, FALSE);
   run_sequence (op, sequence, host_erased);
@@ -286,8 +288,8 @@ module_configured (GObject *source, GAsyncResult *result, gpointer user_data)
     upgrade (op);
     return;
   }
-  onemo_module_op_set_state (op->module, "downloading");
-  onemo_module_download_async (op->module, &(OnemoModuleDownloadOptions){ .url = op->url },
+  onemo_operation_set_state (op->operation, "downloading");
+  onemo_module_download_async (op->operation, &(OnemoModuleDownloadOptions){ .url = op->url },
                                module_downloaded, op);
 }
 
@@ -299,7 +301,7 @@ module_configure (OnemoUpdate *op)
   const OnemoModel *model = onemo_module_get_model (op->module);
   gboolean module_loads = op->route == ONEMO_UPDATE_MODULE;
 
-  onemo_module_op_set_state (op->module, "configuring");
+  onemo_operation_set_state (op->operation, "configuring");
   /* k: erase first, since an erase may forget url and auth. */
   if (module_loads && onemo_model_supports (model, ONEMO_FEATURE_ERASE))
     onemo_command_sequence_add (sequence, g_strdup (ONEMO_AT_CMD_ERASE), 0, FALSE);
@@ -346,18 +348,18 @@ fetched (GObject *source, GAsyncResult *result, gpointer user_data)
   op->fd = onemo_fetch_finish (result, &op->size, &error);
   if (op->fd < 0) {
     if (!g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED))
-      onemo_module_report_download (op->module, 3, 0, 0);
+      onemo_operation_report_download (op->operation, 3, 0, 0);
     update_fail (op, error);
     return;
   }
-  onemo_module_report_download (op->module, 2, op->size, op->size);
+  onemo_operation_report_download (op->operation, 2, op->size, op->size);
   if (!op->digest_fetch) {
     host_load (op);
     return;
   }
   /* The digest stream takes the fd. */
-  onemo_package_digest_async (op->fd, onemo_module_op_cancellable (op->module), fetched_digested,
-                              op);
+  onemo_package_digest_async (op->fd, onemo_operation_get_cancellable (op->operation),
+                              fetched_digested, op);
   op->fd = -1;
 }
 
@@ -369,10 +371,10 @@ host_fetch (OnemoUpdate *op)
 
   onemo_host_options_to_fetch (op->module, &host, &fetch_options);
 
-  onemo_module_op_set_state (op->module, "downloading");
-  onemo_module_report_download (op->module, 1, 0, 0);
-  onemo_fetch_async (op->url, &fetch_options, onemo_host_fetch_progress, op->module,
-                     onemo_module_op_cancellable (op->module), fetched, op);
+  onemo_operation_set_state (op->operation, "downloading");
+  onemo_operation_report_download (op->operation, 1, 0, 0);
+  onemo_fetch_async (op->url, &fetch_options, onemo_host_fetch_progress, op->operation,
+                     onemo_operation_get_cancellable (op->operation), fetched, op);
 }
 
 /* ---- Entry ---- */
@@ -383,17 +385,12 @@ starts_with_fetch (OnemoUpdate *op)
   return (op->route == ONEMO_UPDATE_HOST && op->fd < 0) || op->digest_fetch;
 }
 
-static const char *
-first_state (OnemoUpdate *op)
-{
-  return starts_with_fetch (op) ? "downloading" : "configuring";
-}
-
-static void
-update_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
+void
+onemo_flow_update_start (OnemoOperation *operation, gpointer data)
 {
   OnemoUpdate *op = data;
 
+  op->operation = g_object_ref (operation);
   if (starts_with_fetch (op))
     host_fetch (op);
   else if (op->route == ONEMO_UPDATE_HOST)
@@ -403,24 +400,22 @@ update_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer dat
 }
 
 gboolean
-onemo_flow_update (OnemoModule *self, GDBusMethodInvocation *invocation)
+onemo_flow_update_prepare (OnemoModule *module, GDBusMethodInvocation *invocation,
+                           GVariant *parameters, OnemoFlowCall *call, GError **error)
 {
   GDBusMessage *message = g_dbus_method_invocation_get_message (invocation);
-  GVariant *options
-      = g_variant_get_child_value (g_dbus_method_invocation_get_parameters (invocation), 0);
-  g_autoptr (GVariant) owned = options;
-  GError *error = NULL;
+  g_autoptr (GVariant) options = g_variant_get_child_value (parameters, 0);
   OnemoUpdate *op = g_new0 (OnemoUpdate, 1);
 
-  op->module = g_object_ref (self);
-  op->invocation = invocation;
+  op->module = g_object_ref (module);
   op->fd = -1;
-  if (!onemo_update_parse (op, options, g_dbus_message_get_unix_fd_list (message), &error)) {
-    g_dbus_method_invocation_take_error (invocation, error);
+  if (!onemo_update_parse (op, options, g_dbus_message_get_unix_fd_list (message), error)) {
     update_op_free (op);
-    return TRUE;
+    return FALSE;
   }
-  onemo_module_op_begin (self, invocation, first_state (op), ONEMO_OP_CANCELLABLE, update_start, op,
-                         (GDestroyNotify)update_op_free);
+  /* A fetch comes first where the host loads a url, or needs the package's digest. */
+  call->state = starts_with_fetch (op) ? "downloading" : "configuring";
+  call->data = op;
+  call->free_data = (GDestroyNotify)update_op_free;
   return TRUE;
 }

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "onemo-at-writer.h"
-#include "onemo-module-private.h"
+#include "onemo-flows.h"
 
 #include <gio/gunixfdlist.h>
 
@@ -18,7 +18,7 @@ typedef enum {
 /* One Update() call: its checked options, then what the run learns. */
 typedef struct {
   OnemoModule *module;
-  GDBusMethodInvocation *invocation;
+  OnemoOperation *operation; /* from the start on */
   OnemoUpdateRoute route;
   int fd;       /* the package the host holds, -1 if none (yet) */
   guint64 size; /* its size */

@@ -11,7 +11,6 @@
 #include "onemo-flow-upgrade-private.h"
 #include "onemo-at-command.h"
 #include "onemo-at-parsers.h"
-#include "onemo-module-journal.h"
 #include "onemo-port-setup.h"
 #include "onemo-upgrade-limits.h"
 
@@ -29,7 +28,7 @@ command_timeout_ms (UpgradeOp *op)
 static void
 confirm_return (UpgradeOp *op, GError *error)
 {
-  onemo_module_op_return (op->module, g_steal_pointer (&op->invocation), NULL, error);
+  onemo_operation_return (op->operation, NULL, error);
   upgrade_op_release (op);
 }
 
@@ -44,7 +43,7 @@ revision_read (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *revision = NULL;
 
   if (lines != NULL && onemo_at_parse_cgmr (lines[0] != NULL ? lines[0] : "", &revision, &error)) {
-    onemo_dbus_firmware_set_revision (ONEMO_DBUS_FIRMWARE (op->module), revision);
+    onemo_module_set_revision (op->module, revision);
     if (g_strcmp0 (revision, op->old_revision) == 0)
       g_set_error (&error, ONEMO_ERROR, ONEMO_ERROR_NOT_VERIFIED,
                    "The module reported success but still runs %s", revision);
@@ -186,7 +185,7 @@ upgrade_confirm (UpgradeOp *op, OnemoAtPort *port)
   const OnemoModel *model = onemo_module_get_model (op->module);
 
   op->confirm_port = g_object_ref (port);
-  onemo_module_journal_phase (op->module, "confirming");
+  onemo_operation_record_phase (op->operation, "confirming");
   if (model->family == ONEMO_FAMILY_NBIOT) {
     /* Rebooting behind its UART: no hang-up tells when it is back. */
     op->poll_deadline

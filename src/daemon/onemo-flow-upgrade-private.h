@@ -5,15 +5,15 @@
  * rebooting module (onemo-flow-upgrade-reboot.c) and the confirmation once it reported
  * success (onemo-flow-upgrade-confirm.c). */
 
-#include "onemo-module-private.h"
+#include "onemo-flows.h"
 #include "onemo-shutdown-inhibitor.h"
 
 G_BEGIN_DECLS
 
 typedef struct {
-  OnemoModule *module;
-  GDBusMethodInvocation *invocation;
-  OnemoAtPort *port; /* the port being followed; NULL while the module reboots */
+  OnemoOperation *operation;
+  OnemoModule *module; /* the operation's */
+  OnemoAtPort *port;   /* the port being followed; NULL while the module reboots */
   guint urc_id;
   gulong hangup_id;
   GFileMonitor *monitor;

@@ -28,13 +28,13 @@ upgrade_try_reopen (UpgradeOp *op)
 
   if (op->finished || op->port != NULL)
     return;
-  port = onemo_module_op_reopen_port (op->module, &error);
+  port = onemo_operation_reopen_port (op->operation, &error);
   if (port == NULL) {
     g_debug ("%s: not back yet: %s", op->device_name, error->message);
     return;
   }
   upgrade_stop_waiting (op);
-  onemo_module_op_set_state (op->module, "upgrading");
+  onemo_operation_set_state (op->operation, "upgrading");
   upgrade_attach_port (op, port);
 }
 
@@ -56,7 +56,7 @@ upgrade_port_returned (OnemoModule *module, const char *device, gpointer user_da
     return;
   }
   g_clear_pointer (&op->early_device, g_free);
-  port = onemo_module_op_reopen_port_at (module, device, &error);
+  port = onemo_operation_reopen_port_at (op->operation, device, &error);
   if (port == NULL) {
     g_debug ("%s: cannot open it yet: %s", device, error->message);
     return;
@@ -64,7 +64,7 @@ upgrade_port_returned (OnemoModule *module, const char *device, gpointer user_da
   upgrade_stop_waiting (op);
   g_free (op->returned_device);
   op->returned_device = g_strdup (device);
-  onemo_module_op_set_state (op->module, "upgrading");
+  onemo_operation_set_state (op->operation, "upgrading");
   upgrade_attach_port (op, port);
 }
 
@@ -111,7 +111,7 @@ upgrade_wait_for_device (gpointer user_data)
     upgrade_op_release (op);
     return G_SOURCE_REMOVE;
   }
-  onemo_module_op_set_state (op->module, "rebooting");
+  onemo_operation_set_state (op->operation, "rebooting");
   op->reboot_timeout = g_timeout_source_new_seconds (onemo_reboot_timeout_s (
       onemo_module_get_options (op->module), onemo_module_get_model (op->module)));
   g_source_set_callback (op->reboot_timeout, reboot_timed_out, op, NULL);

@@ -18,7 +18,6 @@
 #include "onemo-flow-upgrade-private.h"
 #include "onemo-at-command.h"
 #include "onemo-at-parsers.h"
-#include "onemo-module-journal.h"
 #include "onemo-upgrade-limits.h"
 
 void
@@ -48,7 +47,7 @@ upgrade_op_free (UpgradeOp *op)
   g_free (op->returned_device);
   g_free (op->early_device);
   g_clear_object (&op->module);
-  g_clear_object (&op->invocation);
+  g_clear_object (&op->operation);
 }
 
 void
@@ -62,7 +61,6 @@ static gboolean
 upgrade_teardown (gpointer user_data)
 {
   UpgradeOp *op = user_data;
-  OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (op->module);
   OnemoAtPort *port = op->port != NULL ? g_object_ref (op->port) : NULL;
 
   upgrade_detach_port (op);
@@ -79,14 +77,11 @@ upgrade_teardown (gpointer user_data)
     op->error = g_error_new (ONEMO_ERROR, ONEMO_ERROR_PORT_GONE,
                              "The module reported success while its port was away");
   if (op->error != NULL) {
-    onemo_dbus_firmware_emit_upgrade_progress (iface, ONEMO_UPGRADE_FAILED,
-                                               onemo_dbus_firmware_get_upgrade_percent (iface));
-    onemo_module_op_return (op->module, g_steal_pointer (&op->invocation), NULL,
-                            g_steal_pointer (&op->error));
+    onemo_operation_report_upgrade (op->operation, ONEMO_UPGRADE_FAILED, -1);
+    onemo_operation_return_error (op->operation, g_steal_pointer (&op->error));
     upgrade_op_release (op);
   } else {
-    onemo_dbus_firmware_set_upgrade_percent (iface, 100);
-    onemo_dbus_firmware_emit_upgrade_progress (iface, ONEMO_UPGRADE_SUCCESS, 100);
+    onemo_operation_report_upgrade (op->operation, ONEMO_UPGRADE_SUCCESS, 100);
     upgrade_confirm (op, port);
   }
   g_clear_object (&port);
@@ -109,7 +104,6 @@ static void
 upgrade_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpointer user_data)
 {
   UpgradeOp *op = user_data;
-  OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (op->module);
   g_autoptr (GError) error = NULL;
   OnemoMfwUpgrade report;
 
@@ -120,10 +114,8 @@ upgrade_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpointer us
   op->heard = TRUE;
   switch (report.state) {
     case ONEMO_UPGRADE_UPGRADING:
-      if (report.has_percent)
-        onemo_dbus_firmware_set_upgrade_percent (iface, report.percent);
-      onemo_dbus_firmware_emit_upgrade_progress (iface, report.state,
-                                                 onemo_dbus_firmware_get_upgrade_percent (iface));
+      onemo_operation_report_upgrade (op->operation, report.state,
+                                      report.has_percent ? (int)report.percent : -1);
       break;
     case ONEMO_UPGRADE_SUCCESS:
       upgrade_finish (op, NULL);
@@ -204,8 +196,9 @@ upgrade_timed_out (gpointer user_data)
 
 /* The running operation's following, from now to the deadline, holding off shutdown. */
 static UpgradeOp *
-upgrade_op_new (OnemoModule *self, GDBusMethodInvocation *invocation)
+upgrade_op_new (OnemoOperation *operation)
 {
+  OnemoModule *self = onemo_operation_get_module (operation);
   OnemoDBusFirmware *iface = ONEMO_DBUS_FIRMWARE (self);
   const OnemoDaemonOptions *options = onemo_module_get_options (self);
   UpgradeOp *op = g_rc_box_new0 (UpgradeOp);
@@ -214,7 +207,7 @@ upgrade_op_new (OnemoModule *self, GDBusMethodInvocation *invocation)
       onemo_module_get_model (self)->sub_model, onemo_module_get_device (self));
 
   op->module = g_object_ref (self);
-  op->invocation = invocation != NULL ? g_object_ref (invocation) : NULL;
+  op->operation = g_object_ref (operation);
   op->device_name = g_path_get_basename (onemo_module_get_device (self));
   op->old_revision = g_strdup (onemo_dbus_firmware_get_revision (iface));
   op->inhibitor = onemo_shutdown_inhibitor_new (options->session_bus, why);
@@ -229,13 +222,13 @@ upgrade_op_new (OnemoModule *self, GDBusMethodInvocation *invocation)
   return op;
 }
 
-static void
-upgrade_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
+void
+onemo_flow_upgrade_start (OnemoOperation *operation, gpointer data)
 {
-  UpgradeOp *op = upgrade_op_new (self, invocation);
+  UpgradeOp *op = upgrade_op_new (operation);
 
-  onemo_dbus_firmware_set_upgrade_percent (ONEMO_DBUS_FIRMWARE (self), 0);
-  upgrade_attach_port (op, onemo_module_op_port (self));
+  onemo_operation_reset_upgrade (operation);
+  upgrade_attach_port (op, onemo_operation_get_port (operation));
   /* A module may start without answering at all: no timeout of its own, the upgrade's deadline
    * bounds it, and the first report of 2 or 3 drops it. */
   onemo_at_port_command_async (op->port, ONEMO_AT_CMD_UPGRADE, 0, 0, op->command_cancellable,
@@ -243,17 +236,17 @@ upgrade_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer da
 }
 
 gboolean
-onemo_flow_upgrade (OnemoModule *self, GDBusMethodInvocation *invocation)
+onemo_flow_upgrade_prepare (OnemoModule *module, GDBusMethodInvocation *invocation,
+                            GVariant *parameters, OnemoFlowCall *call, GError **error)
 {
-  const OnemoModel *model = onemo_module_get_model (self);
+  const OnemoModel *model = onemo_module_get_model (module);
 
   if (!onemo_model_supports (model, ONEMO_FEATURE_UPGRADE)
       && !onemo_model_supports (model, ONEMO_FEATURE_UPGRADE_URL)) {
-    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED,
-                                           "%s cannot upgrade", model->sub_model);
-    return TRUE;
+    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_NOT_SUPPORTED, "%s cannot upgrade",
+                 model->sub_model);
+    return FALSE;
   }
-  onemo_module_op_begin (self, invocation, "upgrading", ONEMO_OP_NONE, upgrade_start, NULL, NULL);
   return TRUE;
 }
 
@@ -303,16 +296,14 @@ upgrade_expect_silence (UpgradeOp *op)
 }
 
 void
-onemo_flow_upgrade_follow (OnemoModule *self, const char *phase)
+onemo_flow_upgrade_follow (OnemoOperation *operation, const char *phase)
 {
-  UpgradeOp *op;
+  UpgradeOp *op = upgrade_op_new (operation);
   g_autoptr (GError) error = NULL;
   OnemoAtPort *port;
 
-  onemo_module_op_resume (self, "upgrading");
-  op = upgrade_op_new (self, NULL);
   op->resumed = TRUE;
-  port = onemo_module_op_reopen_port (self, &error);
+  port = onemo_operation_reopen_port (operation, &error);
   if (port == NULL) {
     g_debug ("%s: away: %s", op->device_name, error->message);
     g_idle_add (upgrade_wait_for_device, g_rc_box_acquire (op));

@@ -1,26 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Write(h fd, a{sv}): the host streams a package from a caller's file over the serial port
  * (AT+MFWDLOAD, hex or transparent), from an offset to resume, never holding it whole. */
-#include "onemo-module-private.h"
-#include "onemo-at-command.h"
-#include "onemo-at-writer.h"
-#include "onemo-package-stream.h"
+#include "onemo-flow-host.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gunixfdlist.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-typedef struct {
-  OnemoModule *module;
-  GDBusMethodInvocation *invocation;
-  guint64 size;
-  guint64 offset;
-  guint64 done;
-  OnemoAtWriteMode mode;
-  GError *error; /* kept while an abandoned transparent write settles */
-} WriteOp;
 
 /* The checked call, waiting for its begin. */
 typedef struct {
@@ -148,110 +135,55 @@ take_package_fd (OnemoModule *self, GUnixFDList *fd_list, GVariant *handle, guin
 }
 
 static void
-write_progress (OnemoAtPort *port, guint64 written, guint64 total, gpointer user_data)
+written (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  WriteOp *op = user_data;
-
-  op->done = op->offset + written;
-  onemo_module_report_download (op->module, 1, op->size, op->done);
-}
-
-static void
-write_op_return (WriteOp *op, GError *error)
-{
-  onemo_module_op_return (op->module, op->invocation, NULL, error);
-  g_object_unref (op->module);
-  g_free (op);
-}
-
-static void
-write_settled (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  WriteOp *op = user_data;
-  g_auto (GStrv) lines = onemo_at_port_command_finish (ONEMO_AT_PORT (source), result, NULL);
-
-  write_op_return (op, g_steal_pointer (&op->error));
-}
-
-static void
-write_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  WriteOp *op = user_data;
+  g_autoptr (OnemoOperation) operation = user_data;
   GError *error = NULL;
 
-  if (onemo_at_write_package_finish (ONEMO_AT_PORT (source), result, &error)) {
-    onemo_module_report_download (op->module, 2, op->size, op->size);
-    write_op_return (op, NULL);
-    return;
-  }
-  onemo_error_normalize (&error);
-  if (!g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED))
-    onemo_module_report_download (op->module, 3, op->size, op->done);
-  if (op->mode != ONEMO_AT_WRITE_TRANSPARENT
-      || g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_PORT_GONE)) {
-    write_op_return (op, error);
-    return;
-  }
-  /* An abandoned transparent write goes on with padding until the module has its announced
-   * length and leaves raw mode; an AT queued behind it answers once that is over, and only
-   * then is the port let go and the caller answered, so the next call finds a module that
-   * takes commands. */
-  op->error = error;
-  onemo_at_port_command_async (ONEMO_AT_PORT (source), ONEMO_AT_CMD_ATTENTION, 0,
-                               onemo_module_get_options (op->module)->command_timeout_ms, NULL,
-                               write_settled, op);
+  onemo_host_write_finish (result, NULL, &error);
+  onemo_operation_return (operation, NULL, error);
 }
 
-static void
-write_start (OnemoModule *self, GDBusMethodInvocation *invocation, gpointer data)
+/* The same serial write as Fetch() and Update() make of a package the host holds. */
+void
+onemo_flow_write_start (OnemoOperation *operation, gpointer data)
 {
   WriteRequest *request = data;
-  g_autoptr (GInputStream) stream = NULL;
-  WriteOp *op = g_new0 (WriteOp, 1);
+  int fd = request->fd;
 
-  op->module = g_object_ref (self);
-  op->invocation = invocation;
-  op->size = request->size;
-  op->offset = request->options.offset;
-  op->mode = request->options.mode;
-  op->done = op->offset;
-  onemo_module_report_download (self, 1, op->size, op->offset);
-  /* The stream takes the fd. */
-  stream = onemo_package_stream_new (request->fd, op->offset);
   request->fd = -1;
+  onemo_host_write_async (operation, fd, request->size, request->options.offset,
+                          request->options.mode, written, g_object_ref (operation));
   write_request_free (request);
-  onemo_at_write_package_async (onemo_module_op_port (self), stream, op->offset,
-                                op->size - op->offset, op->mode,
-                                onemo_module_get_options (self)->command_timeout_ms, write_progress,
-                                op, onemo_module_op_cancellable (self), write_done, op);
 }
 
 gboolean
-onemo_flow_write (OnemoModule *self, GDBusMethodInvocation *invocation, GUnixFDList *fd_list,
-                  GVariant *fd_handle, GVariant *options)
+onemo_flow_write_prepare (OnemoModule *module, GDBusMethodInvocation *invocation,
+                          GVariant *parameters, OnemoFlowCall *call, GError **error)
 {
-  int fd = -1;
-  GError *error = NULL;
+  GDBusMessage *message = g_dbus_method_invocation_get_message (invocation);
+  g_autoptr (GVariant) fd_handle = NULL;
+  g_autoptr (GVariant) options = NULL;
   OnemoWriteOptions write_options = { ONEMO_AT_WRITE_TRANSPARENT, 0 };
   guint64 size = 0;
   WriteRequest *request;
+  int fd;
 
-  if (!onemo_flow_write_parse_options (self, options, &write_options, &error)
-      || (fd = take_package_fd (self, fd_list, fd_handle, &size, &error)) < 0) {
-    g_dbus_method_invocation_take_error (invocation, error);
-    return TRUE;
-  }
+  g_variant_get (parameters, "(@h@a{sv})", &fd_handle, &options);
+  if (!onemo_flow_write_parse_options (module, options, &write_options, error))
+    return FALSE;
+  fd = take_package_fd (module, g_dbus_message_get_unix_fd_list (message), fd_handle, &size, error);
+  if (fd < 0)
+    return FALSE;
   if (write_options.offset >= size) {
     close (fd);
-    g_dbus_method_invocation_return_error (invocation, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT,
-                                           "The offset is past the package's end");
-    return TRUE;
+    return invalid (error, "The offset is past the package's end");
   }
   request = g_new0 (WriteRequest, 1);
   request->fd = fd;
   request->size = size;
   request->options = write_options;
-  onemo_module_op_begin (self, invocation, "writing", ONEMO_OP_CANCELLABLE, write_start, request,
-                         (GDestroyNotify)write_request_free);
+  call->data = request;
+  call->free_data = (GDestroyNotify)write_request_free;
   return TRUE;
 }

@@ -3,7 +3,7 @@
 #include "onemo-identify-retry.h"
 
 #include "onemo-error.h"
-#include "onemo-module-private.h"
+#include "onemo-module.h"
 
 /* Pauses between identification attempts double from the first to the last. */
 #define RETRY_FIRST_S 1

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The checks every flow makes before it touches the module: a capability the sub-model has,
  * arguments that make sense. */
-#include "onemo-module-private.h"
+#include "onemo-module.h"
 
 gboolean
 onemo_module_require (OnemoModule *self, OnemoFeature feature, const char *what, GError **error)

@@ -25,7 +25,7 @@
 #define MAX_RESUMES_NO_PROGRESS  3   /* interruptions in a row that gained no byte */
 
 typedef struct {
-  OnemoModule *module;
+  OnemoOperation *operation;
   OnemoAtPort *port;
   char *url; /* what the module downloads, NULL if unknown */
   guint resume_window_ms;
@@ -73,7 +73,7 @@ module_download_free (ModuleDownload *download)
   g_clear_error (&download->error);
   g_free (download->url);
   g_object_unref (download->port);
-  g_object_unref (download->module);
+  g_object_unref (download->operation);
   g_free (download);
 }
 
@@ -101,13 +101,13 @@ module_download_return (gpointer user_data)
 
   drop_sources (download);
   if (error == NULL) {
-    onemo_module_report_download (download->module, ONEMO_DLOAD_SUCCESS, total ? total : length,
-                                  length);
+    onemo_operation_report_download (download->operation, ONEMO_DLOAD_SUCCESS,
+                                     total ? total : length, length);
     g_task_return_boolean (task, TRUE);
   } else {
     if (!g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED))
-      onemo_module_report_download (download->module, ONEMO_DLOAD_FAILED, download->known_total,
-                                    download->best);
+      onemo_operation_report_download (download->operation, ONEMO_DLOAD_FAILED,
+                                       download->known_total, download->best);
     g_task_return_error (task, error);
   }
   g_object_unref (task);
@@ -193,10 +193,10 @@ attempt (GTask *task)
   ModuleDownload *download = g_task_get_task_data (task);
 
   download->reported = FALSE;
-  onemo_at_port_command_async (download->port, ONEMO_AT_CMD_DOWNLOAD, 0,
-                               onemo_module_get_options (download->module)->command_timeout_ms,
-                               onemo_module_op_cancellable (download->module), attempt_answered,
-                               g_object_ref (task));
+  onemo_at_port_command_async (
+      download->port, ONEMO_AT_CMD_DOWNLOAD, 0,
+      onemo_operation_get_options (download->operation)->command_timeout_ms,
+      onemo_operation_get_cancellable (download->operation), attempt_answered, g_object_ref (task));
 }
 
 /* ---- f: interruptions ---- */
@@ -261,10 +261,10 @@ resume_window_passed (gpointer user_data)
 
   g_clear_pointer (&download->resume_window, g_source_unref);
   download->querying = TRUE;
-  onemo_at_port_command_async (download->port, ONEMO_AT_CMD_DOWNLOAD_STATE, 0,
-                               onemo_module_get_options (download->module)->command_timeout_ms,
-                               onemo_module_op_cancellable (download->module), state_read,
-                               g_object_ref (task));
+  onemo_at_port_command_async (
+      download->port, ONEMO_AT_CMD_DOWNLOAD_STATE, 0,
+      onemo_operation_get_options (download->operation)->command_timeout_ms,
+      onemo_operation_get_cancellable (download->operation), state_read, g_object_ref (task));
   return G_SOURCE_REMOVE;
 }
 
@@ -290,8 +290,8 @@ module_download_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpo
     download->best = MAX (download->best, report.length);
   switch (report.state) {
     case ONEMO_DLOAD_DOWNLOADING:
-      onemo_module_report_download (download->module, report.state, download->known_total,
-                                    download->best);
+      onemo_operation_report_download (download->operation, report.state, download->known_total,
+                                       download->best);
       break;
     case ONEMO_DLOAD_SUCCESS:
       take_final (task, &report);
@@ -300,7 +300,7 @@ module_download_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpo
       /* A sub-model that never resumes (ML307R), or a local file that no network can
        * interrupt (AT+MFWDLOAD? is for HTTP/FTP only), has nothing more to say. */
       if (is_file_url (download)
-          || !onemo_model_supports (onemo_module_get_model (download->module),
+          || !onemo_model_supports (onemo_operation_get_model (download->operation),
                                     ONEMO_FEATURE_DLOAD_RESUME))
         failed_for_good (task);
       else if (download->resume_window == NULL && !download->querying)
@@ -322,14 +322,15 @@ static gboolean
 want_url (ModuleDownload *download)
 {
   return download->url == NULL
-         && onemo_model_supports (onemo_module_get_model (download->module), ONEMO_FEATURE_FILE);
+         && onemo_model_supports (onemo_operation_get_model (download->operation),
+                                  ONEMO_FEATURE_FILE);
 }
 
 static gboolean
 want_timeout (ModuleDownload *download)
 {
   return download->resume_window_ms == 0
-         && onemo_model_supports (onemo_module_get_model (download->module),
+         && onemo_model_supports (onemo_operation_get_model (download->operation),
                                   ONEMO_FEATURE_CFG_TIMEOUT);
 }
 
@@ -388,8 +389,9 @@ prepare (GTask *task)
   if (want_timeout (download))
     onemo_command_sequence_add (sequence, onemo_at_build_cfg_query ("timeout"), 0, TRUE);
   onemo_command_sequence_run_async (
-      sequence, download->port, onemo_module_get_options (download->module)->command_timeout_ms,
-      onemo_module_op_cancellable (download->module), prepared, g_object_ref (task));
+      sequence, download->port,
+      onemo_operation_get_options (download->operation)->command_timeout_ms,
+      onemo_operation_get_cancellable (download->operation), prepared, g_object_ref (task));
 }
 
 /* ---- The step ---- */
@@ -402,7 +404,7 @@ module_download_timed_out (gpointer user_data)
   module_download_end (
       user_data,
       g_error_new (ONEMO_ERROR, ONEMO_ERROR_TIMEOUT, "The module's download did not end in %u s",
-                   onemo_module_get_options (download->module)->download_timeout_s));
+                   onemo_operation_get_options (download->operation)->download_timeout_s));
   return G_SOURCE_REMOVE;
 }
 
@@ -415,27 +417,27 @@ module_download_cancelled (GCancellable *cancellable, gpointer user_data)
 }
 
 void
-onemo_module_download_async (OnemoModule *self, const OnemoModuleDownloadOptions *options,
+onemo_module_download_async (OnemoOperation *operation, const OnemoModuleDownloadOptions *options,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
+  const OnemoDaemonOptions *limits = onemo_operation_get_options (operation);
   /* One reference for the caller's result, dropped by module_download_return(). */
-  GTask *task = g_task_new (self, NULL, callback, user_data);
+  GTask *task = g_task_new (operation, NULL, callback, user_data);
   ModuleDownload *download = g_new0 (ModuleDownload, 1);
 
-  download->module = g_object_ref (self);
-  download->port = g_object_ref (onemo_module_op_port (self));
+  download->operation = g_object_ref (operation);
+  download->port = g_object_ref (onemo_operation_get_port (operation));
   download->url = g_strdup (options->url);
-  download->resume_window_ms = onemo_module_get_options (self)->resume_window_ms;
+  download->resume_window_ms = limits->resume_window_ms;
   g_task_set_task_data (task, download, (GDestroyNotify)module_download_free);
-  onemo_module_report_download (self, ONEMO_DLOAD_DOWNLOADING, 0, 0);
+  onemo_operation_report_download (operation, ONEMO_DLOAD_DOWNLOADING, 0, 0);
   /* Registered first: the module may report before its OK. */
   download->urc_id = onemo_at_port_add_urc_handler (download->port, ONEMO_AT_URC_DOWNLOAD,
                                                     module_download_urc, task, NULL);
-  download->timeout
-      = g_timeout_source_new_seconds (onemo_module_get_options (self)->download_timeout_s);
+  download->timeout = g_timeout_source_new_seconds (limits->download_timeout_s);
   g_source_set_callback (download->timeout, module_download_timed_out, task, NULL);
   g_source_attach (download->timeout, NULL);
-  download->cancelled = g_cancellable_source_new (onemo_module_op_cancellable (self));
+  download->cancelled = g_cancellable_source_new (onemo_operation_get_cancellable (operation));
   g_source_set_callback (download->cancelled, G_SOURCE_FUNC (module_download_cancelled), task,
                          NULL);
   g_source_attach (download->cancelled, NULL);

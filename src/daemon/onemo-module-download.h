@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-#include "onemo-module-private.h"
+#include "onemo-operation.h"
 
 G_BEGIN_DECLS
 
@@ -26,7 +26,8 @@ typedef struct {
  * download time limit, until Cancel(). Reports DownloadProgress, the final report included;
  * answers no caller.
  */
-void onemo_module_download_async (OnemoModule *self, const OnemoModuleDownloadOptions *options,
+void onemo_module_download_async (OnemoOperation *operation,
+                                  const OnemoModuleDownloadOptions *options,
                                   GAsyncReadyCallback callback, gpointer user_data);
 gboolean onemo_module_download_finish (GAsyncResult *result, OnemoModuleDownloadResult *out,
                                        GError **error);

@@ -5,8 +5,6 @@
 
 #include "onemo-module-private.h"
 
-#define RECORD_KEY "onemo-journal-record"
-
 /* The operations that change the module; queries and Checksum leave nothing to follow. */
 static const char *const recorded_operations[] = {
   "Write", "Download", "Fetch", "Configure", "Erase", "Upgrade", "Update", NULL,
@@ -18,10 +16,13 @@ journal_of (OnemoModule *self)
   return onemo_module_get_options (self)->journal;
 }
 
+/* The record is the running operation's. */
 static OnemoJournalRecord *
 record_of (OnemoModule *self)
 {
-  return g_object_get_data (G_OBJECT (self), RECORD_KEY);
+  OnemoOperation *operation = onemo_module_get_operation (self);
+
+  return operation != NULL ? onemo_operation_get_record (operation) : NULL;
 }
 
 static void
@@ -47,8 +48,7 @@ forget (OnemoModule *self, const char *port)
 static void
 hold_record (OnemoModule *self, OnemoJournalRecord *record)
 {
-  g_object_set_data_full (G_OBJECT (self), RECORD_KEY, record,
-                          (GDestroyNotify)onemo_journal_record_free);
+  onemo_operation_set_record (onemo_module_get_operation (self), record);
 }
 
 /* The operations that may send AT+MFWUPGRADE: never run without their record. */
@@ -160,7 +160,7 @@ onemo_module_journal_end (OnemoModule *self)
   if (record == NULL)
     return;
   forget (self, record->port);
-  g_object_set_data (G_OBJECT (self), RECORD_KEY, NULL);
+  hold_record (self, NULL);
 }
 
 /* The record for the module's port, or for its USB device when the port has a new name. */
@@ -185,8 +185,9 @@ onemo_module_journal_follow (OnemoModule *self)
 {
   g_autoptr (OnemoJournalRecord) record = find_record (self);
   const OnemoModel *sub_model;
+  OnemoOperation *operation;
 
-  if (record == NULL)
+  if (record == NULL || onemo_module_get_options (self)->follow_upgrade == NULL)
     return FALSE;
   /* Before the upgrade: the module is identified as usual (which first discards the answers a
    * killed daemon left in the tty), and the record is settled then. */
@@ -204,9 +205,11 @@ onemo_module_journal_follow (OnemoModule *self)
                              record->model != NULL ? record->model : "", sub_model,
                              sub_model->features, record->revision != NULL ? record->revision : "",
                              record->imei != NULL ? record->imei : "");
+  operation = onemo_operation_resume (self, "upgrading");
   /* Held first: the follow's phases update it, and its end removes it. */
   hold_record (self, onemo_journal_record_copy (record));
-  onemo_flow_upgrade_follow (self, record->phase);
+  onemo_module_journal_phase (self, "upgrading");
+  onemo_module_get_options (self)->follow_upgrade (operation, record->phase);
   return TRUE;
 }
 
@@ -233,5 +236,5 @@ onemo_module_journal_settle (OnemoModule *self)
                                 record->operation, record->phase);
   g_warning ("%s: %s", record->port, last_error);
   onemo_dbus_firmware_set_last_error (iface, last_error);
-  onemo_module_op_set_state (self, "failed");
+  onemo_module_set_state (self, "failed");
 }

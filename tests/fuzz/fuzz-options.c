@@ -11,6 +11,7 @@
 #include "onemo-flow-host.h"
 #include "onemo-flow-update.h"
 #include "onemo-manager.h"
+#include "onemo-module-private.h"
 #include "fuzz-require.h"
 
 #include <stdint.h>
@@ -137,8 +138,8 @@ fuzz_fetch (OnemoModule *module, GVariant *options)
   gboolean ok = onemo_flow_fetch_parse_options (module, options, &host, &offset, &error);
 
   require (!ok || host.password == NULL || host.user != NULL);
-  require (!ok || offset == 0 || onemo_model_supports (onemo_module_get_model (module),
-                                                       ONEMO_FEATURE_DLOAD_OFFSET));
+  require (!ok || offset == 0
+           || onemo_model_supports (onemo_module_get_model (module), ONEMO_FEATURE_DLOAD_OFFSET));
   require_refusal (ok, &error);
   onemo_host_options_clear (&host);
 }
