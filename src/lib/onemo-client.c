@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* OnemoClient: the service's module list, kept current through its ObjectManager, and the
+ * Manager's AddPort and RemovePort. */
+#include "onemo-fw-module-private.h"
+
+#include <string.h>
+
+#define SERVICE_NAME "org.onemo.Firmware"
+#define MANAGER_PATH "/org/onemo/Firmware"
+/* AddPort tries a silent module for up to 10 s before it answers. */
+#define ADD_PORT_TIMEOUT_MS 60000
+
+struct _OnemoClient {
+  GObject parent_instance;
+  GDBusConnection *connection;
+  GDBusObjectManager *objects;
+  OnemoLibDBusFirmwareManager *manager;
+  GHashTable *modules; /* object path → OnemoFwModule */
+};
+
+enum { SIGNAL_MODULE_ADDED, SIGNAL_MODULE_REMOVED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (OnemoClient, onemo_client, G_TYPE_OBJECT)
+
+/* ---- the module list ---- */
+
+static void
+object_appeared (OnemoClient *self, GDBusObject *object)
+{
+  g_autoptr (OnemoLibDBusFirmware) proxy
+      = onemo_lib_dbus_object_get_firmware (ONEMO_LIB_DBUS_OBJECT (object));
+  const char *path = g_dbus_object_get_object_path (object);
+  OnemoFwModule *module;
+
+  if (proxy == NULL || g_hash_table_contains (self->modules, path))
+    return;
+  module = _onemo_fw_module_new (proxy);
+  g_hash_table_insert (self->modules, g_strdup (path), module);
+  g_signal_emit (self, signals[SIGNAL_MODULE_ADDED], 0, module);
+}
+
+static void
+object_gone (OnemoClient *self, GDBusObject *object, gboolean object_removed)
+{
+  const char *path = g_dbus_object_get_object_path (object);
+  g_autoptr (OnemoLibDBusFirmware) proxy = NULL;
+  g_autoptr (OnemoFwModule) module = NULL;
+  g_autofree char *key = NULL;
+
+  if (!object_removed) {
+    proxy = onemo_lib_dbus_object_get_firmware (ONEMO_LIB_DBUS_OBJECT (object));
+    if (proxy != NULL)
+      return; /* another interface went */
+  }
+  if (!g_hash_table_steal_extended (self->modules, path, (gpointer *)&key, (gpointer *)&module))
+    return;
+  g_signal_emit (self, signals[SIGNAL_MODULE_REMOVED], 0, module);
+}
+
+static void
+on_object_added (GDBusObjectManager *objects, GDBusObject *object, OnemoClient *self)
+{
+  object_appeared (self, object);
+}
+
+static void
+on_object_removed (GDBusObjectManager *objects, GDBusObject *object, OnemoClient *self)
+{
+  object_gone (self, object, TRUE);
+}
+
+static void
+on_interface_added (GDBusObjectManager *objects, GDBusObject *object, GDBusInterface *iface,
+                    OnemoClient *self)
+{
+  object_appeared (self, object);
+}
+
+static void
+on_interface_removed (GDBusObjectManager *objects, GDBusObject *object, GDBusInterface *iface,
+                      OnemoClient *self)
+{
+  object_gone (self, object, FALSE);
+}
+
+static OnemoClient *
+client_new (GDBusConnection *connection, GDBusObjectManager *objects,
+            OnemoLibDBusFirmwareManager *manager)
+{
+  OnemoClient *self = g_object_new (ONEMO_TYPE_CLIENT, NULL);
+  GList *list = g_dbus_object_manager_get_objects (objects);
+
+  self->connection = g_object_ref (connection);
+  self->objects = g_object_ref (objects);
+  self->manager = g_object_ref (manager);
+  for (GList *l = list; l != NULL; l = l->next)
+    object_appeared (self, l->data);
+  g_list_free_full (list, g_object_unref);
+  g_signal_connect_object (objects, "object-added", G_CALLBACK (on_object_added), self, 0);
+  g_signal_connect_object (objects, "object-removed", G_CALLBACK (on_object_removed), self, 0);
+  g_signal_connect_object (objects, "interface-added", G_CALLBACK (on_interface_added), self, 0);
+  g_signal_connect_object (objects, "interface-removed", G_CALLBACK (on_interface_removed), self,
+                           0);
+  return self;
+}
+
+/* ---- the object ---- */
+
+static void
+onemo_client_dispose (GObject *object)
+{
+  OnemoClient *self = ONEMO_CLIENT (object);
+
+  g_clear_object (&self->objects);
+  g_clear_object (&self->manager);
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->modules, g_hash_table_unref);
+  G_OBJECT_CLASS (onemo_client_parent_class)->dispose (object);
+}
+
+static void
+onemo_client_class_init (OnemoClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = onemo_client_dispose;
+  (void)onemo_firmware_error_quark ();
+
+  /**
+   * OnemoClient::module-added:
+   * @client: the client
+   * @module: the new module
+   *
+   * A module appeared: plugged in, discovered, added with onemo_client_add_port_async(), or
+   * the service started.
+   */
+  signals[SIGNAL_MODULE_ADDED]
+      = g_signal_new ("module-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, ONEMO_TYPE_FW_MODULE);
+  /**
+   * OnemoClient::module-removed:
+   * @client: the client
+   * @module: the module that went
+   *
+   * A module went: unplugged, removed with onemo_client_remove_port_async(), or the service
+   * stopped.
+   */
+  signals[SIGNAL_MODULE_REMOVED]
+      = g_signal_new ("module-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, ONEMO_TYPE_FW_MODULE);
+}
+
+static void
+onemo_client_init (OnemoClient *self)
+{
+  self->modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+/* ---- construction ---- */
+
+static void new_step (GTask *task);
+
+/* What the asynchronous constructor has so far. */
+typedef struct {
+  GDBusConnection *connection;
+  GDBusObjectManager *objects;
+} Construction;
+
+static void
+construction_free (Construction *c)
+{
+  g_clear_object (&c->connection);
+  g_clear_object (&c->objects);
+  g_free (c);
+}
+
+static void
+got_bus (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Construction *c = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  c->connection = g_bus_get_finish (result, &error);
+  if (c->connection == NULL) {
+    g_task_return_error (task, error);
+    g_object_unref (task);
+    return;
+  }
+  new_step (task);
+}
+
+static void
+got_objects (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Construction *c = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  c->objects = onemo_lib_dbus_object_manager_client_new_finish (result, &error);
+  if (c->objects == NULL) {
+    g_task_return_error (task, error);
+    g_object_unref (task);
+    return;
+  }
+  new_step (task);
+}
+
+static void
+got_manager (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Construction *c = g_task_get_task_data (task);
+  g_autoptr (OnemoLibDBusFirmwareManager) manager = NULL;
+  GError *error = NULL;
+
+  manager = onemo_lib_dbus_firmware_manager_proxy_new_finish (result, &error);
+  if (manager == NULL) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_pointer (task, client_new (c->connection, c->objects, manager), g_object_unref);
+}
+
+/* The next step: the bus, the ObjectManager, the Manager's proxy. */
+static void
+new_step (GTask *task)
+{
+  Construction *c = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (c->connection == NULL)
+    g_bus_get (G_BUS_TYPE_SYSTEM, cancellable, got_bus, task);
+  else if (c->objects == NULL)
+    onemo_lib_dbus_object_manager_client_new (c->connection,
+                                              G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE, SERVICE_NAME,
+                                              MANAGER_PATH, cancellable, got_objects, task);
+  else
+    onemo_lib_dbus_firmware_manager_proxy_new (c->connection, G_DBUS_PROXY_FLAGS_NONE, SERVICE_NAME,
+                                               MANAGER_PATH, cancellable, got_manager, task);
+}
+
+/**
+ * onemo_client_new_async:
+ * @connection: (nullable): the bus the service is on, %NULL for the system bus
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the client is ready
+ * @user_data: data for @callback
+ *
+ * Makes a client of the service `org.onemo.Firmware` on @connection, with its module list.
+ * The service need not run: its modules appear when it starts.
+ */
+void
+onemo_client_new_async (GDBusConnection *connection, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task;
+  Construction *c;
+
+  g_return_if_fail (connection == NULL || G_IS_DBUS_CONNECTION (connection));
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  c = g_new0 (Construction, 1);
+  g_task_set_source_tag (task, onemo_client_new_async);
+  c->connection = connection != NULL ? g_object_ref (connection) : NULL;
+  g_task_set_task_data (task, c, (GDestroyNotify)construction_free);
+  new_step (task);
+}
+
+/**
+ * onemo_client_new_finish:
+ * @result: the result given to the callback
+ * @error: the error
+ *
+ * Returns: (transfer full) (nullable): the client
+ */
+OnemoClient *
+onemo_client_new_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * onemo_client_new_sync:
+ * @connection: (nullable): the bus the service is on, %NULL for the system bus
+ * @cancellable: (nullable): a #GCancellable
+ * @error: the error
+ *
+ * As onemo_client_new_async(), blocking the calling thread.
+ *
+ * Returns: (transfer full) (nullable): the client
+ */
+OnemoClient *
+onemo_client_new_sync (GDBusConnection *connection, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GDBusConnection) bus = NULL;
+  g_autoptr (GDBusObjectManager) objects = NULL;
+  g_autoptr (OnemoLibDBusFirmwareManager) manager = NULL;
+
+  g_return_val_if_fail (connection == NULL || G_IS_DBUS_CONNECTION (connection), NULL);
+  bus = connection != NULL ? g_object_ref (connection)
+                           : g_bus_get_sync (G_BUS_TYPE_SYSTEM, cancellable, error);
+  if (bus == NULL)
+    return NULL;
+  objects = onemo_lib_dbus_object_manager_client_new_sync (
+      bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE, SERVICE_NAME, MANAGER_PATH, cancellable, error);
+  if (objects == NULL)
+    return NULL;
+  manager = onemo_lib_dbus_firmware_manager_proxy_new_sync (
+      bus, G_DBUS_PROXY_FLAGS_NONE, SERVICE_NAME, MANAGER_PATH, cancellable, error);
+  if (manager == NULL)
+    return NULL;
+  return client_new (bus, objects, manager);
+}
+
+/* ---- what the client knows ---- */
+
+/**
+ * onemo_client_get_connection:
+ * @client: a client
+ *
+ * Returns: (transfer none): the bus the client talks to the service on
+ */
+GDBusConnection *
+onemo_client_get_connection (OnemoClient *client)
+{
+  g_return_val_if_fail (ONEMO_IS_CLIENT (client), NULL);
+  return client->connection;
+}
+
+/**
+ * onemo_client_get_version:
+ * @client: a client
+ *
+ * Returns: (nullable): the service's version, e.g. "0.1.0"; %NULL while the service does not
+ *   run
+ */
+const char *
+onemo_client_get_version (OnemoClient *client)
+{
+  g_return_val_if_fail (ONEMO_IS_CLIENT (client), NULL);
+  return onemo_lib_dbus_firmware_manager_get_version (client->manager);
+}
+
+/* Module/2 before Module/10. */
+static gint
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  const char *pa = onemo_fw_module_get_object_path (*(OnemoFwModule **)a);
+  const char *pb = onemo_fw_module_get_object_path (*(OnemoFwModule **)b);
+  size_t la = strlen (pa), lb = strlen (pb);
+
+  return la != lb ? (la < lb ? -1 : 1) : strcmp (pa, pb);
+}
+
+/**
+ * onemo_client_get_modules:
+ * @client: a client
+ *
+ * Returns: (transfer container) (element-type OnemoFwModule): the service's modules now, in
+ *   the order of their object paths; the client owns the modules (take a reference to keep
+ *   one after #OnemoClient::module-removed)
+ */
+GPtrArray *
+onemo_client_get_modules (OnemoClient *client)
+{
+  GPtrArray *modules;
+  GHashTableIter iter;
+  gpointer module;
+
+  g_return_val_if_fail (ONEMO_IS_CLIENT (client), NULL);
+  modules = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, client->modules);
+  while (g_hash_table_iter_next (&iter, NULL, &module))
+    g_ptr_array_add (modules, module);
+  g_ptr_array_sort (modules, compare_paths);
+  return modules;
+}
+
+/**
+ * onemo_client_get_module:
+ * @client: a client
+ * @object_path: a module's object path
+ *
+ * Returns: (transfer none) (nullable): the module at @object_path, if the service has it
+ */
+OnemoFwModule *
+onemo_client_get_module (OnemoClient *client, const char *object_path)
+{
+  g_return_val_if_fail (ONEMO_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (object_path != NULL, NULL);
+  return g_hash_table_lookup (client->modules, object_path);
+}
+
+/* ---- AddPort, RemovePort ---- */
+
+typedef struct {
+  char *path;
+  gulong added_id;
+} AddPort;
+
+static void
+add_port_free (AddPort *add)
+{
+  g_free (add->path);
+  g_free (add);
+}
+
+static void
+add_port_on_module_added (OnemoClient *self, OnemoFwModule *module, GTask *task)
+{
+  AddPort *add = g_task_get_task_data (task);
+
+  if (g_strcmp0 (onemo_fw_module_get_object_path (module), add->path) != 0)
+    return;
+  g_clear_signal_handler (&add->added_id, self);
+  g_task_return_pointer (task, g_object_ref (module), g_object_unref);
+  g_object_unref (task);
+}
+
+static void
+add_port_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  OnemoClient *self = g_task_get_source_object (task);
+  AddPort *add = g_task_get_task_data (task);
+  GError *error = NULL;
+  OnemoFwModule *module;
+
+  if (!onemo_lib_dbus_firmware_manager_call_add_port_finish (
+          ONEMO_LIB_DBUS_FIRMWARE_MANAGER (source), &add->path, result, &error)) {
+    _onemo_firmware_error_strip (error);
+    g_task_return_error (task, error);
+    g_object_unref (task);
+    return;
+  }
+  module = g_hash_table_lookup (self->modules, add->path);
+  if (module != NULL) {
+    g_task_return_pointer (task, g_object_ref (module), g_object_unref);
+    g_object_unref (task);
+    return;
+  }
+  /* The service exports the module before it answers; its ObjectManager's news may still be
+   * on its way. */
+  add->added_id
+      = g_signal_connect (self, "module-added", G_CALLBACK (add_port_on_module_added), task);
+}
+
+/**
+ * onemo_client_add_port_async:
+ * @client: a client
+ * @device: a serial port's character device, e.g. "/dev/ttyS1"
+ * @options: (nullable): "model" (s), "baud" (u), "flow-control" (b), an `a{sv}`
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: data for @callback
+ *
+ * Asks the service to identify the module on @device (a UART, which cannot be discovered) and
+ * to export it.
+ */
+void
+onemo_client_add_port_async (OnemoClient *client, const char *device, GVariant *options,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  GTask *task;
+  GVariant *dict;
+
+  g_return_if_fail (ONEMO_IS_CLIENT (client));
+  g_return_if_fail (device != NULL);
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, onemo_client_add_port_async);
+  g_task_set_task_data (task, g_new0 (AddPort, 1), (GDestroyNotify)add_port_free);
+  if (!_onemo_fw_vardict_or_empty (options, &dict)) {
+    _onemo_fw_return_invalid (task, "the options are an a{sv}");
+    return;
+  }
+  g_dbus_proxy_call (G_DBUS_PROXY (client->manager), "AddPort",
+                     g_variant_new ("(s@a{sv})", device, dict), G_DBUS_CALL_FLAGS_NONE,
+                     ADD_PORT_TIMEOUT_MS, cancellable, add_port_done, task);
+}
+
+/**
+ * onemo_client_add_port_finish:
+ * @client: a client
+ * @result: the result given to the callback
+ * @error: a #OnemoFirmwareError
+ *
+ * Returns: (transfer full) (nullable): the new module
+ */
+OnemoFwModule *
+onemo_client_add_port_finish (OnemoClient *client, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+remove_port_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!onemo_lib_dbus_firmware_manager_call_remove_port_finish (
+          ONEMO_LIB_DBUS_FIRMWARE_MANAGER (source), result, &error)) {
+    _onemo_firmware_error_strip (error);
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * onemo_client_remove_port_async:
+ * @client: a client
+ * @module: a module added with onemo_client_add_port_async() (or named in the service's
+ *   configuration)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: data for @callback
+ *
+ * Asks the service to forget @module and release its port; refused with Busy while an
+ * operation runs.
+ */
+void
+onemo_client_remove_port_async (OnemoClient *client, OnemoFwModule *module,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ONEMO_IS_CLIENT (client));
+  g_return_if_fail (ONEMO_IS_FW_MODULE (module));
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, onemo_client_remove_port_async);
+  onemo_lib_dbus_firmware_manager_call_remove_port (client->manager,
+                                                    onemo_fw_module_get_object_path (module),
+                                                    cancellable, remove_port_done, task);
+}
+
+/**
+ * onemo_client_remove_port_finish:
+ * @client: a client
+ * @result: the result given to the callback
+ * @error: a #OnemoFirmwareError
+ *
+ * Returns: whether the service forgot the module
+ */
+gboolean
+onemo_client_remove_port_finish (OnemoClient *client, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, client), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

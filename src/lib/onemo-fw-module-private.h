@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What the client and the module's methods share, never installed. */
+#pragma once
+
+#include "onemo-firmware.h"
+#include "onemo-lib-dbus.h"
+
+#include <gio/gunixfdlist.h>
+
+G_BEGIN_DECLS
+
+/* A module backed by @proxy (the generated org.onemo.Firmware proxy of its object). */
+OnemoFwModule *_onemo_fw_module_new (OnemoLibDBusFirmware *proxy);
+
+GDBusProxy *_onemo_fw_module_get_proxy (OnemoFwModule *self);
+
+/* The message of a remote error without GDBus's "GDBus.Error:name: " prefix, the code in
+ * ONEMO_FIRMWARE_ERROR already (the domain is registered). */
+void _onemo_firmware_error_strip (GError *error);
+
+/* A task for one of @self's methods. */
+GTask *_onemo_fw_module_call_task (OnemoFwModule *self, gpointer source_tag,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+
+/* Calls @method on @task's module (taking @task); the task returns the reply, a GVariant. A
+ * @long_running call is not cut short by the task's cancellable: that asks the service to
+ * Cancel, and the call ends with the service's answer. */
+void _onemo_fw_module_call (GTask *task, const char *method, GVariant *parameters,
+                            GUnixFDList *fd_list, gboolean long_running);
+
+/* The reply of a finished call made with @source_tag, or NULL and @error. */
+GVariant *_onemo_fw_module_call_finish (OnemoFwModule *self, GAsyncResult *result,
+                                        gpointer source_tag, GError **error);
+gboolean _onemo_fw_module_call_finish_boolean (OnemoFwModule *self, GAsyncResult *result,
+                                               gpointer source_tag, GError **error);
+
+/* An a{sv} argument in *@out: @value, or an empty one for NULL; FALSE for any other type. */
+gboolean _onemo_fw_vardict_or_empty (GVariant *value, GVariant **out);
+
+/* Ends @task (taking it) with InvalidArgument and @message. */
+void _onemo_fw_return_invalid (GTask *task, const char *message);
+
+/* Opens a local package off the caller's thread; the result is a GUnixFDList with its fd. */
+void _onemo_fw_package_open_async (GFile *file, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+GUnixFDList *_onemo_fw_package_open_finish (GAsyncResult *result, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* OnemoFwModule: one module object of the service, its D-Bus properties as GObject properties
+ * and its two progress signals as one "progress" signal. The methods are in
+ * onemo-fw-module-methods.c. */
+#include "onemo-fw-module-private.h"
+
+#include <string.h>
+
+struct _OnemoFwModule {
+  GObject parent_instance;
+  OnemoLibDBusFirmware *proxy;
+};
+
+/* The properties carry the generated proxy's names, so that its notify is forwarded by name. */
+enum {
+  PROP_0,
+  PROP_OBJECT_PATH,
+  PROP_MANUFACTURER,
+  PROP_MODEL,
+  PROP_SUB_MODEL,
+  PROP_REVISION,
+  PROP_IMEI,
+  PROP_PORT,
+  PROP_PHYSICAL_DEVICE,
+  PROP_CAPABILITIES,
+  PROP_STATE,
+  PROP_DOWNLOAD_TOTAL,
+  PROP_DOWNLOADED_BYTES,
+  PROP_UPGRADE_PERCENT,
+  PROP_LAST_ERROR,
+  N_PROPS
+};
+
+enum { SIGNAL_PROGRESS, N_SIGNALS };
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (OnemoFwModule, onemo_fw_module, G_TYPE_OBJECT)
+
+/* The state argument of both signals: 1 going on, 2 done or success, 3 failed. */
+#define PROGRESS_DONE 2
+
+static void
+on_download_progress (OnemoLibDBusFirmware *proxy, guint state, guint64 total, guint64 done,
+                      OnemoFwModule *self)
+{
+  double fraction = -1.0;
+
+  if (state == PROGRESS_DONE)
+    fraction = 1.0;
+  else if (total > 0)
+    fraction = MIN ((double)done / (double)total, 1.0);
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, ONEMO_FW_PHASE_LOADING, fraction);
+}
+
+static void
+on_upgrade_progress (OnemoLibDBusFirmware *proxy, guint state, guint percent, OnemoFwModule *self)
+{
+  double fraction = state == PROGRESS_DONE ? 1.0 : MIN (percent, 100u) / 100.0;
+
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, ONEMO_FW_PHASE_UPGRADING, fraction);
+}
+
+static void
+on_proxy_notify (GObject *proxy, GParamSpec *pspec, OnemoFwModule *self)
+{
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (self), pspec->name) != NULL)
+    g_object_notify (G_OBJECT (self), pspec->name);
+}
+
+OnemoFwModule *
+_onemo_fw_module_new (OnemoLibDBusFirmware *proxy)
+{
+  OnemoFwModule *self = g_object_new (ONEMO_TYPE_FW_MODULE, NULL);
+
+  self->proxy = g_object_ref (proxy);
+  g_signal_connect_object (proxy, "notify", G_CALLBACK (on_proxy_notify), self, 0);
+  g_signal_connect_object (proxy, "download-progress", G_CALLBACK (on_download_progress), self, 0);
+  g_signal_connect_object (proxy, "upgrade-progress", G_CALLBACK (on_upgrade_progress), self, 0);
+  return self;
+}
+
+GDBusProxy *
+_onemo_fw_module_get_proxy (OnemoFwModule *self)
+{
+  return G_DBUS_PROXY (self->proxy);
+}
+
+static void
+onemo_fw_module_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  OnemoFwModule *self = ONEMO_FW_MODULE (object);
+
+  switch (prop_id) {
+    case PROP_OBJECT_PATH:
+      g_value_set_string (value, onemo_fw_module_get_object_path (self));
+      break;
+    case PROP_CAPABILITIES:
+      g_value_set_boxed (value, onemo_fw_module_get_capabilities (self));
+      break;
+    case PROP_DOWNLOAD_TOTAL:
+      g_value_set_uint64 (value, onemo_fw_module_get_download_total (self));
+      break;
+    case PROP_DOWNLOADED_BYTES:
+      g_value_set_uint64 (value, onemo_fw_module_get_downloaded_bytes (self));
+      break;
+    case PROP_UPGRADE_PERCENT:
+      g_value_set_uint (value, onemo_fw_module_get_upgrade_percent (self));
+      break;
+    default:
+      /* Every other property is a string of the proxy's, under the same name. */
+      if (prop_id < N_PROPS && G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_STRING) {
+        g_autofree char *text = NULL;
+        g_object_get (self->proxy, pspec->name, &text, NULL);
+        g_value_set_string (value, text != NULL ? text : "");
+        break;
+      }
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+onemo_fw_module_dispose (GObject *object)
+{
+  OnemoFwModule *self = ONEMO_FW_MODULE (object);
+
+  g_clear_object (&self->proxy);
+  G_OBJECT_CLASS (onemo_fw_module_parent_class)->dispose (object);
+}
+
+static GParamSpec *
+string_property (const char *name, const char *blurb)
+{
+  return g_param_spec_string (name, NULL, blurb, "",
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+}
+
+static void
+onemo_fw_module_class_init (OnemoFwModuleClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->get_property = onemo_fw_module_get_property;
+  object_class->dispose = onemo_fw_module_dispose;
+
+  /* Remote errors of the calls map to ONEMO_FIRMWARE_ERROR once the domain is registered. */
+  g_type_ensure (G_TYPE_DBUS_PROXY);
+  (void)onemo_firmware_error_quark ();
+
+  /**
+   * OnemoFwModule:object-path:
+   *
+   * The module's D-Bus object, e.g. `/org/onemo/Firmware/Module/0`.
+   */
+  properties[PROP_OBJECT_PATH] = string_property ("object-path", "The module's D-Bus object");
+  /**
+   * OnemoFwModule:manufacturer:
+   *
+   * The manufacturer as the module reports it ("CMCC").
+   */
+  properties[PROP_MANUFACTURER] = string_property ("manufacturer", "The manufacturer");
+  /**
+   * OnemoFwModule:model:
+   *
+   * The series, e.g. "ML307A".
+   */
+  properties[PROP_MODEL] = string_property ("model", "The series");
+  /**
+   * OnemoFwModule:sub-model:
+   *
+   * The sub-model, e.g. "ML307A-DSLN": it decides what the module can do.
+   */
+  properties[PROP_SUB_MODEL] = string_property ("sub-model", "The sub-model");
+  /**
+   * OnemoFwModule:revision:
+   *
+   * The firmware revision (AT+CGMR), e.g. "ML307A-DSLN-MBRH1S00".
+   */
+  properties[PROP_REVISION] = string_property ("revision", "The firmware revision");
+  /**
+   * OnemoFwModule:imei:
+   *
+   * The IMEI (AT+CGSN).
+   */
+  properties[PROP_IMEI] = string_property ("imei", "The IMEI");
+  /**
+   * OnemoFwModule:port:
+   *
+   * The AT port's device; it may change when the module reboots during an upgrade.
+   */
+  properties[PROP_PORT] = string_property ("port", "The AT port's device");
+  /**
+   * OnemoFwModule:physical-device:
+   *
+   * The sysfs path of the module's device when udev found it, else "".
+   */
+  properties[PROP_PHYSICAL_DEVICE] = string_property ("physical-device", "The sysfs device");
+  /**
+   * OnemoFwModule:capabilities: (type GStrv)
+   *
+   * What the sub-model can do: "download", "write-transparent", "checksum", "erase" and the
+   * rest that introspection/org.onemo.Firmware.xml lists.
+   */
+  properties[PROP_CAPABILITIES]
+      = g_param_spec_boxed ("capabilities", NULL, "What the sub-model can do", G_TYPE_STRV, flags);
+  /**
+   * OnemoFwModule:state:
+   *
+   * "idle", "configuring", "downloading", "writing", "verifying", "upgrading", "rebooting",
+   * "finished" or "failed".
+   */
+  properties[PROP_STATE] = string_property ("state", "What the module is doing");
+  /**
+   * OnemoFwModule:download-total:
+   *
+   * Bytes of the package being loaded, 0 when unknown.
+   */
+  properties[PROP_DOWNLOAD_TOTAL]
+      = g_param_spec_uint64 ("download-total", NULL, "Bytes in all", 0, G_MAXUINT64, 0, flags);
+  /**
+   * OnemoFwModule:downloaded-bytes:
+   *
+   * Bytes of the package loaded so far.
+   */
+  properties[PROP_DOWNLOADED_BYTES]
+      = g_param_spec_uint64 ("downloaded-bytes", NULL, "Bytes so far", 0, G_MAXUINT64, 0, flags);
+  /**
+   * OnemoFwModule:upgrade-percent:
+   *
+   * The module's last upgrade percentage, 0–100.
+   */
+  properties[PROP_UPGRADE_PERCENT]
+      = g_param_spec_uint ("upgrade-percent", NULL, "Upgrade percentage", 0, 100, 0, flags);
+  /**
+   * OnemoFwModule:last-error:
+   *
+   * "" or "<D-Bus error name>: <message>" of the last failed operation.
+   */
+  properties[PROP_LAST_ERROR] = string_property ("last-error", "The last failure");
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * OnemoFwModule::progress:
+   * @module: the module
+   * @phase: what is progressing
+   * @fraction: from 0.0 to 1.0, or -1.0 when the total is unknown
+   *
+   * Each progress report of the module's running operation: the service's `DownloadProgress`
+   * (bytes loaded of the total; 1.0 when the load is done) and `UpgradeProgress` (the
+   * module's percentage; 1.0 when it reports success).
+   */
+  signals[SIGNAL_PROGRESS]
+      = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 2, ONEMO_TYPE_FW_PHASE, G_TYPE_DOUBLE);
+}
+
+static void
+onemo_fw_module_init (OnemoFwModule *self)
+{
+}
+
+/**
+ * onemo_fw_module_get_object_path:
+ * @module: a module
+ *
+ * Returns: the module's D-Bus object path
+ */
+const char *
+onemo_fw_module_get_object_path (OnemoFwModule *module)
+{
+  g_return_val_if_fail (ONEMO_IS_FW_MODULE (module), NULL);
+  return g_dbus_proxy_get_object_path (G_DBUS_PROXY (module->proxy));
+}
+
+/* The generated getters return NULL before the service sent a value: "" instead. */
+#define STRING_GETTER(name)                                                                        \
+  const char *onemo_fw_module_get_##name (OnemoFwModule *module)                                   \
+  {                                                                                                \
+    const char *value;                                                                             \
+    g_return_val_if_fail (ONEMO_IS_FW_MODULE (module), NULL);                                      \
+    value = onemo_lib_dbus_firmware_get_##name (module->proxy);                                    \
+    return value != NULL ? value : "";                                                             \
+  }
+
+/**
+ * onemo_fw_module_get_manufacturer:
+ * @module: a module
+ *
+ * Returns: #OnemoFwModule:manufacturer
+ */
+STRING_GETTER (manufacturer)
+/**
+ * onemo_fw_module_get_model:
+ * @module: a module
+ *
+ * Returns: #OnemoFwModule:model
+ */
+STRING_GETTER (model)
+/**
+ * onemo_fw_module_get_sub_model:
+ * @module: a module
+ *
+ * Returns: #OnemoFwModule:sub-model
+ */
+STRING_GETTER (sub_model)
+/**
+ * onemo_fw_module_get_revision:
+ * @module: a module
+ *
+ * Returns: #OnemoFwModule:revision
+ */
+STRING_GETTER (revision)
+/**
+ * onemo_fw_module_get_imei:
+ * @module: a module
+ *
+ * Returns: #OnemoFwModule:imei
+ */
+STRING_GETTER (imei)
+/**
+ * onemo_fw_module_get_port:
+ * @module: a module
+ *
+ * Returns: #OnemoFwModule:port
+ */
+STRING_GETTER (port)
+/**
+ * onemo_fw_module_get_physical_device:
+ * @module: a module
+ *
+ * Returns: #OnemoFwModule:physical-device
+ */
+STRING_GETTER (physical_device)
+/**
+ * onemo_fw_module_get_state:
+ * @module: a module
+ *
+ * Returns: #OnemoFwModule:state
+ */
+STRING_GETTER (state)
+/**
+ * onemo_fw_module_get_last_error:
+ * @module: a module
+ *
+ * Returns: #OnemoFwModule:last-error
+ */
+STRING_GETTER (last_error)
+
+/**
+ * onemo_fw_module_get_capabilities:
+ * @module: a module
+ *
+ * Returns: (transfer none) (array zero-terminated=1) (nullable): #OnemoFwModule:capabilities
+ */
+const char *const *
+onemo_fw_module_get_capabilities (OnemoFwModule *module)
+{
+  g_return_val_if_fail (ONEMO_IS_FW_MODULE (module), NULL);
+  return onemo_lib_dbus_firmware_get_capabilities (module->proxy);
+}
+
+/**
+ * onemo_fw_module_has_capability:
+ * @module: a module
+ * @capability: a capability, e.g. "erase"
+ *
+ * Returns: whether #OnemoFwModule:capabilities names @capability
+ */
+gboolean
+onemo_fw_module_has_capability (OnemoFwModule *module, const char *capability)
+{
+  const char *const *capabilities;
+
+  g_return_val_if_fail (ONEMO_IS_FW_MODULE (module), FALSE);
+  g_return_val_if_fail (capability != NULL, FALSE);
+  capabilities = onemo_lib_dbus_firmware_get_capabilities (module->proxy);
+  return capabilities != NULL && g_strv_contains (capabilities, capability);
+}
+
+/**
+ * onemo_fw_module_get_download_total:
+ * @module: a module
+ *
+ * Returns: #OnemoFwModule:download-total
+ */
+guint64
+onemo_fw_module_get_download_total (OnemoFwModule *module)
+{
+  g_return_val_if_fail (ONEMO_IS_FW_MODULE (module), 0);
+  return onemo_lib_dbus_firmware_get_download_total (module->proxy);
+}
+
+/**
+ * onemo_fw_module_get_downloaded_bytes:
+ * @module: a module
+ *
+ * Returns: #OnemoFwModule:downloaded-bytes
+ */
+guint64
+onemo_fw_module_get_downloaded_bytes (OnemoFwModule *module)
+{
+  g_return_val_if_fail (ONEMO_IS_FW_MODULE (module), 0);
+  return onemo_lib_dbus_firmware_get_downloaded_bytes (module->proxy);
+}
+
+/**
+ * onemo_fw_module_get_upgrade_percent:
+ * @module: a module
+ *
+ * Returns: #OnemoFwModule:upgrade-percent
+ */
+guint
+onemo_fw_module_get_upgrade_percent (OnemoFwModule *module)
+{
+  g_return_val_if_fail (ONEMO_IS_FW_MODULE (module), 0);
+  return onemo_lib_dbus_firmware_get_upgrade_percent (module->proxy);
+}
