@@ -8,6 +8,7 @@ packages="
   libglib2.0-dev libglib2.0-bin libcurl4-openssl-dev libgudev-1.0-dev libpolkit-gobject-1-dev
   dbus dbus-daemon
   python3 python3-gi python3-dbusmock python3-pyftpdlib python3-openssl
+  gobject-introspection libgirepository1.0-dev valac gjs gi-docgen
   systemd openssl strace procps gettext xsltproc docbook-xsl libxml2-utils docbook-xml groff-base bash-completion
   modemmanager modemmanager-dev libmm-glib-dev
   umockdev libumockdev-dev gir1.2-umockdev-1.0 udev util-linux
