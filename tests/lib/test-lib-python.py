@@ -1,0 +1,217 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""libonemo-firmware from Python (gi.repository.OnemoFirmware) against the real daemon and
+simulated modules on a private bus: the module list, an update from a file with progress,
+errors in the OnemoFirmware.Error domain, modules added and removed, cancellation."""
+
+import os
+
+import lib_harness
+from lib_harness import GLib, Gio, OnemoFirmware
+
+NEW = 'MBRH9Z99'
+
+
+class ClientTest(lib_harness.LibTest):
+
+    def test_async_constructor_lists_modules(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        client = self.run_async(
+            lambda cb: OnemoFirmware.Client.new_async(self.conn, None, cb),
+            OnemoFirmware.Client.new_finish)
+        self.assertEqual(client.get_version(), self.call(
+            '/org/onemo/Firmware', 'org.freedesktop.DBus.Properties', 'Get', '(ss)',
+            ('org.onemo.Firmware.Manager', 'Version'), '(v)')[0])
+        modules = client.get_modules()
+        self.assertEqual([m.get_object_path() for m in modules], [path])
+        module = modules[0]
+        self.assertEqual(module.props.sub_model, 'MN316-S-DLVS')
+        self.assertEqual(module.get_model(), 'MN316-S')
+        self.assertEqual(module.props.port, sim.link)
+        self.assertEqual(module.props.state, 'idle')
+        self.assertEqual(module.props.revision, self.prop(path, 'Revision'))
+        self.assertEqual(module.props.imei, self.prop(path, 'Imei'))
+        self.assertEqual(list(module.props.capabilities), self.prop(path, 'Capabilities'))
+        self.assertTrue(module.has_capability('checksum'))
+        self.assertFalse(module.has_capability('no-such-thing'))
+
+    def test_two_modules_in_path_order(self):
+        paths = [self.add_sim('MN316-S-DLVS')[1], self.add_sim('ML307A-DSLN')[1]]
+        self.wait_for(lambda: len(self.client.get_modules()) == 2, 10, 'two modules')
+        self.assertEqual([m.props.object_path for m in self.client.get_modules()], paths)
+        self.assertEqual([m.props.sub_model for m in self.client.get_modules()],
+                         ['MN316-S-DLVS', 'ML307A-DSLN'])
+
+    def test_add_and_remove_port_signals(self):
+        sim = self.start_sim('MN316-S-DLVS')
+        added, removed = [], []
+        self.client.connect('module-added', lambda c, m: added.append(m.props.object_path))
+        self.client.connect('module-removed', lambda c, m: removed.append(m.props.object_path))
+        options = GLib.Variant('a{sv}', {'model': GLib.Variant('s', 'MN316-S-DLVS')})
+        module = self.run_async(
+            lambda cb: self.client.add_port_async(sim.link, options, None, cb),
+            lambda res: self.client.add_port_finish(res))
+        self.assertEqual(module.props.port, sim.link)
+        self.assertEqual(added, [module.props.object_path])
+        self.assertIn(module.props.object_path, self.modules())
+        self.run_async(lambda cb: self.client.remove_port_async(module, None, cb),
+                       lambda res: self.client.remove_port_finish(res))
+        self.wait_for(lambda: removed, 10, 'no module-removed')
+        self.assertEqual(removed, added)
+        self.assertEqual(self.client.get_modules(), [])
+        self.assertEqual(self.modules(), {})
+
+    def test_add_port_error_in_domain(self):
+        with self.assertRaises(GLib.Error) as ctx:
+            self.run_async(
+                lambda cb: self.client.add_port_async('/dev/null', None, None, cb),
+                lambda res: self.client.add_port_finish(res))
+        self.assertTrue(ctx.exception.matches(OnemoFirmware.error_quark(),
+                                              OnemoFirmware.Error.INVALID_ARGUMENT),
+                        ctx.exception)
+        self.assertNotIn('GDBus.Error', ctx.exception.message)
+
+
+class ModuleTest(lib_harness.LibTest):
+
+    def update(self, module, package=None, uri=None, options=None, cancellable=None):
+        """Updates @module; returns its progress reports [(phase nick, fraction)]."""
+        reports = []
+
+        def progress(mod, phase, fraction, *data):
+            self.assertIs(mod, module)
+            reports.append((phase.value_nick, fraction))
+
+        file = Gio.File.new_for_path(package) if package else None
+        self.run_async(
+            lambda cb: module.update_async(file, uri, options, cancellable, progress, callback=cb),
+            module.update_finish, timeout=120)
+        return reports
+
+    def test_update_from_file_with_progress(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        module = self.module_at(path)
+        package = self.make_firmware('MN316-S', 'MN316-S-DLVS-' + NEW, size=20000)
+        revisions = []
+        module.connect('notify::revision', lambda m, p: revisions.append(m.props.revision))
+        reports = self.update(module, package)
+        self.assertEqual(module.props.revision, 'MN316-S-DLVS-' + NEW)
+        self.assertEqual(revisions[-1], 'MN316-S-DLVS-' + NEW)
+        self.assertEqual(module.props.state, 'finished')
+        loading = [f for p, f in reports if p == 'loading']
+        upgrading = [f for p, f in reports if p == 'upgrading']
+        # How many reports a write gets depends on the port's pace: at least its start and end.
+        self.assertGreaterEqual(len(loading), 2, reports)
+        self.assertLess(loading[0], 1.0, reports)
+        self.assertEqual(loading, sorted(loading), reports)
+        self.assertEqual(loading[-1], 1.0)
+        self.assertTrue(upgrading, reports)
+        self.assertEqual(upgrading[-1], 1.0)
+        # Loading comes before upgrading, and the last report is the upgrade's success.
+        self.assertEqual(reports[-1], ('upgrading', 1.0))
+        first_upgrade = [p for p, _ in reports].index('upgrading')
+        self.assertNotIn('loading', [p for p, _ in reports[first_upgrade:]])
+        self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-' + NEW)
+
+    def test_update_by_url(self):
+        root, base = self.start_http_server()
+        sim, path = self.add_sim('ML307A-DSLN')
+        module = self.module_at(path)
+        package = self.make_firmware('ML307A', 'ML307A-DSLN-' + NEW, root)
+        reports = self.update(module, uri=base + os.path.basename(package))
+        self.assertEqual(module.props.revision, 'ML307A-DSLN-' + NEW)
+        percents = [f for p, f in reports if p == 'upgrading']
+        self.assertIn(0.5, percents)
+        self.assertEqual(percents[-1], 1.0)
+
+    def test_not_supported_in_domain(self):
+        # A self-downloading ML307A takes no serial write: a file is refused before a byte.
+        sim, path = self.add_sim('ML307A-DSLN')
+        module = self.module_at(path)
+        package = self.make_firmware('ML307A', 'ML307A-DSLN-' + NEW)
+        before = sim.log_bytes()
+        with self.assertRaises(GLib.Error) as ctx:
+            self.update(module, package)
+        self.assertTrue(ctx.exception.matches(OnemoFirmware.error_quark(),
+                                              OnemoFirmware.Error.NOT_SUPPORTED), ctx.exception)
+        self.assertEqual(sim.log_bytes(), before)
+        self.assertNotEqual(module.props.revision, 'ML307A-DSLN-' + NEW)
+
+    def test_invalid_argument_in_domain(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        module = self.module_at(path)
+        settings = GLib.Variant('a{sv}', {'timeout': GLib.Variant('u', 5)})
+        with self.assertRaises(GLib.Error) as ctx:
+            self.run_async(lambda cb: module.configure_async(settings, None, cb),
+                           module.configure_finish)
+        self.assertTrue(ctx.exception.matches(OnemoFirmware.error_quark(),
+                                              OnemoFirmware.Error.INVALID_ARGUMENT))
+        self.assertEqual(ctx.exception.message, 'timeout 5 is out of range: 30–180')
+
+    def test_library_refuses_bad_arguments_itself(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        module = self.module_at(path)
+        package = self.make_firmware('MN316-S', 'MN316-S-DLVS-' + NEW)
+        before = sim.log_bytes()
+        for file, uri, options in [
+                (None, None, None),
+                (package, 'http://127.0.0.1/x', None),
+                (package, None, GLib.Variant('a{sv}', {'fd': GLib.Variant('h', 0)})),
+                (package, None, GLib.Variant('as', []))]:
+            with self.subTest(file=file, uri=uri, options=options):
+                with self.assertRaises(GLib.Error) as ctx:
+                    self.update(module, file, uri, options)
+                self.assertTrue(ctx.exception.matches(OnemoFirmware.error_quark(),
+                                                      OnemoFirmware.Error.INVALID_ARGUMENT))
+        missing = os.path.join(self.tmpdir, 'missing.pkg')
+        with self.assertRaises(GLib.Error) as ctx:
+            self.update(module, missing)
+        self.assertTrue(ctx.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.NOT_FOUND))
+        self.assertEqual(sim.log_bytes(), before)
+        self.assertEqual(module.props.state, 'idle')
+
+    def test_commands_one_by_one(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        module = self.module_at(path)
+        package = self.make_firmware('MN316-S', 'MN316-S-DLVS-' + NEW, size=8000)
+        progress = []
+        module.connect('progress', lambda m, phase, fraction: progress.append(fraction))
+        self.run_async(lambda cb: module.erase_async(None, cb), module.erase_finish)
+        self.run_async(lambda cb: module.write_async(Gio.File.new_for_path(package), None,
+                                                     None, cb), module.write_finish)
+        self.assertEqual(progress[-1], 1.0)
+        self.assertEqual(module.props.downloaded_bytes, os.path.getsize(package))
+        digest = self.run_async(
+            lambda cb: module.checksum_async(OnemoFirmware.FwChecksum.SHA256, None, cb),
+            module.checksum_finish)
+        import hashlib
+        with open(package, 'rb') as f:
+            self.assertEqual(digest, hashlib.sha256(f.read()).hexdigest().upper())
+        config = self.run_async(lambda cb: module.get_configuration_async(None, cb),
+                                module.get_configuration_finish)
+        self.assertIn('password-set', config.unpack())
+        self.run_async(lambda cb: module.upgrade_async(None, cb), module.upgrade_finish,
+                       timeout=120)
+        self.assertEqual(module.props.revision, 'MN316-S-DLVS-' + NEW)
+
+    def test_cancel_asks_the_service(self):
+        # A line at 115200 baud: the write (about 2.6 s) still runs when the cancellable is
+        # cancelled; the service stops the operation before its upgrade.
+        sim, path = self.add_sim('MN316-S-DLVS', '--baud', '115200')
+        module = self.module_at(path)
+        package = self.make_firmware('MN316-S', 'MN316-S-DLVS-' + NEW, size=30000)
+        cancellable = Gio.Cancellable()
+        module.connect('progress', lambda m, p, f: cancellable.cancel() if f > 0 else None)
+        with self.assertRaises(GLib.Error) as ctx:
+            self.update(module, package, cancellable=cancellable)
+        self.assertTrue(ctx.exception.matches(OnemoFirmware.error_quark(),
+                                              OnemoFirmware.Error.CANCELLED), ctx.exception)
+        self.wait_for(lambda: module.props.state == 'failed', 10, 'state not failed')
+        self.assertTrue(module.props.last_error.startswith(
+            'org.onemo.Firmware.Error.Cancelled'), module.props.last_error)
+        self.assertNotEqual(module.props.revision, 'MN316-S-DLVS-' + NEW)
+        self.assertNotIn(b'AT+MFWUPGRADE', sim.log_bytes())
+
+
+if __name__ == '__main__':
+    lib_harness.harness.main()
