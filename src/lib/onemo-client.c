@@ -35,7 +35,7 @@ object_appeared (OnemoClient *self, GDBusObject *object)
 
   if (proxy == NULL || g_hash_table_contains (self->modules, path))
     return;
-  module = _onemo_fw_module_new (proxy);
+  module = _onemo_fw_module_new (proxy, self->objects);
   g_hash_table_insert (self->modules, g_strdup (path), module);
   g_signal_emit (self, signals[SIGNAL_MODULE_ADDED], 0, module);
 }

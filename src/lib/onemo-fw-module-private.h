@@ -9,8 +9,9 @@
 
 G_BEGIN_DECLS
 
-/* A module backed by @proxy (the generated org.onemo.Firmware proxy of its object). */
-OnemoFwModule *_onemo_fw_module_new (OnemoLibDBusFirmware *proxy);
+/* A module backed by @proxy (the generated org.onemo.Firmware proxy of its object in
+ * @objects). */
+OnemoFwModule *_onemo_fw_module_new (OnemoLibDBusFirmware *proxy, GDBusObjectManager *objects);
 
 GDBusProxy *_onemo_fw_module_get_proxy (OnemoFwModule *self);
 

@@ -9,6 +9,9 @@
 struct _OnemoFwModule {
   GObject parent_instance;
   OnemoLibDBusFirmware *proxy;
+  /* The ObjectManager routes the proxy's signals and property changes: a module outlives its
+   * client. */
+  GDBusObjectManager *objects;
 };
 
 /* The properties carry the generated proxy's names, so that its notify is forwarded by name. */
@@ -70,11 +73,12 @@ on_proxy_notify (GObject *proxy, GParamSpec *pspec, OnemoFwModule *self)
 }
 
 OnemoFwModule *
-_onemo_fw_module_new (OnemoLibDBusFirmware *proxy)
+_onemo_fw_module_new (OnemoLibDBusFirmware *proxy, GDBusObjectManager *objects)
 {
   OnemoFwModule *self = g_object_new (ONEMO_TYPE_FW_MODULE, NULL);
 
   self->proxy = g_object_ref (proxy);
+  self->objects = g_object_ref (objects);
   g_signal_connect_object (proxy, "notify", G_CALLBACK (on_proxy_notify), self, 0);
   g_signal_connect_object (proxy, "download-progress", G_CALLBACK (on_download_progress), self, 0);
   g_signal_connect_object (proxy, "upgrade-progress", G_CALLBACK (on_upgrade_progress), self, 0);
@@ -126,6 +130,7 @@ onemo_fw_module_dispose (GObject *object)
   OnemoFwModule *self = ONEMO_FW_MODULE (object);
 
   g_clear_object (&self->proxy);
+  g_clear_object (&self->objects);
   G_OBJECT_CLASS (onemo_fw_module_parent_class)->dispose (object);
 }
 

@@ -4,6 +4,8 @@
 simulated modules on a private bus: the module list, an update from a file with progress,
 errors in the OnemoFirmware.Error domain, modules added and removed, cancellation."""
 
+import gc
+import hashlib
 import os
 
 import lib_harness
@@ -113,6 +115,16 @@ class ModuleTest(lib_harness.LibTest):
         self.assertNotIn('loading', [p for p, _ in reports[first_upgrade:]])
         self.assertEqual(self.prop(path, 'Revision'), 'MN316-S-DLVS-' + NEW)
 
+    def test_module_outlives_its_client(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        module = self.module_at(path)
+        self.client = None
+        gc.collect()
+        package = self.make_firmware('MN316-S', 'MN316-S-DLVS-' + NEW, size=4000)
+        reports = self.update(module, package)
+        self.assertEqual(reports[-1], ('upgrading', 1.0))
+        self.assertEqual(module.props.revision, 'MN316-S-DLVS-' + NEW)
+
     def test_update_by_url(self):
         root, base = self.start_http_server()
         sim, path = self.add_sim('ML307A-DSLN')
@@ -184,7 +196,6 @@ class ModuleTest(lib_harness.LibTest):
         digest = self.run_async(
             lambda cb: module.checksum_async(OnemoFirmware.FwChecksum.SHA256, None, cb),
             module.checksum_finish)
-        import hashlib
         with open(package, 'rb') as f:
             self.assertEqual(digest, hashlib.sha256(f.read()).hexdigest().upper())
         config = self.run_async(lambda cb: module.get_configuration_async(None, cb),
