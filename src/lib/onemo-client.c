@@ -10,6 +10,16 @@
 /* AddPort tries a silent module for up to 10 s before it answers. */
 #define ADD_PORT_TIMEOUT_MS 60000
 
+/**
+ * OnemoClient:
+ *
+ * A client of the onemo-firmware service (`org.onemo.Firmware`, on the system bus or any
+ * other): its modules, kept current as they come and go, and the ports added by hand.
+ *
+ * Make one with onemo_client_new_async() (or onemo_client_new_sync()), list the modules with
+ * onemo_client_get_modules() and follow #OnemoClient::module-added and
+ * #OnemoClient::module-removed.
+ */
 struct _OnemoClient {
   GObject parent_instance;
   GDBusConnection *connection;
@@ -270,6 +280,8 @@ onemo_client_new_async (GDBusConnection *connection, GCancellable *cancellable,
  * @result: the result given to the callback
  * @error: the error
  *
+ * Finishes onemo_client_new_async().
+ *
  * Returns: (transfer full) (nullable): the client
  */
 OnemoClient *
@@ -318,6 +330,8 @@ onemo_client_new_sync (GDBusConnection *connection, GCancellable *cancellable, G
  * onemo_client_get_connection:
  * @client: a client
  *
+ * Gets the client's bus.
+ *
  * Returns: (transfer none): the bus the client talks to the service on
  */
 GDBusConnection *
@@ -330,6 +344,8 @@ onemo_client_get_connection (OnemoClient *client)
 /**
  * onemo_client_get_version:
  * @client: a client
+ *
+ * Gets the service's version.
  *
  * Returns: (nullable): the service's version, e.g. "0.1.0"; %NULL while the service does not
  *   run
@@ -356,6 +372,8 @@ compare_paths (gconstpointer a, gconstpointer b)
  * onemo_client_get_modules:
  * @client: a client
  *
+ * Gets the service's modules.
+ *
  * Returns: (transfer container) (element-type OnemoFwModule): the service's modules now, in
  *   the order of their object paths; the client owns the modules (take a reference to keep
  *   one after #OnemoClient::module-removed)
@@ -380,6 +398,8 @@ onemo_client_get_modules (OnemoClient *client)
  * onemo_client_get_module:
  * @client: a client
  * @object_path: a module's object path
+ *
+ * Looks a module up by its object path.
  *
  * Returns: (transfer none) (nullable): the module at @object_path, if the service has it
  */
@@ -485,6 +505,8 @@ onemo_client_add_port_async (OnemoClient *client, const char *device, GVariant *
  * @result: the result given to the callback
  * @error: a #OnemoFirmwareError
  *
+ * Finishes onemo_client_add_port_async().
+ *
  * Returns: (transfer full) (nullable): the new module
  */
 OnemoFwModule *
@@ -542,6 +564,8 @@ onemo_client_remove_port_async (OnemoClient *client, OnemoFwModule *module,
  * @client: a client
  * @result: the result given to the callback
  * @error: a #OnemoFirmwareError
+ *
+ * Finishes onemo_client_remove_port_async().
  *
  * Returns: whether the service forgot the module
  */

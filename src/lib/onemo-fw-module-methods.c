@@ -38,6 +38,8 @@ onemo_fw_module_configure_async (OnemoFwModule *module, GVariant *settings,
  * @result: the result given to the callback
  * @error: a #OnemoFirmwareError
  *
+ * Finishes onemo_fw_module_configure_async().
+ *
  * Returns: whether every setting was applied
  */
 gboolean
@@ -71,6 +73,8 @@ onemo_fw_module_get_configuration_async (OnemoFwModule *module, GCancellable *ca
  * @module: a module
  * @result: the result given to the callback
  * @error: a #OnemoFirmwareError
+ *
+ * Finishes onemo_fw_module_get_configuration_async().
  *
  * Returns: (transfer full) (nullable): the settings, an `a{sv}`: never the password, but
  *   "password-set"; keys whose answer could not be read are named in "unreadable"
@@ -109,6 +113,8 @@ onemo_fw_module_download_async (OnemoFwModule *module, GCancellable *cancellable
  * @module: a module
  * @result: the result given to the callback
  * @error: a #OnemoFirmwareError
+ *
+ * Finishes onemo_fw_module_download_async().
  *
  * Returns: whether the module holds the whole package
  */
@@ -173,6 +179,8 @@ onemo_fw_module_write_async (OnemoFwModule *module, GFile *file, GVariant *optio
  * @result: the result given to the callback
  * @error: a #OnemoFirmwareError, or a #GIOError of the file
  *
+ * Finishes onemo_fw_module_write_async().
+ *
  * Returns: whether the module acknowledged the whole package
  */
 gboolean
@@ -215,6 +223,8 @@ onemo_fw_module_fetch_async (OnemoFwModule *module, const char *url, GVariant *o
  * @result: the result given to the callback
  * @error: a #OnemoFirmwareError
  *
+ * Finishes onemo_fw_module_fetch_async().
+ *
  * Returns: whether the module acknowledged the whole package
  */
 gboolean
@@ -248,6 +258,8 @@ onemo_fw_module_checksum_async (OnemoFwModule *module, OnemoFwChecksum algorithm
  * @module: a module
  * @result: the result given to the callback
  * @error: a #OnemoFirmwareError
+ *
+ * Finishes onemo_fw_module_checksum_async().
  *
  * Returns: (transfer full) (nullable): the digest in upper-case hexadecimal
  */
@@ -288,6 +300,8 @@ onemo_fw_module_upgrade_async (OnemoFwModule *module, GCancellable *cancellable,
  * @result: the result given to the callback
  * @error: a #OnemoFirmwareError
  *
+ * Finishes onemo_fw_module_upgrade_async().
+ *
  * Returns: whether the module reported success and came back
  */
 gboolean
@@ -321,6 +335,8 @@ onemo_fw_module_erase_async (OnemoFwModule *module, GCancellable *cancellable,
  * @result: the result given to the callback
  * @error: a #OnemoFirmwareError
  *
+ * Finishes onemo_fw_module_erase_async().
+ *
  * Returns: whether the module erased its package
  */
 gboolean
@@ -352,6 +368,8 @@ onemo_fw_module_cancel_async (OnemoFwModule *module, GCancellable *cancellable,
  * @module: a module
  * @result: the result given to the callback
  * @error: a #OnemoFirmwareError: Busy while an upgrade runs
+ *
+ * Finishes onemo_fw_module_cancel_async().
  *
  * Returns: whether the service stopped the operation
  */

@@ -161,6 +161,8 @@ onemo_fw_module_update_async (OnemoFwModule *module, GFile *file, const char *ur
  * @result: the result given to the callback
  * @error: the service's #OnemoFirmwareError, or a #GIOError of the file
  *
+ * Finishes onemo_fw_module_update_async().
+ *
  * Returns: whether the module was updated
  */
 gboolean

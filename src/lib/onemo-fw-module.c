@@ -6,6 +6,18 @@
 
 #include <string.h>
 
+/**
+ * OnemoFwModule:
+ *
+ * One module of the service: its identity and state as properties that notify when the
+ * service changes them, #OnemoFwModule::progress, and a method per operation.
+ * onemo_fw_module_update_async() runs the whole safe update from a local file or a URL.
+ *
+ * The service's errors come in the %ONEMO_FIRMWARE_ERROR domain. Cancelling a long
+ * operation's #GCancellable (update, download, write, fetch) asks the service to stop it,
+ * and the call ends with the service's answer, %ONEMO_FIRMWARE_ERROR_CANCELLED when it
+ * stopped.
+ */
 struct _OnemoFwModule {
   GObject parent_instance;
   OnemoLibDBusFirmware *proxy;
@@ -270,6 +282,8 @@ onemo_fw_module_init (OnemoFwModule *self)
  * onemo_fw_module_get_object_path:
  * @module: a module
  *
+ * Gets the module's object path.
+ *
  * Returns: the module's D-Bus object path
  */
 const char *
@@ -293,12 +307,16 @@ onemo_fw_module_get_object_path (OnemoFwModule *module)
  * onemo_fw_module_get_manufacturer:
  * @module: a module
  *
+ * Gets the module's manufacturer.
+ *
  * Returns: #OnemoFwModule:manufacturer
  */
 STRING_GETTER (manufacturer)
 /**
  * onemo_fw_module_get_model:
  * @module: a module
+ *
+ * Gets the module's model.
  *
  * Returns: #OnemoFwModule:model
  */
@@ -307,12 +325,16 @@ STRING_GETTER (model)
  * onemo_fw_module_get_sub_model:
  * @module: a module
  *
+ * Gets the module's sub model.
+ *
  * Returns: #OnemoFwModule:sub-model
  */
 STRING_GETTER (sub_model)
 /**
  * onemo_fw_module_get_revision:
  * @module: a module
+ *
+ * Gets the module's revision.
  *
  * Returns: #OnemoFwModule:revision
  */
@@ -321,12 +343,16 @@ STRING_GETTER (revision)
  * onemo_fw_module_get_imei:
  * @module: a module
  *
+ * Gets the module's imei.
+ *
  * Returns: #OnemoFwModule:imei
  */
 STRING_GETTER (imei)
 /**
  * onemo_fw_module_get_port:
  * @module: a module
+ *
+ * Gets the module's port.
  *
  * Returns: #OnemoFwModule:port
  */
@@ -335,12 +361,16 @@ STRING_GETTER (port)
  * onemo_fw_module_get_physical_device:
  * @module: a module
  *
+ * Gets the module's physical device.
+ *
  * Returns: #OnemoFwModule:physical-device
  */
 STRING_GETTER (physical_device)
 /**
  * onemo_fw_module_get_state:
  * @module: a module
+ *
+ * Gets the module's state.
  *
  * Returns: #OnemoFwModule:state
  */
@@ -349,6 +379,8 @@ STRING_GETTER (state)
  * onemo_fw_module_get_last_error:
  * @module: a module
  *
+ * Gets the module's last error.
+ *
  * Returns: #OnemoFwModule:last-error
  */
 STRING_GETTER (last_error)
@@ -356,6 +388,8 @@ STRING_GETTER (last_error)
 /**
  * onemo_fw_module_get_capabilities:
  * @module: a module
+ *
+ * Gets the module's capabilities.
  *
  * Returns: (transfer none) (array zero-terminated=1) (nullable): #OnemoFwModule:capabilities
  */
@@ -370,6 +404,8 @@ onemo_fw_module_get_capabilities (OnemoFwModule *module)
  * onemo_fw_module_has_capability:
  * @module: a module
  * @capability: a capability, e.g. "erase"
+ *
+ * Tells whether the sub-model can do @capability.
  *
  * Returns: whether #OnemoFwModule:capabilities names @capability
  */
@@ -388,6 +424,8 @@ onemo_fw_module_has_capability (OnemoFwModule *module, const char *capability)
  * onemo_fw_module_get_download_total:
  * @module: a module
  *
+ * Gets the module's download total.
+ *
  * Returns: #OnemoFwModule:download-total
  */
 guint64
@@ -401,6 +439,8 @@ onemo_fw_module_get_download_total (OnemoFwModule *module)
  * onemo_fw_module_get_downloaded_bytes:
  * @module: a module
  *
+ * Gets the module's downloaded bytes.
+ *
  * Returns: #OnemoFwModule:downloaded-bytes
  */
 guint64
@@ -413,6 +453,8 @@ onemo_fw_module_get_downloaded_bytes (OnemoFwModule *module)
 /**
  * onemo_fw_module_get_upgrade_percent:
  * @module: a module
+ *
+ * Gets the module's upgrade percent.
  *
  * Returns: #OnemoFwModule:upgrade-percent
  */
