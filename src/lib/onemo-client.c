@@ -495,7 +495,7 @@ onemo_client_add_port_async (OnemoClient *client, const char *device, GVariant *
     return;
   }
   g_dbus_proxy_call (G_DBUS_PROXY (client->manager), "AddPort",
-                     g_variant_new ("(s@a{sv})", device, dict), G_DBUS_CALL_FLAGS_NONE,
+                     g_variant_new ("(s@a{sv})", device, dict), ONEMO_FW_CALL_FLAGS,
                      ADD_PORT_TIMEOUT_MS, cancellable, add_port_done, task);
 }
 
@@ -554,9 +554,9 @@ onemo_client_remove_port_async (OnemoClient *client, OnemoFwModule *module,
   g_return_if_fail (ONEMO_IS_FW_MODULE (module));
   task = g_task_new (client, cancellable, callback, user_data);
   g_task_set_source_tag (task, onemo_client_remove_port_async);
-  onemo_lib_dbus_firmware_manager_call_remove_port (client->manager,
-                                                    onemo_fw_module_get_object_path (module),
-                                                    cancellable, remove_port_done, task);
+  g_dbus_proxy_call (G_DBUS_PROXY (client->manager), "RemovePort",
+                     g_variant_new ("(o)", onemo_fw_module_get_object_path (module)),
+                     ONEMO_FW_CALL_FLAGS, -1, cancellable, remove_port_done, task);
 }
 
 /**

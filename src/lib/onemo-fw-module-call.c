@@ -62,7 +62,7 @@ call_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 long_call_cancelled (GCancellable *cancellable, gpointer proxy)
 {
-  g_dbus_proxy_call (G_DBUS_PROXY (proxy), "Cancel", NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL,
+  g_dbus_proxy_call (G_DBUS_PROXY (proxy), "Cancel", NULL, ONEMO_FW_CALL_FLAGS, -1, NULL, NULL,
                      NULL);
 }
 
@@ -92,7 +92,7 @@ _onemo_fw_module_call (GTask *task, const char *method, GVariant *parameters, GU
     state->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (long_call_cancelled),
                                                  g_object_ref (proxy), g_object_unref);
   }
-  g_dbus_proxy_call_with_unix_fd_list (proxy, method, parameters, G_DBUS_CALL_FLAGS_NONE,
+  g_dbus_proxy_call_with_unix_fd_list (proxy, method, parameters, ONEMO_FW_CALL_FLAGS,
                                        CALL_TIMEOUT_MS, fd_list, long_running ? NULL : cancellable,
                                        call_done, task);
 }

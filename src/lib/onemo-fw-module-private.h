@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* Every call lets polkit ask the user through their agent, as busctl's do; without an agent
+ * polkit decides as it would anyway. */
+#define ONEMO_FW_CALL_FLAGS G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
+
 /* A module backed by @proxy (the generated org.onemo.Firmware proxy of its object in
  * @objects). */
 OnemoFwModule *_onemo_fw_module_new (OnemoLibDBusFirmware *proxy, GDBusObjectManager *objects);

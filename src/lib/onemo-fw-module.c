@@ -17,6 +17,8 @@
  * operation's #GCancellable (update, download, write, fetch) asks the service to stop it,
  * and the call ends with the service's answer, %ONEMO_FIRMWARE_ERROR_CANCELLED when it
  * stopped.
+ *
+ * Calls allow interactive authorization: polkit may ask the user through their agent.
  */
 struct _OnemoFwModule {
   GObject parent_instance;

@@ -6,7 +6,10 @@ errors in the OnemoFirmware.Error domain, modules added and removed, cancellatio
 
 import gc
 import hashlib
+import json
 import os
+import subprocess
+import threading
 
 import lib_harness
 from lib_harness import GLib, Gio, OnemoFirmware
@@ -62,6 +65,37 @@ class ClientTest(lib_harness.LibTest):
         self.assertEqual(removed, added)
         self.assertEqual(self.client.get_modules(), [])
         self.assertEqual(self.modules(), {})
+
+    def test_calls_allow_interactive_authorization(self):
+        # busctl monitor on the private bus shows each call the library makes, with its flags.
+        monitor = subprocess.Popen(['busctl', '--address=' + self.address, 'monitor',
+                                    '--json=short'], stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True)
+        self.addCleanup(self._stop, monitor)
+        messages = []
+        reader = threading.Thread(target=lambda: messages.extend(
+            json.loads(line) for line in monitor.stdout if line.startswith('{')), daemon=True)
+        reader.start()
+
+        def members():
+            return [(m.get('member'), m.get('flags')) for m in list(messages)
+                    if m.get('type') == 'method_call']
+
+        def ping():  # until the monitor shows a Ping: it is listening
+            self.call('/org/onemo/Firmware', 'org.freedesktop.DBus.Peer', 'Ping')
+            return any(member == 'Ping' for member, _ in members())
+
+        self.wait_for(ping, 10, 'busctl monitor saw nothing')
+        sim = self.start_sim('MN316-S-DLVS')
+        module = self.run_async(
+            lambda cb: self.client.add_port_async(sim.link, None, None, cb),
+            lambda res: self.client.add_port_finish(res))
+        self.run_async(lambda cb: module.erase_async(None, cb), module.erase_finish)
+        interactive = int(Gio.DBusMessageFlags.ALLOW_INTERACTIVE_AUTHORIZATION)
+        self.wait_for(lambda: ('Erase', interactive) in members(), 10,
+                      'no interactive Erase: %r' % members())
+        self.assertIn(('AddPort', interactive), members())
+        self.assertNotIn(('Erase', 0), members())
 
     def test_add_port_error_in_domain(self):
         with self.assertRaises(GLib.Error) as ctx:
