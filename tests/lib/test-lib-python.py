@@ -97,6 +97,24 @@ class ClientTest(lib_harness.LibTest):
         self.assertIn(('AddPort', interactive), members())
         self.assertNotIn(('Erase', 0), members())
 
+    def test_service_stops_and_starts(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        module = self.module_at(path)
+        removed, added = [], []
+        self.client.connect('module-removed', lambda c, m: removed.append(m))
+        self.client.connect('module-added', lambda c, m: added.append(m.props.object_path))
+        self._stop(self.daemon)
+        self.wait_for(lambda: removed, 10, 'no module-removed when the service stopped')
+        self.assertIs(removed[0], module)
+        self.assertEqual(self.client.get_modules(), [])
+        self.daemon_log.close()
+        self._start_daemon()
+        new_path = self.add_port(sim.link)
+        self.wait_for(lambda: added, 10, 'no module-added when the service came back')
+        self.assertEqual(added, [new_path])
+        self.assertEqual(self.client.get_module(new_path).props.sub_model, 'MN316-S-DLVS')
+        self.assertTrue(self.client.get_version())
+
     def test_add_port_error_in_domain(self):
         with self.assertRaises(GLib.Error) as ctx:
             self.run_async(
