@@ -73,11 +73,18 @@ void
 _onemo_fw_module_call (GTask *task, const char *method, GVariant *parameters, GUnixFDList *fd_list,
                        gboolean long_running)
 {
-  OnemoFwModule *self = g_task_get_source_object (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  GDBusProxy *proxy = _onemo_fw_module_get_proxy (self);
-  Call *state = g_new0 (Call, 1);
+  GCancellable *cancellable;
+  GDBusProxy *proxy;
+  Call *state;
 
+  if (task == NULL) { /* a precondition failed, and said so */
+    if (parameters != NULL)
+      g_variant_unref (g_variant_ref_sink (parameters));
+    return;
+  }
+  cancellable = g_task_get_cancellable (task);
+  proxy = _onemo_fw_module_get_proxy (g_task_get_source_object (task));
+  state = g_new0 (Call, 1);
   g_task_set_task_data (task, state, (GDestroyNotify)call_free);
   if (g_task_return_error_if_cancelled (task)) {
     if (parameters != NULL)
@@ -101,7 +108,10 @@ GTask *
 _onemo_fw_module_call_task (OnemoFwModule *self, gpointer source_tag, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task;
+
+  g_return_val_if_fail (ONEMO_IS_FW_MODULE (self), NULL);
+  task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
   return task;

@@ -160,11 +160,13 @@ onemo_fw_module_write_async (OnemoFwModule *module, GFile *file, GVariant *optio
                              GCancellable *cancellable, GAsyncReadyCallback callback,
                              gpointer user_data)
 {
-  GTask *task = _onemo_fw_module_call_task (module, onemo_fw_module_write_async, cancellable,
-                                            callback, user_data);
+  GTask *task;
   GVariant *dict;
 
+  g_return_if_fail (ONEMO_IS_FW_MODULE (module));
   g_return_if_fail (G_IS_FILE (file));
+  task = _onemo_fw_module_call_task (module, onemo_fw_module_write_async, cancellable, callback,
+                                     user_data);
   if (!_onemo_fw_vardict_or_empty (options, &dict)) {
     _onemo_fw_return_invalid (task, "the options are an a{sv}");
     return;
@@ -205,11 +207,13 @@ onemo_fw_module_fetch_async (OnemoFwModule *module, const char *url, GVariant *o
                              GCancellable *cancellable, GAsyncReadyCallback callback,
                              gpointer user_data)
 {
-  GTask *task = _onemo_fw_module_call_task (module, onemo_fw_module_fetch_async, cancellable,
-                                            callback, user_data);
+  GTask *task;
   GVariant *dict;
 
+  g_return_if_fail (ONEMO_IS_FW_MODULE (module));
   g_return_if_fail (url != NULL);
+  task = _onemo_fw_module_call_task (module, onemo_fw_module_fetch_async, cancellable, callback,
+                                     user_data);
   if (!_onemo_fw_vardict_or_empty (options, &dict)) {
     _onemo_fw_return_invalid (task, "the options are an a{sv}");
     return;
