@@ -107,13 +107,15 @@ class ClientTest(lib_harness.LibTest):
         self.wait_for(lambda: removed, 10, 'no module-removed when the service stopped')
         self.assertIs(removed[0], module)
         self.assertEqual(self.client.get_modules(), [])
+        self.wait_for(lambda: self.client.get_version() is None, 10, 'a version without service')
         self.daemon_log.close()
         self._start_daemon()
         new_path = self.add_port(sim.link)
         self.wait_for(lambda: added, 10, 'no module-added when the service came back')
         self.assertEqual(added, [new_path])
         self.assertEqual(self.client.get_module(new_path).props.sub_model, 'MN316-S-DLVS')
-        self.assertTrue(self.client.get_version())
+        # The Manager's proxy reads the new owner's properties by itself.
+        self.wait_for(lambda: self.client.get_version(), 10, 'no version from the new service')
 
     def test_add_port_error_in_domain(self):
         with self.assertRaises(GLib.Error) as ctx:
