@@ -259,6 +259,42 @@ class ModuleTest(lib_harness.LibTest):
                        timeout=120)
         self.assertEqual(module.props.revision, 'MN316-S-DLVS-' + NEW)
 
+    def test_fetch_download_and_no_cancel_in_upgrade(self):
+        root, base = self.start_http_server()
+        sim, path = self.add_sim('MN316-S-DLVS')
+        module = self.module_at(path)
+        package = self.make_firmware('MN316-S', 'MN316-S-DLVS-' + NEW, root, size=6000)
+        url = base + os.path.basename(package)
+        progress = []
+        module.connect('progress', lambda m, phase, fraction: progress.append(fraction))
+        # The service fetches and writes ...
+        self.run_async(lambda cb: module.fetch_async(url, None, None, cb), module.fetch_finish)
+        self.assertEqual(progress[-1], 1.0)
+        self.assertEqual(module.props.downloaded_bytes, os.path.getsize(package))
+        # ... or the module downloads from its configured URL.
+        self.run_async(lambda cb: module.erase_async(None, cb), module.erase_finish)
+        settings = GLib.Variant('a{sv}', {'url': GLib.Variant('s', url)})
+        self.run_async(lambda cb: module.configure_async(settings, None, cb),
+                       module.configure_finish)
+        self.run_async(lambda cb: module.download_async(None, cb), module.download_finish)
+        self.assertEqual(module.props.state, 'finished')
+        self.assertEqual(module.props.downloaded_bytes, os.path.getsize(package))
+        # An upgrade cannot be cancelled: Cancel is Busy, and the upgrade goes on.
+        upgraded = []
+        module.upgrade_async(None, lambda m, res: upgraded.append(res))
+        self.wait_for(lambda: module.props.state in ('upgrading', 'rebooting'), 10,
+                      'the upgrade did not start')
+        with self.assertRaises(GLib.Error) as ctx:
+            self.run_async(lambda cb: module.cancel_async(None, cb), module.cancel_finish)
+        self.assertTrue(ctx.exception.matches(OnemoFirmware.error_quark(),
+                                              OnemoFirmware.Error.BUSY), ctx.exception)
+        self.wait_for(lambda: upgraded, 120, 'the upgrade did not end')
+        self.assertTrue(module.upgrade_finish(upgraded[0]))
+        self.assertEqual(module.props.revision, 'MN316-S-DLVS-' + NEW)
+        # With nothing running, Cancel has nothing to do and says so by succeeding.
+        self.assertTrue(self.run_async(lambda cb: module.cancel_async(None, cb),
+                                       module.cancel_finish))
+
     def test_cancel_asks_the_service(self):
         # A line at 115200 baud: the write (about 2.6 s) still runs when the cancellable is
         # cancelled; the service stops the operation before its upgrade.
