@@ -155,19 +155,10 @@ string_property (const char *name, const char *blurb)
                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 }
 
+/* What the module is: its identity, read when the service found it. */
 static void
-onemo_fw_module_class_init (OnemoFwModuleClass *klass)
+install_identity_properties (void)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
-
-  object_class->get_property = onemo_fw_module_get_property;
-  object_class->dispose = onemo_fw_module_dispose;
-
-  /* Remote errors of the calls map to ONEMO_FIRMWARE_ERROR once the domain is registered. */
-  g_type_ensure (G_TYPE_DBUS_PROXY);
-  (void)onemo_firmware_error_quark ();
-
   /**
    * OnemoFwModule:object-path:
    *
@@ -216,6 +207,14 @@ onemo_fw_module_class_init (OnemoFwModuleClass *klass)
    * The sysfs path of the module's device when udev found it, else "".
    */
   properties[PROP_PHYSICAL_DEVICE] = string_property ("physical-device", "The sysfs device");
+}
+
+/* What the module does: its state and progress. */
+static void
+install_state_properties (void)
+{
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
   /**
    * OnemoFwModule:capabilities: (type GStrv)
    *
@@ -258,6 +257,22 @@ onemo_fw_module_class_init (OnemoFwModuleClass *klass)
    * "" or "<D-Bus error name>: <message>" of the last failed operation.
    */
   properties[PROP_LAST_ERROR] = string_property ("last-error", "The last failure");
+}
+
+static void
+onemo_fw_module_class_init (OnemoFwModuleClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = onemo_fw_module_get_property;
+  object_class->dispose = onemo_fw_module_dispose;
+
+  /* Remote errors of the calls map to ONEMO_FIRMWARE_ERROR once the domain is registered. */
+  g_type_ensure (G_TYPE_DBUS_PROXY);
+  (void)onemo_firmware_error_quark ();
+
+  install_identity_properties ();
+  install_state_properties ();
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
