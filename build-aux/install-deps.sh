@@ -11,7 +11,12 @@ packages="
   systemd openssl strace procps gettext xsltproc docbook-xsl libxml2-utils docbook-xml groff-base bash-completion
   modemmanager modemmanager-dev libmm-glib-dev
   umockdev libumockdev-dev gir1.2-umockdev-1.0 udev util-linux
+  cockpit-ws cockpit-bridge chromium
 "
+# The Cockpit page's test drives chromium with playwright-core (npm). A node.js from elsewhere
+# (NodeSource's nodejs bundles npm and conflicts with Debian's) serves as well as Debian's.
+command -v node >/dev/null 2>&1 || packages="$packages nodejs"
+command -v npm >/dev/null 2>&1 || packages="$packages npm"
 
 if [ "$(id -u)" -ne 0 ]; then
   SUDO=sudo
@@ -29,4 +34,12 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -q
   # shellcheck disable=SC2086
   $SUDO apt-get install -y -q --no-install-recommends $missing
+fi
+
+# playwright-core, pinned by tests/cockpit/package-lock.json; it never downloads a browser (the
+# test runs Debian's chromium). Installed again only when the lock names another version.
+cd "$(dirname "$0")/../tests/cockpit"
+if ! node -e 'const want = require("./package-lock.json").packages["node_modules/playwright-core"].version;
+    process.exit(require("./node_modules/playwright-core/package.json").version === want ? 0 : 1)' 2>/dev/null; then
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund
 fi
