@@ -34,6 +34,7 @@
       this.proxy = proxy;
       this.path = proxy.path;
       this.running = null; /* "url" or "file" while this page runs an update */
+      this.admin = null; /* whether Cockpit gives the user administrative access; null: unknown */
       const template = document.getElementById("module-template");
       this.root = template.content.firstElementChild.cloneNode(true);
       this.root.dataset.path = this.path;
@@ -62,11 +63,30 @@
       this.setBusy(this.running !== null);
     }
 
+    /* Cockpit's administrative access changed (cockpit.permission). */
+    setAdmin(allowed) {
+      this.admin = allowed;
+      this.refresh();
+    }
+
+    /* An upload needs the sub-model's serial writes, and root to store the file and run
+     * onemo-fwctl. */
+    fileUpdate() {
+      const file = OnemoCapabilities.fileUpdate(this.proxy.Capabilities || []);
+      if (file.ok && this.admin === false)
+        return { ok: false, reason: _("Uploading a package needs administrative access: turn it on in Cockpit's top bar.") };
+      return file;
+    }
+
     showLimits() {
       const caps = this.proxy.Capabilities || [];
       const list = this.root.querySelector("ul.limits");
       list.replaceChildren();
-      for (const limit of OnemoCapabilities.limits(caps)) {
+      const limits = OnemoCapabilities.limits(caps);
+      const file = this.fileUpdate();
+      if (!file.ok && !limits.some(l => l.reason === file.reason))
+        limits.unshift({ what: _("Update from a file"), reason: file.reason });
+      for (const limit of limits) {
         const item = document.createElement("li");
         item.className = "unsupported";
         const what = document.createElement("span");
@@ -78,7 +98,6 @@
         item.append(what, why);
         list.append(item);
       }
-      const file = OnemoCapabilities.fileUpdate(caps);
       const form = this.root.querySelector("form.from-file");
       form.classList.toggle("unsupported", !file.ok);
       form.title = file.ok ? "" : file.reason;
@@ -88,7 +107,7 @@
     }
 
     setBusy(busy) {
-      const fileOk = OnemoCapabilities.fileUpdate(this.proxy.Capabilities || []).ok;
+      const fileOk = this.fileUpdate().ok;
       for (const el of this.root.querySelectorAll("form.from-url input, form.from-url button"))
         el.disabled = busy;
       for (const el of this.root.querySelectorAll("form.from-file input, form.from-file button"))

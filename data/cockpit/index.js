@@ -12,6 +12,8 @@
   const client = cockpit.dbus("org.onemo.Firmware", { bus: "system", superuser: "try" });
   const proxies = client.proxies(IFACE, ROOT);
   const cards = new Map();
+  /* Uploads run as root: without administrative access they are greyed. */
+  const permission = cockpit.permission({ admin: true });
   const list = document.getElementById("modules");
 
   function showEmpty() {
@@ -26,7 +28,9 @@
   function added(proxy) {
     if (cards.has(proxy.path) || !proxy.valid)
       return;
-    cards.set(proxy.path, new OnemoModuleCard(client, proxy));
+    const card = new OnemoModuleCard(client, proxy);
+    cards.set(proxy.path, card);
+    card.setAdmin(permission.allowed);
     sortCards();
     showEmpty();
   }
@@ -55,6 +59,10 @@
       added(proxy);
   });
   proxies.addEventListener("removed", (ev, proxy) => removed(proxy));
+  permission.addEventListener("changed", () => {
+    for (const card of cards.values())
+      card.setAdmin(permission.allowed);
+  });
   client.addEventListener("owner", (ev, owner) => showService(owner));
   client.addEventListener("close", (ev, options) => {
     const status = document.getElementById("service-status");

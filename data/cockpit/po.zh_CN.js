@@ -54,6 +54,7 @@ cockpit.locale({
   "Upgrade": [null, "应用升级"],
   "Upgrade percentage": [null, "升级百分比"],
   "Upload and update": [null, "上传并升级"],
+  "Uploading a package needs administrative access: turn it on in Cockpit's top bar.": [null, "上传升级包需要管理员权限：请在 Cockpit 顶栏中开启。"],
   "Writing the package failed": [null, "写入升级包失败"],
   "configuring": [null, "正在配置"],
   "downloading": [null, "正在下载"],
