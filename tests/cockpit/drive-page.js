@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Drives Debian's chromium (headless, through playwright-core; never a downloaded browser)
 // against the Cockpit page that tests/cockpit/test-cockpit.py serves, and checks what a user
-// sees: the modules listed, what a sub-model cannot do greyed with its reason, an error in
-// words (English and Chinese), an update from a URL and one from an uploaded file, each with
-// live progress to 100 % and the new revision, and the question before leaving mid-update.
+// sees: the modules listed, and one that comes and goes; what a sub-model cannot do greyed
+// with its reason; an error in words (English and Chinese); an update from a URL and one from
+// an uploaded file, each with live progress to 100 % and the new revision; an upload cancelled;
+// the question before leaving mid-update. Lines "ask: add" and "ask: remove PATH" on stdout ask
+// test-cockpit.py to add or remove the extra module on the bus.
 //
 // Usage: node drive-page.js CONFIG.json (written by test-cockpit.py). Exit 0: every check held.
 'use strict';
@@ -26,6 +28,11 @@ function check(condition, message) {
 
 function log(message) {
   process.stderr.write('drive-page: ' + message + '\n');
+}
+
+// A request to test-cockpit.py, which does it on the bus while the page watches.
+function ask(what) {
+  process.stdout.write('ask: ' + what + '\n');
 }
 
 function card(page, module) {
@@ -69,6 +76,19 @@ async function checkListed(page) {
   const mn = card(page, config.mn);
   check(await mn.locator('form.from-file').getAttribute('data-supported') === 'yes', 'MN316-S upload greyed');
   check(!(await mn.locator('button.update-file').isDisabled()), 'MN316-S upload button disabled');
+}
+
+// A module that comes and goes while the page is open: its card comes and goes too.
+async function checkComesAndGoes(page) {
+  const extra = page.locator('section.module', { has: page.locator(`h2:text-is("${config.extra.subModel}")`) });
+  check(await extra.count() === 0, 'the extra module is listed before it was added');
+  ask('add');
+  await extra.waitFor({ timeout: STEP_MS });
+  const path = await extra.getAttribute('data-path');
+  check(await text(extra.locator('dd.port')) === config.extra.port, 'port of the added module');
+  ask('remove ' + path);
+  await extra.waitFor({ state: 'detached', timeout: STEP_MS });
+  log('a module added and removed came and went: ' + path);
 }
 
 // A URL the sub-model cannot use: the service's NotSupported, shown in words.
@@ -139,6 +159,23 @@ async function checkUrlUpdate(page) {
   check(asked === 'beforeunload', 'leaving during the update did not ask: ' + asked);
 }
 
+// Cancel while an upload is being written: onemo-fwctl's result line says Cancelled, in words.
+async function checkCancel(page) {
+  const c = card(page, config.mn);
+  await c.locator('input.file').setInputFiles(config.mn.file);
+  await c.locator('button.update-file').click();
+  await page.waitForFunction(p => document.querySelector(`section.module[data-path="${p}"] dd.state`)
+    .textContent === 'writing', config.mn.path, { timeout: STEP_MS, polling: 20 });
+  await c.locator('button.cancel').click();
+  const outcome = c.locator('p.outcome.error');
+  await outcome.waitFor({ timeout: STEP_MS });
+  check(await outcome.getAttribute('data-error') === 'org.onemo.Firmware.Error.Cancelled',
+        'cancel: ' + await outcome.getAttribute('data-error') + ': ' + await text(outcome));
+  check((await text(outcome)).startsWith('Cancelled'), 'cancel words: ' + await text(outcome));
+  check(await text(c.locator('dd.revision')) === config.mn.revision, 'a cancelled upload changed the revision');
+  log('cancel shown: ' + await text(outcome));
+}
+
 async function checkFileUpdate(page) {
   const c = card(page, config.mn);
   await c.locator('input.file').setInputFiles(config.mn.file);
@@ -155,8 +192,10 @@ async function main() {
     const page = await openPage(browser, 'en-US');
     await checkListed(page);
     log('both modules listed');
+    await checkComesAndGoes(page);
     await checkError(page, 'The module does not support this');
     await checkUrlUpdate(page);
+    await checkCancel(page);
     await checkFileUpdate(page);
     await page.screenshot({ path: config.screenshot, fullPage: true });
     const zh = await openPage(browser, 'zh-CN');
