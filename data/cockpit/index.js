@@ -48,6 +48,8 @@
     const status = document.getElementById("service-status");
     status.hidden = owner !== null;
     status.textContent = _("The firmware service is not running");
+    /* What the cards show is what the service said last: greyed until it is back. */
+    list.classList.toggle("stale", owner === null);
   }
 
   proxies.addEventListener("added", (ev, proxy) => added(proxy));
