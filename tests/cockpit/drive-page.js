@@ -4,8 +4,8 @@
 // sees: the modules listed, and one that comes and goes; what a sub-model cannot do greyed
 // with its reason; an error in words (English and Chinese); an update from a URL and one from
 // an uploaded file, each with live progress to 100 % and the new revision; an upload cancelled;
-// the question before leaving mid-update. Lines "ask: add" and "ask: remove PATH" on stdout ask
-// test-cockpit.py to add or remove the extra module on the bus.
+// the question before leaving mid-update; the service gone. Lines "ask: add", "ask: remove
+// PATH" and "ask: stop-service" on stdout ask test-cockpit.py to act on the bus.
 //
 // Usage: node drive-page.js CONFIG.json (written by test-cockpit.py). Exit 0: every check held.
 'use strict';
@@ -184,6 +184,16 @@ async function checkFileUpdate(page) {
   await checkUpdated(c, config.mn, samples, 'download');
 }
 
+// The service stops: the page says so in words.
+async function checkServiceGone(page) {
+  ask('stop-service');
+  const status = page.locator('#service-status');
+  await status.waitFor({ timeout: STEP_MS });
+  check(await text(status) === 'The firmware service is not running', 'status: ' + await text(status));
+  check(await page.locator('#modules.stale').count() === 1, 'the cards are not greyed');
+  log('service gone shown: ' + await text(status));
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: config.chromium, headless: true, args: CHROMIUM_FLAGS,
@@ -201,6 +211,8 @@ async function main() {
     const zh = await openPage(browser, 'zh-CN');
     check(await text(zh.locator('h1')) === '模组固件', 'the title is not in Chinese');
     await checkError(zh, '模组不支持此操作');
+    await zh.close();
+    await checkServiceGone(page);
   } finally {
     await browser.close();
   }
