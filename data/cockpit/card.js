@@ -80,6 +80,11 @@
 
     showLimits() {
       const caps = this.proxy.Capabilities || [];
+      /* Progress changes properties many times a second; the limits only with these. */
+      const key = JSON.stringify([caps, this.admin]);
+      if (key === this.limitsKey)
+        return;
+      this.limitsKey = key;
       const list = this.root.querySelector("ul.limits");
       list.replaceChildren();
       const limits = OnemoCapabilities.limits(caps);
