@@ -36,6 +36,23 @@ MOCK_IFACE = 'org.freedesktop.DBus.Mock'
 LONG_CALL_MS = 60000
 
 
+# The a{sv} values the tests pass, by their D-Bus type letter.
+def S(value):
+    return GLib.Variant('s', value)
+
+
+def T(value):
+    return GLib.Variant('t', value)
+
+
+def H(value):
+    return GLib.Variant('h', value)
+
+
+def U(value):
+    return GLib.Variant('u', value)
+
+
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
