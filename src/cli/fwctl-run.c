@@ -147,9 +147,10 @@ first_step (const char *method)
   return NULL;
 }
 
-int
-fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
-                GVariant *parameters, GUnixFDList *fd_list, GVariant **out_reply)
+gboolean
+fwctl_run_long_call (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
+                     GVariant *parameters, GUnixFDList *fd_list, GVariant **out_reply,
+                     GError **error)
 {
   LongCall call = { .ctx = ctx, .module = module, .method = method };
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -194,11 +195,24 @@ fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method
     g_set_error_literal (&call.error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED,
                          _ ("Stopped waiting; the service is still cancelling"));
   }
-  if (call.reply == NULL)
-    return fwctl_report_error (ctx, call.error);
+  if (call.reply == NULL) {
+    g_propagate_error (error, call.error);
+    return FALSE;
+  }
   if (out_reply != NULL)
     *out_reply = call.reply;
   else
     g_variant_unref (call.reply);
+  return TRUE;
+}
+
+int
+fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
+                GVariant *parameters, GUnixFDList *fd_list, GVariant **out_reply)
+{
+  GError *error = NULL;
+
+  if (!fwctl_run_long_call (ctx, module, method, parameters, fd_list, out_reply, &error))
+    return fwctl_report_error (ctx, error);
   return FWCTL_EXIT_OK;
 }
