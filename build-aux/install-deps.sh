@@ -12,6 +12,7 @@ packages="
   modemmanager modemmanager-dev libmm-glib-dev
   umockdev libumockdev-dev gir1.2-umockdev-1.0 udev util-linux
   cockpit-ws cockpit-bridge chromium
+  mender-client mender-artifact jq swupdate cpio
 "
 # The Cockpit page's test drives chromium with playwright-core (npm). A node.js from elsewhere
 # (NodeSource's nodejs bundles npm and conflicts with Debian's) serves as well as Debian's.

@@ -21,20 +21,11 @@ NEW = 'MN316-S-DLVS-MBRH5F01'
 
 class UpdateAllTest(cli_harness.CliTest):
 
-    def fleet(self, *specs):
-        """One simulated module per (sub-model, extra simulator arguments), each its own IMEI."""
-        return [self.add_sim(model, '--imei', '86948706000%04d' % i, *args)
-                for i, (model, args) in enumerate(specs)]
-
     def events(self, result):
         return [json.loads(line) for line in result.stdout.splitlines()]
 
     def assertUntouched(self, sim, path, revision=OLD):
-        """Nothing but identification reached the module (its AT+MFW*=? test forms)."""
-        commands = sim.log_bytes().split(b'\r')
-        self.assertEqual([c for c in commands if c.startswith(b'AT+MFW') and
-                          not c.endswith(b'=?')], [])
-        self.assertEqual(self.prop(path, 'Revision'), revision)
+        super().assertUntouched(sim, path, revision)
 
     def test_all_succeed(self):
         modules = self.fleet(('MN316-S-DLVS', ()), ('MN316-S-DLVS', ()), ('MN316-S-DLVS', ()))
@@ -43,17 +34,17 @@ class UpdateAllTest(cli_harness.CliTest):
         events = self.events(result)
         outcomes = [e for e in events if e['event'] == 'module']
         self.assertEqual([(e['module'], e['status'], e['ok'], e['revision']) for e in outcomes],
-                         [(path, 'updated', True, NEW) for _, path in modules])
+                         [(path, 'updated', True, NEW) for _, path, _ in modules])
         self.assertEqual(events[-1], {'event': 'result', 'ok': True, 'updated': 3, 'failed': 0,
                                       'skipped': 0})
         # Each module's own progress is there, under its path.
-        for _, path in modules:
+        for _, path, _ in modules:
             self.assertEqual(self.prop(path, 'Revision'), NEW)
             self.assertIn({'event': 'state', 'module': path, 'state': 'upgrading'}, events)
 
     def test_trial_fails_rest_untouched(self):
         # The first module refuses the upgrade as a module with a bad package would.
-        (first, first_path), *rest = self.fleet(
+        (first, first_path, _), *rest = self.fleet(
             ('MN316-S-DLVS', ('--error', 'AT+MFWUPGRADE=854')), ('MN316-S-DLVS', ()),
             ('MN316-S-DLVS', ()))
         package, _ = self.upgrade_package('MN316-S', NEW)
@@ -65,7 +56,7 @@ class UpdateAllTest(cli_harness.CliTest):
         self.assertEqual(result.stdout.splitlines()[-1],
                          'Summary: 0 updated, 1 failed, 2 not tried')
         self.assertIn(b'AT+MFWUPGRADE', first.log_bytes())
-        for sim, path in rest:
+        for sim, path, _ in rest:
             self.assertUntouched(sim, path)
 
         # With --json every module is still reported, the untouched as skipped.
@@ -81,11 +72,11 @@ class UpdateAllTest(cli_harness.CliTest):
         self.assertEqual((result_event['event'], result_event['ok'], result_event['failed'],
                           result_event['skipped'], result_event['exit']),
                          ('result', False, 1, 2, 13))
-        for sim, path in rest:
+        for sim, path, _ in rest:
             self.assertUntouched(sim, path)
 
     def test_later_failure_does_not_stop_the_others(self):
-        (s0, p0), (s1, p1), (s2, p2) = self.fleet(
+        (s0, p0, _), (s1, p1, _), (s2, p2, _) = self.fleet(
             ('MN316-S-DLVS', ()), ('MN316-S-DLVS', ('--error', 'AT+MFWUPGRADE=854')),
             ('MN316-S-DLVS', ()))
         package, _ = self.upgrade_package('MN316-S', NEW)
@@ -96,7 +87,7 @@ class UpdateAllTest(cli_harness.CliTest):
         self.assertEqual([self.prop(p, 'Revision') for p in (p0, p1, p2)], [NEW, OLD, NEW])
 
     def test_sub_model_filter(self):
-        (s0, p0), (s1, p1), (s2, p2) = self.fleet(
+        (s0, p0, _), (s1, p1, _), (s2, p2, _) = self.fleet(
             ('MN316-DLVS', ()), ('MN316-S-DLVS', ()), ('MN316-S-DLVS', ()))
         package, _ = self.upgrade_package('MN316-S', NEW)
         result = self.fwctl_ok('--json', 'update', '--all', '--sub-model', 'MN316-S-DLVS',
@@ -116,14 +107,14 @@ class UpdateAllTest(cli_harness.CliTest):
         self.assertEqual(result.returncode, 11, result.stderr)
         self.assertEqual(self.events(result)[-1]['error'], 'org.onemo.Fwctl.Error.NoModule')
         # Modules, but none of that sub-model: nothing is touched.
-        (sim, path), = self.fleet(('MN316-S-DLVS', ()))
+        (sim, path, _), = self.fleet(('MN316-S-DLVS', ()))
         result = self.fwctl('update', '--all', '--sub-model', 'ML307A-DSLN', package)
         self.assertEqual(result.returncode, 11, result.stderr)
         self.assertIn('No module of sub-model ML307A-DSLN', result.stderr)
         self.assertUntouched(sim, path)
 
     def test_usage(self):
-        (sim, path), = self.fleet(('MN316-S-DLVS', ()))
+        (sim, path, _), = self.fleet(('MN316-S-DLVS', ()))
         package, _ = self.upgrade_package('MN316-S', NEW)
         for args in (['--all', '--module', '0', package],
                      ['--sub-model', 'MN316-S-DLVS', package],
