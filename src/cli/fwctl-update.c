@@ -105,6 +105,7 @@ fwctl_cmd_update (FwctlContext *ctx, int argc, char **argv)
   g_autofree char *sha256 = NULL;
   gboolean all = FALSE;
   g_auto (GStrv) sub_models = NULL;
+  g_autofree char *revision = NULL;
   const GOptionEntry checks[] = {
     { "sha256", 0, 0, G_OPTION_ARG_STRING, &sha256,
       N_ ("The package's SHA-256 digest: nothing is upgraded unless it matches"), N_ ("HEX") },
@@ -114,6 +115,9 @@ fwctl_cmd_update (FwctlContext *ctx, int argc, char **argv)
       N_ ("Update every module: one first, the others only if it succeeded"), NULL },
     { "sub-model", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sub_models,
       N_ ("With --all: only the modules of this sub-model (repeatable)"), N_ ("SUB-MODEL") },
+    { "expect-revision", 0, 0, G_OPTION_ARG_STRING, &revision,
+      N_ ("With --all: the revision the package installs; modules running it are left alone"),
+      N_ ("REVISION") },
   };
   int exit_code = 0;
 
@@ -128,14 +132,14 @@ fwctl_cmd_update (FwctlContext *ctx, int argc, char **argv)
     return fwctl_usage_error (ctx, _ ("“update” needs one FILE or URL"));
   if (all && ctx->module_id != NULL)
     return fwctl_usage_error (ctx, _ ("--all and --module cannot go together"));
-  if (sub_models != NULL && !all)
-    return fwctl_usage_error (ctx, _ ("--sub-model chooses among the modules of --all"));
+  if ((sub_models != NULL || revision != NULL) && !all)
+    return fwctl_usage_error (ctx, _ ("--sub-model and --expect-revision go with --all"));
   expected.sha256 = sha256;
   if (!fwctl_package_options_build (&options, &builder, &error)
       || !expected_build (&expected, &builder, &error))
     return fwctl_report_error (ctx, g_steal_pointer (&error));
   base = g_variant_ref_sink (g_variant_builder_end (&builder));
   if (all)
-    return fwctl_update_all (ctx, base, argv[1], (const char *const *)sub_models);
+    return fwctl_update_all (ctx, base, argv[1], (const char *const *)sub_models, revision);
   return update_one (ctx, base, argv[1]);
 }

@@ -13,8 +13,10 @@ GVariant *fwctl_update_parameters (GVariant *base, const char *source, GUnixFDLi
                                    GError **error);
 
 /* "update --all": every module (or those of @sub_models, NULL-terminated, when not NULL), the
- * first alone as a trial, the rest only once it succeeded; a summary. Returns the exit code. */
+ * first alone as a trial, the rest only once it succeeded; a summary. With @revision (may be
+ * NULL), modules already running it are left alone and the updated ones must run it.
+ * Returns the exit code. */
 int fwctl_update_all (FwctlContext *ctx, GVariant *base, const char *source,
-                      const char *const *sub_models);
+                      const char *const *sub_models, const char *revision);
 
 G_END_DECLS

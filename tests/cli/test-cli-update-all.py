@@ -35,8 +35,8 @@ class UpdateAllTest(cli_harness.CliTest):
         outcomes = [e for e in events if e['event'] == 'module']
         self.assertEqual([(e['module'], e['status'], e['ok'], e['revision']) for e in outcomes],
                          [(path, 'updated', True, NEW) for _, path, _ in modules])
-        self.assertEqual(events[-1], {'event': 'result', 'ok': True, 'updated': 3, 'failed': 0,
-                                      'skipped': 0})
+        self.assertEqual(events[-1], {'event': 'result', 'ok': True, 'updated': 3, 'current': 0,
+                                      'failed': 0, 'skipped': 0})
         # Each module's own progress is there, under its path.
         for _, path, _ in modules:
             self.assertEqual(self.prop(path, 'Revision'), NEW)
@@ -54,7 +54,7 @@ class UpdateAllTest(cli_harness.CliTest):
         self.assertIn('Module 0 (MN316-S-DLVS on %s), the trial before the others:'
                       % first.link, result.stdout)
         self.assertEqual(result.stdout.splitlines()[-1],
-                         'Summary: 0 updated, 1 failed, 2 not tried')
+                         'Summary: 0 updated, 0 already current, 1 failed, 2 not tried')
         self.assertIn(b'AT+MFWUPGRADE', first.log_bytes())
         for sim, path, _ in rest:
             self.assertUntouched(sim, path)
@@ -83,8 +83,34 @@ class UpdateAllTest(cli_harness.CliTest):
         result = self.fwctl('update', '--all', package)
         self.assertEqual(result.returncode, 13, result.stderr)
         self.assertEqual(result.stdout.splitlines()[-1],
-                         'Summary: 2 updated, 1 failed, 0 not tried')
+                         'Summary: 2 updated, 0 already current, 1 failed, 0 not tried')
         self.assertEqual([self.prop(p, 'Revision') for p in (p0, p1, p2)], [NEW, OLD, NEW])
+
+    def test_expect_revision(self):
+        (s0, p0, _), (s1, p1, _), (s2, p2, _) = self.fleet(
+            ('MN316-S-DLVS', ()), ('MN316-S-DLVS', ()), ('MN316-S-DLVS', ()))
+        package, _ = self.upgrade_package('MN316-S', NEW)
+        # A package that does not install the revision named: the trial fails (NotVerified),
+        # the others are left alone.
+        result = self.fwctl('--json', 'update', '--all', '--expect-revision',
+                            'MN316-S-DLVS-MBRH9Z99', package)
+        self.assertEqual(result.returncode, 8, result.stderr)
+        self.assertIn('The module now runs %s, not MN316-S-DLVS-MBRH9Z99' % NEW, result.stderr)
+        self.assertEqual([e['status'] for e in self.events(result) if e['event'] == 'module'],
+                         ['failed', 'skipped', 'skipped'])
+        self.assertEqual([self.prop(p, 'Revision') for p in (p0, p1, p2)], [NEW, OLD, OLD])
+        # Run again with the right revision: module 0 already runs it and is left alone, the
+        # first module updated (1) is the trial.
+        log0 = s0.log_bytes()
+        result = self.fwctl('update', '--all', '--expect-revision', NEW, package)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertIn('Module 0 already runs %s' % NEW, lines)
+        self.assertIn('Module 1 (MN316-S-DLVS on %s), the trial before the others:' % s1.link,
+                      lines)
+        self.assertEqual(lines[-1], 'Summary: 2 updated, 1 already current, 0 failed, 0 not tried')
+        self.assertEqual(s0.log_bytes(), log0)
+        self.assertEqual([self.prop(p, 'Revision') for p in (p0, p1, p2)], [NEW, NEW, NEW])
 
     def test_sub_model_filter(self):
         (s0, p0, _), (s1, p1, _), (s2, p2, _) = self.fleet(
@@ -118,6 +144,7 @@ class UpdateAllTest(cli_harness.CliTest):
         package, _ = self.upgrade_package('MN316-S', NEW)
         for args in (['--all', '--module', '0', package],
                      ['--sub-model', 'MN316-S-DLVS', package],
+                     ['--expect-revision', NEW, package],
                      ['--all']):
             result = self.fwctl('update', *args)
             self.assertEqual(result.returncode, 2, (args, result.stderr))
