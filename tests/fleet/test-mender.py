@@ -79,6 +79,11 @@ class MenderTest(fleet_harness.FleetTest):
         provides = self.provides()
         self.assertEqual(provides.get('artifact_name'), 'fw-5f01')
         self.assertEqual(provides.get('onemo-firmware.MN316-S-DLVS.version'), NEW)
+        # Deployed again (a deployment retried): the modules already run it, nothing is sent.
+        logs = [s0.log_bytes(), s2.log_bytes()]
+        result = self.mender('install', self.artifact('fw-again', 'MN316-S-DLVS', NEW, package))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual([s0.log_bytes(), s2.log_bytes()], logs)
 
     def test_named_modules(self):
         (s0, p0, i0), (s1, p1, i1) = self.fleet(('MN316-S-DLVS', ()), ('MN316-S-DLVS', ()))
@@ -88,6 +93,13 @@ class MenderTest(fleet_harness.FleetTest):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(self.prop(p1, 'Revision'), NEW)
         self.assertUntouched(s0, p0)
+        # The same module named with a revision it does not install: the deployment fails.
+        result = self.mender('install', self.artifact('fw-other', 'MN316-S-DLVS',
+                                                      'MN316-S-DLVS-MBRH9Z99', package,
+                                                      '-i', i0))
+        self.assertNotEqual(result.returncode, 0, result.stderr)
+        self.assertIn('the artifact provides MN316-S-DLVS-MBRH9Z99, but module %s runs %s'
+                      % (i0, NEW), result.stderr)
 
     def test_failed_upgrade_fails_the_deployment(self):
         # The first module refuses the upgrade: the deployment fails, the second is untouched.
@@ -126,8 +138,8 @@ class MenderTest(fleet_harness.FleetTest):
         result = self.mender('install', self.artifact('fw-lie', 'MN316-S-DLVS',
                                                       'MN316-S-DLVS-MBRH9Z99', package))
         self.assertNotEqual(result.returncode, 0, result.stderr)
-        self.assertIn('the artifact provides MN316-S-DLVS-MBRH9Z99, but module 0 runs ' + NEW,
-                      result.stderr)
+        self.assertIn('The module now runs %s, not MN316-S-DLVS-MBRH9Z99' % NEW, result.stderr)
+        self.assertIn('the update failed (onemo-fwctl exit status 8)', result.stderr)
         self.assertEqual(self.provides().get('artifact_name'), 'fw-lie_INCONSISTENT')
 
 
