@@ -132,6 +132,20 @@ class MenderTest(fleet_harness.FleetTest):
         # Failed before anything was installed: Mender records nothing (no _INCONSISTENT).
         self.assertEqual(self.provides(), {})
 
+    def test_artifact_gen_refuses_bad_input(self):
+        package, _ = self.upgrade_package('MN316-S', NEW)
+        out = os.path.join(self.tmpdir, 'bad.mender')
+        for args, message in (
+                (['-s', 'MN316 S', '-r', NEW, package], 'SUB-MODEL "MN316 S" is not a plain name'),
+                (['-s', 'MN316-S-DLVS', '-r', NEW, '-i', '86"9', package], 'IMEI "86"9"'),
+                (['-s', 'MN316-S-DLVS', '-r', NEW, package + '.missing'], 'no package file'),
+                (['-r', NEW, package], 'Usage:')):
+            result = subprocess.run([ARTIFACT_GEN, '-n', 'bad', '-t', DEVICE_TYPE, '-o', out]
+                                    + args, capture_output=True, text=True)
+            self.assertEqual(result.returncode, 2, (args, result.stderr))
+            self.assertIn(message, result.stderr + result.stdout)
+            self.assertFalse(os.path.exists(out))
+
     def test_revision_is_the_provided_version(self):
         (s0, p0, _), = self.fleet(('MN316-S-DLVS', ()))
         package, _ = self.upgrade_package('MN316-S', NEW)
@@ -152,6 +166,9 @@ def main():
             sys.exit(77)
     if os.geteuid() != 0 or not os.path.isdir(MODULES_DIR):
         print('needs root and mender-client\'s %s' % MODULES_DIR, file=sys.stderr)
+        sys.exit(77)
+    if subprocess.run(['unshare', '--mount', 'true'], capture_output=True).returncode != 0:
+        print('no mount namespaces here (unshare --mount)', file=sys.stderr)
         sys.exit(77)
     fleet_harness.main()
 
