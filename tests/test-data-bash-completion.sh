@@ -105,7 +105,8 @@ expect "onemo-fwctl up" update upgrade
 expect "onemo-fwctl re" remove-port
 expect "onemo-fwctl --module 2 --json er" erase
 expect "onemo-fwctl -m 1 -t 30 up" update upgrade
-expect "onemo-fwctl --" --session --module --json --quiet --timeout --help --version
+expect "onemo-fwctl --" --session --module --json --quiet --timeout --no-ask-password --help --version
+expect "onemo-fwctl --no" --no-ask-password
 expect "onemo-fwctl --se" --session
 # After the command, its own options only (global ones go before it).
 expect_has "onemo-fwctl write --" --help --mode= --offset=

@@ -89,7 +89,9 @@ on_cancel_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   /* The long call itself ends with Cancelled; a refusal here only needs telling. */
-  if (!onemo_dbus_firmware_call_cancel_finish (ONEMO_DBUS_FIRMWARE (source), result, &error)) {
+  g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
+
+  if (reply == NULL) {
     g_dbus_error_strip_remote_error (error);
     g_printerr (_ ("onemo-fwctl: Cannot cancel: %s\n"), error->message);
   }
@@ -113,7 +115,9 @@ on_interrupt (gpointer user_data)
   call->cancel_requested = TRUE;
   if (!call->ctx->quiet)
     g_printerr (_ ("\nCancelling… (Ctrl-C again to stop waiting)\n"));
-  onemo_dbus_firmware_call_cancel (call->module, NULL, on_cancel_done, NULL);
+  /* Cancel is authorized like the call it stops: the same agent may ask. */
+  g_dbus_proxy_call (G_DBUS_PROXY (call->module), "Cancel", NULL, fwctl_call_flags (call->ctx),
+                     fwctl_timeout_ms (call->ctx, FALSE), NULL, on_cancel_done, NULL);
   return G_SOURCE_CONTINUE;
 }
 
@@ -176,9 +180,9 @@ fwctl_run_long_call (FwctlContext *ctx, OnemoDBusFirmware *module, const char *m
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &call);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &call);
 
-  g_dbus_proxy_call_with_unix_fd_list (G_DBUS_PROXY (module), method, parameters, FWCTL_CALL_FLAGS,
-                                       fwctl_timeout_ms (ctx, TRUE), fd_list, cancellable,
-                                       on_call_done, &call);
+  g_dbus_proxy_call_with_unix_fd_list (G_DBUS_PROXY (module), method, parameters,
+                                       fwctl_call_flags (ctx), fwctl_timeout_ms (ctx, TRUE),
+                                       fd_list, cancellable, on_call_done, &call);
   g_main_loop_run (loop);
 
   g_source_remove (sigint_id);
