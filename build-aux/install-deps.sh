@@ -6,7 +6,7 @@ set -eu
 packages="
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libglib2.0-bin libcurl4-openssl-dev libgudev-1.0-dev libpolkit-gobject-1-dev
-  dbus dbus-daemon polkitd
+  dbus dbus-daemon polkitd gnome-desktop-testing
   python3 python3-gi python3-dbusmock python3-pyftpdlib python3-openssl
   systemd openssl strace procps gettext xsltproc docbook-xsl libxml2-utils docbook-xml groff-base bash-completion
   modemmanager modemmanager-dev libmm-glib-dev
