@@ -149,7 +149,10 @@ main (int argc, char **argv)
   if (ctx.timeout_s < 0)
     return fwctl_usage_error (&ctx, _ ("--timeout needs a positive number of seconds"));
   ctx.module_id = g_steal_pointer (&module_id);
-  ctx.may_ask = fwctl_agent_wanted (!ctx.no_ask_password, isatty (STDIN_FILENO), geteuid () == 0);
+  /* polkit, and so its agents, live on the system bus; --session is for tests. */
+  ctx.may_ask
+      = ctx.bus_type == G_BUS_TYPE_SYSTEM
+        && fwctl_agent_wanted (!ctx.no_ask_password, isatty (STDIN_FILENO), geteuid () == 0);
   ctx.output = choose_output (&ctx);
 
   if (argc < 2)
