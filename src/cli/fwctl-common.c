@@ -154,7 +154,7 @@ fwctl_call_flags (FwctlContext *ctx)
 
   if (ctx->no_ask_password)
     return G_DBUS_CALL_FLAGS_NONE;
-  if (!ctx->agent_tried && fwctl_agent_wanted (TRUE, isatty (STDIN_FILENO), geteuid () == 0)) {
+  if (ctx->may_ask && !ctx->agent_tried) {
     ctx->agent_pid = fwctl_agent_start (PKTTYAGENT, &error);
     /* Without an agent polkit refuses what needs a password, and the error says so. */
     if (ctx->agent_pid == 0)
