@@ -97,6 +97,8 @@ def set_up_namespace(policy_file):
             f.write(line)
         bind(copy, '/etc/' + name)
 
+    # dbus-daemon's own folder (made here too where no system bus ever ran).
+    os.makedirs(os.path.dirname(SYSTEM_SOCKET), exist_ok=True)
     subprocess.run(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'tmpfs',
                     os.path.dirname(SYSTEM_SOCKET)], check=True)
 
