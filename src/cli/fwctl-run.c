@@ -184,6 +184,10 @@ fwctl_run_long_call (FwctlContext *ctx, OnemoDBusFirmware *module, const char *m
                                        fwctl_call_flags (ctx), fwctl_timeout_ms (ctx, TRUE),
                                        fd_list, cancellable, on_call_done, &call);
   g_main_loop_run (loop);
+  /* The Cancel() of a first Ctrl-C must leave before the process does, also when a second
+   * Ctrl-C stopped the waiting at once: its message may still be queued. */
+  if (call.cancel_requested)
+    g_dbus_connection_flush_sync (g_dbus_proxy_get_connection (G_DBUS_PROXY (module)), NULL, NULL);
 
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
