@@ -105,12 +105,14 @@ expect "onemo-fwctl up" update upgrade
 expect "onemo-fwctl re" remove-port
 expect "onemo-fwctl --module 2 --json er" erase
 expect "onemo-fwctl -m 1 -t 30 up" update upgrade
-expect "onemo-fwctl --" --session --module --json --quiet --timeout --help --version
+expect "onemo-fwctl --" --session --module --json --quiet --timeout --no-ask-password --help --version
+expect "onemo-fwctl --no" --no-ask-password
 expect "onemo-fwctl --se" --session
 # After the command, its own options only (global ones go before it).
 expect_has "onemo-fwctl write --" --help --mode= --offset=
 expect "onemo-fwctl --json write --o" --offset=
-expect_has "onemo-fwctl update --" --via= --user= --password-stdin --ca-file= --mode=
+expect_has "onemo-fwctl update --" --via= --user= --password-stdin --ca-file= --mode= --all \
+  --sub-model=
 expect_has "onemo-fwctl add-port --" --model= --baud= --flow-control
 expect "onemo-fwctl config --p" --password-stdin
 expect "onemo-fwctl write --mode " hex transparent
@@ -123,6 +125,7 @@ expect "onemo-fwctl write --mode=t" transparent
 expect "onemo-fwctl update --via=" host module
 expect "onemo-fwctl update http://example.com/fw" # a URL: no file names
 expect "onemo-fwctl add-port --model ML307R-D" ML307R-DC ML307R-DL
+expect "onemo-fwctl update --all --sub-model MN316-S" MN316-S-DLVS
 expect "onemo-fwctl write $tmp/files/fw." "$tmp/files/fw.bin" "$tmp/files/fw.pkg"
 expect "onemo-fwctl --timeout 60 update $tmp/files/fw.p" "$tmp/files/fw.pkg"
 expect "onemo-fwctl --timeout " # a number: nothing to offer

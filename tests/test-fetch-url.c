@@ -65,9 +65,6 @@ test_validate_url (void)
     { "http://@example.com/pkg.bin", FALSE },
     { "HTTPS://u:p@EXAMPLE.COM/", FALSE },
   };
-  g_autofree char *longest = NULL;
-  g_autofree char *too_long = NULL;
-  gsize prefix = strlen ("http://example.com/");
 
   g_assert_false (onemo_fetch_validate_url (NULL, NULL));
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -82,8 +79,16 @@ test_validate_url (void)
     else
       g_assert_error (error, ONEMO_ERROR, ONEMO_ERROR_INVALID_ARGUMENT);
   }
+}
 
-  /* Exactly at the limit, and one byte over. */
+/* Exactly at the limit, and one byte over. */
+static void
+test_validate_url_length (void)
+{
+  g_autofree char *longest = NULL;
+  g_autofree char *too_long = NULL;
+  gsize prefix = strlen ("http://example.com/");
+
   longest = g_strnfill (ONEMO_FETCH_MAX_URL_LENGTH, 'a');
   memcpy (longest, "http://example.com/", prefix);
   g_assert_true (onemo_fetch_validate_url (longest, NULL));
@@ -160,6 +165,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fetch/url/validate", test_validate_url);
+  g_test_add_func ("/fetch/url/validate-length", test_validate_url_length);
   g_test_add_func ("/fetch/redact", test_redact);
   g_test_add_func ("/fetch/ca/validate", test_validate_ca);
   g_test_add_func ("/fetch/url/is-tls", test_url_is_tls);

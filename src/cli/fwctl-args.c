@@ -10,9 +10,11 @@ typedef struct {
 
 /* onemo-fwctl.c's global options; no command has an option of these names. */
 static const GlobalOption globals[] = {
-  { "--session", FALSE }, { "--json", FALSE },    { "--quiet", FALSE },
-  { "-q", FALSE },        { "--version", FALSE }, { "--module", TRUE },
-  { "-m", TRUE },         { "--timeout", TRUE },  { "-t", TRUE },
+  { "--session", FALSE }, { "--json", FALSE },
+  { "--quiet", FALSE },   { "-q", FALSE },
+  { "--version", FALSE }, { "--module", TRUE },
+  { "-m", TRUE },         { "--timeout", TRUE },
+  { "-t", TRUE },         { "--no-ask-password", FALSE },
 };
 
 /* How many arguments the global option at @arg spans (1 or 2), or 0 when it is none. */

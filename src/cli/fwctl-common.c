@@ -4,6 +4,7 @@
 
 #include "fwctl-common.h"
 
+#include "fwctl-agent.h"
 #include "fwctl-settings.h"
 
 #include <glib/gi18n.h>
@@ -146,11 +147,36 @@ fwctl_find_module (FwctlContext *ctx, GError **error)
   return found;
 }
 
+GDBusCallFlags
+fwctl_call_flags (FwctlContext *ctx)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (ctx->no_ask_password)
+    return G_DBUS_CALL_FLAGS_NONE;
+  if (ctx->may_ask && !ctx->agent_tried) {
+    ctx->agent_pid = fwctl_agent_start (PKTTYAGENT, &error);
+    /* Without an agent polkit refuses what needs a password, and the error says so. */
+    if (ctx->agent_pid == 0)
+      g_debug ("No polkit text agent: %s", error->message);
+  }
+  ctx->agent_tried = TRUE;
+  return G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION;
+}
+
+void
+fwctl_stop_agent (FwctlContext *ctx)
+{
+  fwctl_agent_stop (ctx->agent_pid);
+  ctx->agent_pid = 0;
+}
+
 gint
 fwctl_timeout_ms (FwctlContext *ctx, gboolean long_call)
 {
   gint seconds = ctx->timeout_s > 0 ? ctx->timeout_s
                  : long_call        ? FWCTL_LONG_TIMEOUT_S
+                 : ctx->may_ask     ? FWCTL_ASK_TIMEOUT_S
                                     : FWCTL_SHORT_TIMEOUT_S;
 
   return seconds * 1000;
@@ -265,7 +291,7 @@ fwctl_call_short (FwctlContext *ctx, OnemoDBusFirmware *module, const char *meth
   g_autoptr (GError) error = NULL;
   GVariant *reply;
 
-  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (module), method, parameters, FWCTL_CALL_FLAGS,
+  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (module), method, parameters, fwctl_call_flags (ctx),
                                   fwctl_timeout_ms (ctx, FALSE), NULL, &error);
   if (reply == NULL)
     return fwctl_report_error (ctx, g_steal_pointer (&error));

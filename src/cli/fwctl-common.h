@@ -16,11 +16,10 @@ G_BEGIN_DECLS
 #define FWCTL_MODULE_PATH "/org/onemo/Firmware/Module/"
 
 /* Method call timeouts when --timeout is not given. */
-/* Calls may let polkit ask for a password (through the user's agent), as busctl's do. */
-#define FWCTL_CALL_FLAGS G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
-
 #define FWCTL_SHORT_TIMEOUT_S 25
-#define FWCTL_LONG_TIMEOUT_S  3600
+/* ... for a short call when polkit may ask for a password on the terminal: time to type it. */
+#define FWCTL_ASK_TIMEOUT_S  300
+#define FWCTL_LONG_TIMEOUT_S 3600
 
 /* What the global options chose, and the bus objects once connected. */
 typedef struct {
@@ -29,6 +28,10 @@ typedef struct {
   gboolean json;
   gboolean quiet;
   gint timeout_s; /* 0: the defaults above */
+  gboolean no_ask_password;
+  gboolean may_ask;     /* a text agent may ask for a password here (fwctl_agent_wanted()) */
+  gboolean agent_tried; /* the text agent is started once, before the first authorized call */
+  GPid agent_pid;       /* 0: none runs */
   FwctlOutput output;
   GDBusConnection *bus;
   GDBusObjectManager *manager;
@@ -71,6 +74,13 @@ char *fwctl_get_string_property (FwctlContext *ctx, OnemoDBusFirmware *module, c
 
 /* A usage error: reported, returns 2. */
 int fwctl_usage_error (FwctlContext *ctx, const char *message);
+
+/* The flags of a call that polkit authorizes: polkit may ask for a password, unless
+ * --no-ask-password; on a text console the first such call starts a text agent to ask. */
+GDBusCallFlags fwctl_call_flags (FwctlContext *ctx);
+
+/* Stops the text agent, if one runs. */
+void fwctl_stop_agent (FwctlContext *ctx);
 
 /* The timeout for a call, in milliseconds. */
 gint fwctl_timeout_ms (FwctlContext *ctx, gboolean long_call);

@@ -65,8 +65,8 @@ fwctl_cmd_add_port (FwctlContext *ctx, int argc, char **argv)
     return exit_code;
   reply = g_dbus_proxy_call_sync (
       G_DBUS_PROXY (manager), "AddPort",
-      g_variant_new ("(s@a{sv})", argv[1], g_variant_builder_end (&builder)), FWCTL_CALL_FLAGS,
-      fwctl_timeout_ms (ctx, FALSE), NULL, &error);
+      g_variant_new ("(s@a{sv})", argv[1], g_variant_builder_end (&builder)),
+      fwctl_call_flags (ctx), fwctl_timeout_ms (ctx, FALSE), NULL, &error);
   if (reply == NULL)
     return fwctl_report_error (ctx, g_steal_pointer (&error));
   g_variant_get (reply, "(o)", &path);
@@ -105,8 +105,8 @@ fwctl_cmd_remove_port (FwctlContext *ctx, int argc, char **argv)
     return fwctl_report_error (ctx, g_steal_pointer (&error));
   reply = g_dbus_proxy_call_sync (
       G_DBUS_PROXY (manager), "RemovePort",
-      g_variant_new ("(o)", g_dbus_proxy_get_object_path (G_DBUS_PROXY (module))), FWCTL_CALL_FLAGS,
-      fwctl_timeout_ms (ctx, FALSE), NULL, &error);
+      g_variant_new ("(o)", g_dbus_proxy_get_object_path (G_DBUS_PROXY (module))),
+      fwctl_call_flags (ctx), fwctl_timeout_ms (ctx, FALSE), NULL, &error);
   if (reply == NULL)
     return fwctl_report_error (ctx, g_steal_pointer (&error));
   return fwctl_report_success (ctx, NULL, NULL);

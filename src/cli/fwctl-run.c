@@ -89,7 +89,9 @@ on_cancel_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   /* The long call itself ends with Cancelled; a refusal here only needs telling. */
-  if (!onemo_dbus_firmware_call_cancel_finish (ONEMO_DBUS_FIRMWARE (source), result, &error)) {
+  g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
+
+  if (reply == NULL) {
     g_dbus_error_strip_remote_error (error);
     g_printerr (_ ("onemo-fwctl: Cannot cancel: %s\n"), error->message);
   }
@@ -113,7 +115,9 @@ on_interrupt (gpointer user_data)
   call->cancel_requested = TRUE;
   if (!call->ctx->quiet)
     g_printerr (_ ("\nCancelling… (Ctrl-C again to stop waiting)\n"));
-  onemo_dbus_firmware_call_cancel (call->module, NULL, on_cancel_done, NULL);
+  /* Cancel is authorized like the call it stops: the same agent may ask. */
+  g_dbus_proxy_call (G_DBUS_PROXY (call->module), "Cancel", NULL, fwctl_call_flags (call->ctx),
+                     fwctl_timeout_ms (call->ctx, FALSE), NULL, on_cancel_done, NULL);
   return G_SOURCE_CONTINUE;
 }
 
@@ -147,9 +151,10 @@ first_step (const char *method)
   return NULL;
 }
 
-int
-fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
-                GVariant *parameters, GUnixFDList *fd_list, GVariant **out_reply)
+gboolean
+fwctl_run_long_call (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
+                     GVariant *parameters, GUnixFDList *fd_list, GVariant **out_reply,
+                     GError **error)
 {
   LongCall call = { .ctx = ctx, .module = module, .method = method };
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -175,10 +180,14 @@ fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &call);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &call);
 
-  g_dbus_proxy_call_with_unix_fd_list (G_DBUS_PROXY (module), method, parameters, FWCTL_CALL_FLAGS,
-                                       fwctl_timeout_ms (ctx, TRUE), fd_list, cancellable,
-                                       on_call_done, &call);
+  g_dbus_proxy_call_with_unix_fd_list (G_DBUS_PROXY (module), method, parameters,
+                                       fwctl_call_flags (ctx), fwctl_timeout_ms (ctx, TRUE),
+                                       fd_list, cancellable, on_call_done, &call);
   g_main_loop_run (loop);
+  /* The Cancel() of a first Ctrl-C must leave before the process does, also when a second
+   * Ctrl-C stopped the waiting at once: its message may still be queued. */
+  if (call.cancel_requested)
+    g_dbus_connection_flush_sync (g_dbus_proxy_get_connection (G_DBUS_PROXY (module)), NULL, NULL);
 
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
@@ -194,11 +203,24 @@ fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method
     g_set_error_literal (&call.error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED,
                          _ ("Stopped waiting; the service is still cancelling"));
   }
-  if (call.reply == NULL)
-    return fwctl_report_error (ctx, call.error);
+  if (call.reply == NULL) {
+    g_propagate_error (error, call.error);
+    return FALSE;
+  }
   if (out_reply != NULL)
     *out_reply = call.reply;
   else
     g_variant_unref (call.reply);
+  return TRUE;
+}
+
+int
+fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
+                GVariant *parameters, GUnixFDList *fd_list, GVariant **out_reply)
+{
+  GError *error = NULL;
+
+  if (!fwctl_run_long_call (ctx, module, method, parameters, fd_list, out_reply, &error))
+    return fwctl_report_error (ctx, error);
   return FWCTL_EXIT_OK;
 }

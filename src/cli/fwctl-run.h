@@ -16,6 +16,11 @@ G_BEGIN_DECLS
 int fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
                     GVariant *parameters, GUnixFDList *fd_list, GVariant **out_reply);
 
+/* The same, but the error is left to the caller in @error (not reported); FALSE on failure. */
+gboolean fwctl_run_long_call (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
+                              GVariant *parameters, GUnixFDList *fd_list, GVariant **out_reply,
+                              GError **error);
+
 /* The terminal's width in columns, 80 when unknown. */
 guint fwctl_terminal_width (void);
 

@@ -5,6 +5,7 @@
 #include "fwctl-commands.h"
 #include "fwctl-package.h"
 #include "fwctl-run.h"
+#include "fwctl-update.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -37,24 +38,86 @@ expected_build (const Expected *expected, GVariantBuilder *builder, GError **err
   return TRUE;
 }
 
+GVariant *
+fwctl_update_parameters (GVariant *base, const char *source, GUnixFDList **out_fd_list,
+                         GError **error)
+{
+  g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  g_autoptr (GUnixFDList) fd_list = NULL;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, base);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
+    g_variant_builder_add (&builder, "{sv}", key, value);
+    g_variant_unref (value);
+  }
+  if (fwctl_package_is_url (source)) {
+    g_variant_builder_add (&builder, "{sv}", "url", g_variant_new_string (source));
+  } else {
+    gint fd_index = -1;
+    fd_list = g_unix_fd_list_new ();
+    if (!fwctl_package_open (source, fd_list, &fd_index, error))
+      return NULL;
+    g_variant_builder_add (&builder, "{sv}", "fd", g_variant_new_handle (fd_index));
+  }
+  *out_fd_list = g_steal_pointer (&fd_list);
+  return g_variant_new ("(@a{sv})", g_variant_builder_end (&builder));
+}
+
+static int
+update_one (FwctlContext *ctx, GVariant *base, const char *source)
+{
+  g_autoptr (GUnixFDList) fd_list = NULL;
+  g_autoptr (OnemoDBusFirmware) module = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *revision = NULL;
+  GVariant *parameters;
+  int exit_code = 0;
+
+  parameters = fwctl_update_parameters (base, source, &fd_list, &error);
+  if (parameters == NULL)
+    return fwctl_report_error (ctx, g_steal_pointer (&error));
+  g_variant_ref_sink (parameters);
+  module = fwctl_open_module (ctx, &exit_code);
+  if (module != NULL)
+    exit_code = fwctl_run_long (ctx, module, "Update", parameters, fd_list, NULL);
+  g_variant_unref (parameters);
+  if (module == NULL || exit_code != FWCTL_EXIT_OK)
+    return exit_code;
+  revision = fwctl_get_string_property (ctx, module, "Revision");
+  if (!ctx->json && !ctx->quiet)
+    g_print (_ ("Updated: the module now runs %s\n"), revision);
+  return fwctl_report_success (ctx, "revision", revision);
+}
+
 int
 fwctl_cmd_update (FwctlContext *ctx, int argc, char **argv)
 {
   g_auto (FwctlPackageOptions) options = { .offset = -1 };
   g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-  g_autoptr (GUnixFDList) fd_list = NULL;
-  g_autoptr (OnemoDBusFirmware) module = NULL;
+  g_autoptr (GVariant) base = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *revision = NULL;
   g_autoptr (GArray) entries = fwctl_package_entries (
       &options, FWCTL_PACKAGE_VIA | FWCTL_PACKAGE_SERVER | FWCTL_PACKAGE_MODE);
   Expected expected = { .size = -1 };
   g_autofree char *sha256 = NULL;
+  gboolean all = FALSE;
+  g_auto (GStrv) sub_models = NULL;
+  g_autofree char *revision = NULL;
   const GOptionEntry checks[] = {
     { "sha256", 0, 0, G_OPTION_ARG_STRING, &sha256,
       N_ ("The package's SHA-256 digest: nothing is upgraded unless it matches"), N_ ("HEX") },
     { "size", 0, 0, G_OPTION_ARG_INT64, &expected.size,
       N_ ("The package's size in bytes: nothing is upgraded unless it matches"), N_ ("BYTES") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+      N_ ("Update every module: one first, the others only if it succeeded"), NULL },
+    { "sub-model", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sub_models,
+      N_ ("With --all: only the modules of this sub-model (repeatable)"), N_ ("SUB-MODEL") },
+    { "expect-revision", 0, 0, G_OPTION_ARG_STRING, &revision,
+      N_ ("With --all: the revision the package installs; modules running it are left alone"),
+      N_ ("REVISION") },
   };
   int exit_code = 0;
 
@@ -67,29 +130,16 @@ fwctl_cmd_update (FwctlContext *ctx, int argc, char **argv)
     return exit_code;
   if (argc != 2)
     return fwctl_usage_error (ctx, _ ("“update” needs one FILE or URL"));
+  if (all && ctx->module_id != NULL)
+    return fwctl_usage_error (ctx, _ ("--all and --module cannot go together"));
+  if ((sub_models != NULL || revision != NULL) && !all)
+    return fwctl_usage_error (ctx, _ ("--sub-model and --expect-revision go with --all"));
   expected.sha256 = sha256;
   if (!fwctl_package_options_build (&options, &builder, &error)
       || !expected_build (&expected, &builder, &error))
     return fwctl_report_error (ctx, g_steal_pointer (&error));
-  if (fwctl_package_is_url (argv[1])) {
-    g_variant_builder_add (&builder, "{sv}", "url", g_variant_new_string (argv[1]));
-  } else {
-    gint fd_index = -1;
-    fd_list = g_unix_fd_list_new ();
-    if (!fwctl_package_open (argv[1], fd_list, &fd_index, &error))
-      return fwctl_report_error (ctx, g_steal_pointer (&error));
-    g_variant_builder_add (&builder, "{sv}", "fd", g_variant_new_handle (fd_index));
-  }
-  module = fwctl_open_module (ctx, &exit_code);
-  if (module == NULL)
-    return exit_code;
-  exit_code = fwctl_run_long (ctx, module, "Update",
-                              g_variant_new ("(@a{sv})", g_variant_builder_end (&builder)), fd_list,
-                              NULL);
-  if (exit_code != FWCTL_EXIT_OK)
-    return exit_code;
-  revision = fwctl_get_string_property (ctx, module, "Revision");
-  if (!ctx->json && !ctx->quiet)
-    g_print (_ ("Updated: the module now runs %s\n"), revision);
-  return fwctl_report_success (ctx, "revision", revision);
+  base = g_variant_ref_sink (g_variant_builder_end (&builder));
+  if (all)
+    return fwctl_update_all (ctx, base, argv[1], (const char *const *)sub_models, revision);
+  return update_one (ctx, base, argv[1]);
 }

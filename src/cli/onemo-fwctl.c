@@ -2,6 +2,7 @@
 /* onemo-fwctl: the command-line client of org.onemo.Firmware. Global options, then a command. */
 #include "config.h"
 
+#include "fwctl-agent.h"
 #include "fwctl-args.h"
 #include "fwctl-commands.h"
 
@@ -111,7 +112,11 @@ main (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &ctx.json, N_ ("Print JSON, one object per line"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &ctx.quiet, N_ ("Print only errors"), NULL },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &ctx.timeout_s,
-      N_ ("Method call timeout (default: 25 s, 1 hour for long operations)"), N_ ("SECONDS") },
+      N_ ("Method call timeout (default: 25 s, 300 s when a password may be asked, 1 hour for long "
+          "operations)"),
+      N_ ("SECONDS") },
+    { "no-ask-password", 0, 0, G_OPTION_ARG_NONE, &ctx.no_ask_password,
+      N_ ("Never ask for a password: fail where polkit would ask"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_ ("Print the version"), NULL },
     { NULL },
   };
@@ -144,6 +149,10 @@ main (int argc, char **argv)
   if (ctx.timeout_s < 0)
     return fwctl_usage_error (&ctx, _ ("--timeout needs a positive number of seconds"));
   ctx.module_id = g_steal_pointer (&module_id);
+  /* polkit, and so its agents, live on the system bus; --session is for tests. */
+  ctx.may_ask
+      = ctx.bus_type == G_BUS_TYPE_SYSTEM
+        && fwctl_agent_wanted (!ctx.no_ask_password, isatty (STDIN_FILENO), geteuid () == 0);
   ctx.output = choose_output (&ctx);
 
   if (argc < 2)
@@ -154,6 +163,7 @@ main (int argc, char **argv)
     return fwctl_usage_error (&ctx, message);
   }
   exit_code = command->run (&ctx, argc - 1, args + 1);
+  fwctl_stop_agent (&ctx);
   g_clear_object (&ctx.manager);
   g_clear_object (&ctx.bus);
   g_free (ctx.module_id);

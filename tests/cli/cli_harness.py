@@ -65,6 +65,24 @@ class CliTest(harness.DaemonTest):
             self.addCleanup(proc.stderr.close)
         return proc
 
+    def fleet(self, *specs):
+        """One simulated module per (sub-model, extra simulator arguments), each with an IMEI
+        of its own: [(sim, path, imei)]."""
+        modules = []
+        for i, (model, args) in enumerate(specs):
+            imei = '86948706100%04d' % i
+            sim, path = self.add_sim(model, '--imei', imei, *args)
+            modules.append((sim, path, imei))
+        return modules
+
+    def assertUntouched(self, sim, path, revision):
+        """Nothing but identification reached the module (its AT+MFW*=? test forms), and it
+        still runs @revision."""
+        commands = sim.log_bytes().split(b'\r')
+        self.assertEqual([c for c in commands
+                          if c.startswith(b'AT+MFW') and not c.endswith(b'=?')], [])
+        self.assertEqual(self.prop(path, 'Revision'), revision)
+
     def number(self, path):
         return path.rsplit('/', 1)[1]
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """onemo-fwctl end to end, the everyday commands: list, show, add-port/remove-port, config
 (with --password-stdin, never in argv, no echo on a terminal), write with --json, in a pipe
-and on a terminal, check, erase, exit codes, busctl and gdbus beside the CLI, monitor.
+and on a terminal, check, erase, exit codes, busctl and gdbus beside the CLI, monitor; the
+calls let polkit ask for a password unless --no-ask-password.
 
 Usage: test-cli-e2e.py ONEMO_FWCTL (and meson's daemon test environment)
 """
@@ -328,6 +329,33 @@ class CommandsTest(cli_harness.CliTest):
         self.assertIn('%s: State = writing' % n, seen)
         monitor.send_signal(signal.SIGTERM)
         self.assertEqual(monitor.wait(10), 0)
+
+
+class AskPasswordTest(cli_harness.CliTest):
+    """The CLI's calls let polkit ask for a password, unless --no-ask-password: the flag
+    python-dbusmock's polkitd sees in each CheckAuthorization() the daemon sends."""
+
+    DAEMON_ARGS = cli_harness.CliTest.DAEMON_ARGS + ['--polkit']
+    PRIVATE_SYSTEM_BUS = True
+
+    def polkit_flags(self):
+        calls = self.conn.call_sync(harness.POLKIT_NAME, harness.POLKIT_PATH, harness.MOCK_IFACE,
+                                    'GetMethodCalls', GLib.Variant('(s)', ('CheckAuthorization',)),
+                                    None, 0, 5000, None).unpack()[0]
+        return [(args[1], args[3]) for _, args in calls]
+
+    def test_interaction_flag(self):
+        self.start_polkitd()
+        self.polkit_allow('org.onemo.Firmware.manage-ports', 'org.onemo.Firmware.update')
+        sim = self.start_sim('MN316-S-DLVS')
+        self.fwctl_ok('add-port', sim.link, '--model', 'MN316-S-DLVS')
+        self.fwctl_ok('config', 'url=http://127.0.0.1/a.bin', '--no-ask-password')
+        self.fwctl_ok('--no-ask-password', 'erase')
+        self.fwctl_ok('erase')
+        self.assertEqual(self.polkit_flags(), [('org.onemo.Firmware.manage-ports', 1),
+                                               ('org.onemo.Firmware.update', 0),
+                                               ('org.onemo.Firmware.update', 0),
+                                               ('org.onemo.Firmware.update', 1)])
 
 
 if __name__ == '__main__':

@@ -19,6 +19,7 @@ static const ArgsCase cases[] = {
   { "fwctl list --session --version", "fwctl --session --version list" },
   { "fwctl list --jsonx", "fwctl list --jsonx" },
   { "fwctl list -m", "fwctl -m list" },
+  { "fwctl add-port /dev/ttyS1 --no-ask-password", "fwctl --no-ask-password add-port /dev/ttyS1" },
 };
 
 static void

@@ -36,11 +36,28 @@ MOCK_IFACE = 'org.freedesktop.DBus.Mock'
 LONG_CALL_MS = 60000
 
 
+# The a{sv} values the tests pass, by their D-Bus type letter.
+def S(value):
+    return GLib.Variant('s', value)
+
+
+def T(value):
+    return GLib.Variant('t', value)
+
+
+def H(value):
+    return GLib.Variant('h', value)
+
+
+def U(value):
+    return GLib.Variant('u', value)
+
+
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
-  <listen>unix:tmpdir=/tmp</listen>
+  <listen>@LISTEN@</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow user="*"/>
@@ -123,6 +140,8 @@ class DaemonTest(unittest.TestCase):
     # Variables added to the daemon's environment.
     DAEMON_ENV = {}
     PRIVATE_SYSTEM_BUS = False
+    # Where the private bus listens (a test that must be the system bus gives its socket path).
+    BUS_LISTEN = 'unix:tmpdir=/tmp'
 
     def setUp(self):
         for var in ('ONEMO_FIRMWARED', 'ONEMO_MODEM_SIM'):
@@ -145,7 +164,7 @@ class DaemonTest(unittest.TestCase):
         # (call_as_user()); the bus itself still tells the daemon who each caller is.
         config = os.path.join(self.tmpdir, 'bus.conf')
         with open(config, 'w') as f:
-            f.write(BUS_CONFIG)
+            f.write(BUS_CONFIG.replace('@LISTEN@', self.BUS_LISTEN))
         self.bus_proc = subprocess.Popen(
             ['dbus-daemon', '--config-file', config, '--nofork', '--print-address'],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)

@@ -8,10 +8,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import GLib  # noqa: E402
+from harness import GLib, S, U  # noqa: E402
 
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
-U = lambda v: GLib.Variant('u', v)  # noqa: E731
 
 
 class ConfigureTest(harness.DaemonTest):

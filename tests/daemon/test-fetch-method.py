@@ -13,11 +13,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 import update_helpers  # noqa: E402
-from harness import GLib, MODULE_IFACE  # noqa: E402
+from harness import GLib, MODULE_IFACE, S, T, U  # noqa: E402
 
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
-T = lambda v: GLib.Variant('t', v)  # noqa: E731
-U = lambda v: GLib.Variant('u', v)  # noqa: E731
 
 
 class FetchMethodTest(harness.DaemonTest):

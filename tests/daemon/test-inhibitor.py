@@ -14,7 +14,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 import safety_helpers  # noqa: E402
-from harness import GLib, MODULE_IFACE  # noqa: E402
+from harness import MODULE_IFACE, S  # noqa: E402
 
 if importlib.util.find_spec('dbusmock') is None:  # a truly absent dependency: skip
     print('python3-dbusmock is missing', file=sys.stderr)
@@ -23,7 +23,6 @@ if importlib.util.find_spec('dbusmock') is None:  # a truly absent dependency: s
 LOGIN1_NAME = 'org.freedesktop.login1'
 LOGIN1_PATH = '/org/freedesktop/login1'
 LOGIN1_IFACE = 'org.freedesktop.login1.Manager'
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
 NEW_REVISION = 'ML307A-DSLN-MBRH9S99'
 
 

@@ -11,11 +11,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import GLib  # noqa: E402
+from harness import GLib, S, U, T  # noqa: E402
 
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
-U = lambda v: GLib.Variant('u', v)  # noqa: E731
-T = lambda v: GLib.Variant('t', v)  # noqa: E731
 
 SUB_MODELS = ['M5311-E-DLVS', 'MN316-DBRS', 'MN316-S-DLVS', 'ML302A-DCLM', 'ML302A-DSLM',
               'ML302S-DNLM', 'ML307A-DCLN', 'ML307A-GSLN', 'ML307S-DNLM', 'ML307R-DC',

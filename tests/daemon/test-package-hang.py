@@ -10,10 +10,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import GLib, MANAGER_IFACE, MANAGER_PATH, MODULE_IFACE  # noqa: E402
+from harness import MANAGER_IFACE, MANAGER_PATH, MODULE_IFACE, S, H  # noqa: E402
 
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
-H = lambda v: GLib.Variant('h', v)  # noqa: E731
 
 MARK = 'hung-package'
 # Answers from a daemon whose main loop is free come in milliseconds.

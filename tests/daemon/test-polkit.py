@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Gio, GLib, MANAGER_PATH, MANAGER_IFACE  # noqa: E402
+from harness import Gio, GLib, MANAGER_PATH, MANAGER_IFACE, S  # noqa: E402
 
 if importlib.util.find_spec('dbusmock') is None:  # a truly absent dependency: skip
     print('python3-dbusmock is missing', file=sys.stderr)
@@ -26,7 +26,6 @@ POLKIT_NAME = harness.POLKIT_NAME
 # A refusal comes at once; a call that outlives this has hung.
 PROMPT_MS = 10000
 
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
 
 
 class PolkitTest(harness.DaemonTest):

@@ -9,9 +9,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import GLib, MODULE_IFACE  # noqa: E402
+from harness import MODULE_IFACE, S  # noqa: E402
 
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
 
 
 class RebootTest(harness.DaemonTest):

@@ -14,9 +14,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 import safety_helpers  # noqa: E402
-from harness import GLib, MODULE_IFACE  # noqa: E402
+from harness import MODULE_IFACE, S  # noqa: E402
 
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
 INTERRUPTED = harness.ERROR_PREFIX + 'Interrupted'
 FIRST_MODULE = '/org/onemo/Firmware/Module/0'
 

@@ -17,10 +17,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 import update_helpers  # noqa: E402
-from harness import GLib  # noqa: E402
+from harness import S, H  # noqa: E402
 
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
-H = lambda v: GLib.Variant('h', v)  # noqa: E731
 
 STRACE = shutil.which('strace')
 ANALYZE = shutil.which('systemd-analyze')

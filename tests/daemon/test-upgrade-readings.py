@@ -11,9 +11,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import GLib  # noqa: E402
+from harness import GLib, S  # noqa: E402
 
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
 UPGRADE_TIMEOUT_S = 20
 
 

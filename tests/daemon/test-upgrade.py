@@ -9,9 +9,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import GLib  # noqa: E402
+from harness import GLib, S  # noqa: E402
 
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
 
 CME_NAMES = {850: 'Unknown', 851: 'Config', 852: 'UrlType', 853: 'Write', 854: 'Upgrade',
              855: 'Download', 856: 'RetriesExceeded', 857: 'NoNetwork'}

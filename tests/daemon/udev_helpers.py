@@ -15,7 +15,7 @@ if PRELOAD not in os.environ.get('LD_PRELOAD', ''):
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
 import harness  # noqa: E402
-from harness import GLib  # noqa: E402
+from harness import S  # noqa: E402,F401 (for the udev tests)
 
 try:
     harness.gi.require_version('UMockdev', '1.0')
@@ -24,7 +24,6 @@ except (ImportError, ValueError) as e:  # a truly absent dependency: skip
     print('umockdev (gir1.2-umockdev-1.0) is missing: %s' % e, file=sys.stderr)
     sys.exit(77)
 
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
 ML307A = (0x2ecc, 0x3010)
 ML302 = (0x1782, 0x4d11)
 

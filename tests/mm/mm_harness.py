@@ -18,7 +18,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'daemon'))
 import harness  # noqa: E402
-from harness import Gio, GLib  # noqa: E402
+from harness import Gio, GLib, H, S, U  # noqa: E402,F401 (H, S, U: for the mm tests)
 
 if importlib.util.find_spec('dbusmock') is None:  # a truly absent dependency: skip
     print('python3-dbusmock is missing', file=sys.stderr)
@@ -34,9 +34,6 @@ MM_CONTROL = 'org.freedesktop.ModemManager1.Control'
 # ModemManager initializes a virtual modem in about half a second.
 MODEM_TIMEOUT = 15
 
-S = lambda v: GLib.Variant('s', v)  # noqa: E731
-H = lambda v: GLib.Variant('h', v)  # noqa: E731
-U = lambda v: GLib.Variant('u', v)  # noqa: E731
 
 _socket_names = itertools.count()
 

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "onemo-package-stream.h"
-#include "onemo-digest-stream.h"
 
 #include <errno.h>
 #include <string.h>
@@ -52,6 +51,7 @@ struct _OnemoPackageStream {
   PackageFd *fd;
   guint64 position;
   GAsyncQueue *reads; /* of GTask, for the reader thread; NULL until the first read_async */
+  GChecksum *sha256;  /* of the bytes read so far; updated as they are handed over */
 };
 
 G_DEFINE_FINAL_TYPE (OnemoPackageStream, onemo_package_stream, G_TYPE_INPUT_STREAM)
@@ -96,8 +96,10 @@ package_stream_read (GInputStream *stream, void *buffer, gsize count, GCancellab
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return -1;
   n = pread_package (self->fd->fd, buffer, count, self->position, error);
-  if (n > 0)
+  if (n > 0) {
+    g_checksum_update (self->sha256, buffer, n);
     self->position += n;
+  }
   return n;
 }
 
@@ -221,6 +223,7 @@ package_stream_read_finish (GInputStream *stream, GAsyncResult *result, GError *
   n = g_task_propagate_int (G_TASK (result), error);
   if (n > 0) {
     memcpy (request->caller_buffer, request->data, n);
+    g_checksum_update (self->sha256, request->data, n);
     self->position += n;
   }
   return n;
@@ -261,6 +264,7 @@ onemo_package_stream_finalize (GObject *object)
 
   package_stream_stop_reader (self);
   g_clear_pointer (&self->fd, package_fd_release);
+  g_checksum_free (self->sha256);
   G_OBJECT_CLASS (onemo_package_stream_parent_class)->finalize (object);
 }
 
@@ -281,6 +285,13 @@ onemo_package_stream_class_init (OnemoPackageStreamClass *klass)
 static void
 onemo_package_stream_init (OnemoPackageStream *self)
 {
+  self->sha256 = g_checksum_new (G_CHECKSUM_SHA256);
+}
+
+char *
+onemo_package_stream_get_sha256 (OnemoPackageStream *self)
+{
+  return g_strdup (g_checksum_get_string (self->sha256));
 }
 
 /* ---- A whole file's digest ---- */
@@ -288,7 +299,7 @@ onemo_package_stream_init (OnemoPackageStream *self)
 #define DIGEST_BLOCK 16384
 
 typedef struct {
-  GInputStream *stream; /* an OnemoDigestStream over the package stream */
+  GInputStream *stream; /* an OnemoPackageStream */
   guint8 buffer[DIGEST_BLOCK];
 } PackageDigest;
 
@@ -313,7 +324,7 @@ package_digest_read (GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_return_error (task, error);
   else if (n == 0)
     g_task_return_pointer (
-        task, onemo_digest_stream_get_sha256 (ONEMO_DIGEST_STREAM (digest->stream)), g_free);
+        task, onemo_package_stream_get_sha256 (ONEMO_PACKAGE_STREAM (digest->stream)), g_free);
   else
     package_digest_next (g_steal_pointer (&task));
 }
@@ -336,7 +347,7 @@ onemo_package_digest_async (int fd, GCancellable *cancellable, GAsyncReadyCallba
   PackageDigest *digest = g_new0 (PackageDigest, 1);
 
   g_task_set_source_tag (task, onemo_package_digest_async);
-  digest->stream = onemo_digest_stream_new (onemo_package_stream_new (fd, 0));
+  digest->stream = onemo_package_stream_new (fd, 0);
   g_task_set_task_data (task, digest, (GDestroyNotify)package_digest_free);
   package_digest_next (task);
 }

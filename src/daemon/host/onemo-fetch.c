@@ -7,6 +7,7 @@
  * is reaped and no read or write is in flight.
  */
 #include "onemo-fetch.h"
+#include "onemo-source.h"
 
 #include "config.h"
 #include "onemo-error.h"
@@ -367,15 +368,6 @@ on_reaped (GObject *source, GAsyncResult *result, gpointer user_data)
   settle (fetch);
 }
 
-static void
-drop_source (GSource **source)
-{
-  if (*source != NULL) {
-    g_source_destroy (*source);
-    g_clear_pointer (source, g_source_unref);
-  }
-}
-
 /* Once completing, the last of what was in flight returns the result. */
 static void
 settle (Fetch *fetch)
@@ -398,8 +390,8 @@ fetch_complete (Fetch *fetch, GError *error)
   }
   fetch->completing = TRUE;
   fetch->error = error;
-  drop_source (&fetch->cancel_source);
-  drop_source (&fetch->deadline);
+  onemo_source_drop (&fetch->cancel_source);
+  onemo_source_drop (&fetch->deadline);
   g_cancellable_cancel (fetch->io);
   if (fetch->helper != NULL) {
     g_subprocess_force_exit (fetch->helper);

@@ -3,7 +3,6 @@
  * the bytes it sends in the same pass (the package is read once, block by block). */
 #include "onemo-flow-host.h"
 #include "onemo-at-command.h"
-#include "onemo-digest-stream.h"
 #include "onemo-package-stream.h"
 
 #define invalid onemo_set_invalid
@@ -125,7 +124,7 @@ onemo_host_fetch_progress (guint64 done, guint64 total, gpointer user_data)
 
 typedef struct {
   OnemoOperation *operation;
-  GInputStream *stream; /* an OnemoDigestStream */
+  GInputStream *stream; /* an OnemoPackageStream, hashing as it reads */
   guint64 size;
   guint64 offset;
   guint64 done;
@@ -172,7 +171,7 @@ host_write_done (GObject *source, GAsyncResult *result, gpointer user_data)
     write->done = write->size;
     onemo_operation_report_download (write->operation, 2, write->size, write->size);
     g_task_return_pointer (
-        task, onemo_digest_stream_get_sha256 (ONEMO_DIGEST_STREAM (write->stream)), g_free);
+        task, onemo_package_stream_get_sha256 (ONEMO_PACKAGE_STREAM (write->stream)), g_free);
     return;
   }
   onemo_error_normalize (&error);
@@ -203,7 +202,7 @@ onemo_host_write_async (OnemoOperation *operation, int fd, guint64 size, guint64
   write->offset = offset;
   write->done = offset;
   write->mode = mode;
-  write->stream = onemo_digest_stream_new (onemo_package_stream_new (fd, offset));
+  write->stream = onemo_package_stream_new (fd, offset);
   g_task_set_task_data (task, write, (GDestroyNotify)host_write_free);
   onemo_operation_report_download (operation, 1, size, offset);
   onemo_at_write_package_async (

@@ -16,6 +16,7 @@
  * would throw away what it holds), so it may go on in the background; Erase() discards it.
  */
 #include "onemo-module-download.h"
+#include "onemo-source.h"
 #include "onemo-at-command.h"
 #include "onemo-at-parsers.h"
 #include "onemo-command-sequence.h"
@@ -46,24 +47,15 @@ typedef struct {
 } ModuleDownload;
 
 static void
-drop_source (GSource **source)
-{
-  if (*source != NULL) {
-    g_source_destroy (*source);
-    g_clear_pointer (source, g_source_unref);
-  }
-}
-
-static void
 drop_sources (ModuleDownload *download)
 {
   if (download->urc_id != 0)
     onemo_at_port_remove_urc_handler (download->port, download->urc_id);
   download->urc_id = 0;
-  drop_source (&download->timeout);
-  drop_source (&download->resume_window);
-  drop_source (&download->file_grace);
-  drop_source (&download->cancelled);
+  onemo_source_drop (&download->timeout);
+  onemo_source_drop (&download->resume_window);
+  onemo_source_drop (&download->file_grace);
+  onemo_source_drop (&download->cancelled);
 }
 
 static void
@@ -283,7 +275,7 @@ module_download_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpo
     return;
   }
   download->reported = TRUE;
-  drop_source (&download->file_grace);
+  onemo_source_drop (&download->file_grace);
   if (report.has_total)
     download->known_total = report.total;
   if (report.has_length)
@@ -310,7 +302,7 @@ module_download_urc (OnemoAtPort *port, const char *line, GMatchInfo *match, gpo
     case ONEMO_DLOAD_INTERRUPTED:
       if (download->resume_window == NULL)
         break;
-      drop_source (&download->resume_window);
+      onemo_source_drop (&download->resume_window);
       resume_or_fail (task);
       break;
   }
