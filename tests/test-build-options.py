@@ -9,9 +9,9 @@ joins by itself): all off, all on, and each one alone off. Each corner is config
 most out are compiled too (all off, and -Dtests=false alone); the others differ from the full
 build this suite runs in only by what they leave out, so configuring them is the check.
 
-The one combination refused on purpose is documented in meson_options.txt: -Dtests=true or
--Dinstalled_tests=true with -Dsimulator=false stops meson setup with a message naming the
-option; the test checks that message.
+The combinations refused on purpose are documented in meson_options.txt: -Dtests=true or
+-Dinstalled_tests=true with -Dsimulator=false, and -Ddocs=true without the library or its GIR,
+stop meson setup with a message naming the option; the test checks that message.
 
 Left out: -Dfuzzing (it needs CC=clang and instruments its targets; build-aux/fuzz.sh builds
 it in CI).
@@ -53,11 +53,16 @@ def corners(options):
 
 
 def refusal(choice):
-    """The option meson setup must name when it refuses @choice, else None."""
+    """What meson setup must say when it refuses @choice, else None."""
     if choice.get('simulator') is False:
         for option in ('tests', 'installed_tests'):
             if choice.get(option):
-                return option
+                return '-D%s=true needs -Dsimulator=true' % option
+    if choice.get('docs'):
+        if choice.get('library') is False:
+            return '-Ddocs=true needs -Dlibrary=true'
+        if choice.get('introspection') is False:
+            return '-Ddocs=true needs -Dintrospection=auto or enabled'
     return None
 
 
@@ -94,6 +99,12 @@ class BuildOptionsTest(unittest.TestCase):
         self.assertEqual(len(tests) > 0, choice['tests'], name)
         self.assertEqual('onemo-fwctl.1' in installed, choice['man'], name)
         self.assertIn('onemo-firmwared', targets, name)
+        if 'library' in choice:
+            self.assertEqual('onemo-firmware-1' in targets, choice['library'], name)
+            gir = any(t.endswith('OnemoFirmware-1.0.gir') for t in installed.split())
+            self.assertEqual(gir, choice['library'] and choice.get('introspection', True), name)
+            self.assertEqual('onemo-firmware-docs' in targets, choice['library']
+                             and choice.get('docs', False), name)
         if 'installed_tests' in choice:
             self.assertEqual('installed-tests' in installed, choice['installed_tests'], name)
 
@@ -105,7 +116,7 @@ class BuildOptionsTest(unittest.TestCase):
                 refused = refusal(choice)
                 if refused is not None:
                     self.assertNotEqual(run.returncode, 0, name + ' should be refused')
-                    self.assertIn('-D%s=true needs -Dsimulator=true' % refused, run.stdout)
+                    self.assertIn(refused, run.stdout)
                     seen.append(name + ': refused')
                     continue
                 self.assertEqual(run.returncode, 0, name + '\n' + run.stdout + run.stderr)
