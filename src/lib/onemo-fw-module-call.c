@@ -6,9 +6,22 @@
 
 #include <gio/gfiledescriptorbased.h>
 
+GDBusCallFlags
+_onemo_fw_module_call_flags (OnemoFwModule *self)
+{
+  return onemo_fw_module_get_allow_interaction (self) ? ONEMO_FW_CALL_FLAGS
+                                                      : G_DBUS_CALL_FLAGS_NONE;
+}
+
 /* The service bounds every operation itself (an upgrade follows reboots for minutes): no
- * D-Bus timeout of ours. */
-#define CALL_TIMEOUT_MS G_MAXINT
+ * D-Bus timeout of ours unless the caller set one. */
+gint
+_onemo_fw_module_call_timeout (OnemoFwModule *self)
+{
+  gint timeout_ms = onemo_fw_module_get_timeout (self);
+
+  return timeout_ms < 0 ? G_MAXINT : timeout_ms;
+}
 
 void
 _onemo_firmware_error_strip (GError *error)
@@ -60,10 +73,10 @@ call_done (GObject *source, GAsyncResult *result, gpointer user_data)
 /* Cancelling a long call asks the service to stop the operation; the call then ends with the
  * service's own answer (Cancelled, or success when it had already begun the upgrade). */
 static void
-long_call_cancelled (GCancellable *cancellable, gpointer proxy)
+long_call_cancelled (GCancellable *cancellable, gpointer module)
 {
-  g_dbus_proxy_call (G_DBUS_PROXY (proxy), "Cancel", NULL, ONEMO_FW_CALL_FLAGS, -1, NULL, NULL,
-                     NULL);
+  g_dbus_proxy_call (_onemo_fw_module_get_proxy (module), "Cancel", NULL,
+                     _onemo_fw_module_call_flags (module), -1, NULL, NULL, NULL);
 }
 
 /* Calls @method on @task's module; the task returns the reply (a GVariant). A @long_running
@@ -96,12 +109,14 @@ _onemo_fw_module_call (GTask *task, const char *method, GVariant *parameters, GU
     /* The service's answer wins over GIO's "cancelled": it says what the module holds. */
     g_task_set_check_cancellable (task, FALSE);
     state->cancellable = g_object_ref (cancellable);
-    state->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (long_call_cancelled),
-                                                 g_object_ref (proxy), g_object_unref);
+    state->cancelled_id
+        = g_cancellable_connect (cancellable, G_CALLBACK (long_call_cancelled),
+                                 g_object_ref (g_task_get_source_object (task)), g_object_unref);
   }
-  g_dbus_proxy_call_with_unix_fd_list (proxy, method, parameters, ONEMO_FW_CALL_FLAGS,
-                                       CALL_TIMEOUT_MS, fd_list, long_running ? NULL : cancellable,
-                                       call_done, task);
+  g_dbus_proxy_call_with_unix_fd_list (
+      proxy, method, parameters, _onemo_fw_module_call_flags (g_task_get_source_object (task)),
+      _onemo_fw_module_call_timeout (g_task_get_source_object (task)), fd_list,
+      long_running ? NULL : cancellable, call_done, task);
 }
 
 GTask *

@@ -9,9 +9,41 @@
 
 G_BEGIN_DECLS
 
-/* Every call lets polkit ask the user through their agent, as busctl's do; without an agent
- * polkit decides as it would anyway. */
+/* The client's calls let polkit ask the user through their agent, as busctl's do; without an
+ * agent polkit decides as it would anyway. */
 #define ONEMO_FW_CALL_FLAGS G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
+
+/* The flags of @self's calls: polkit may ask the user through their agent, as busctl's
+ * calls let it, unless OnemoFwModule:allow-interaction is FALSE. */
+GDBusCallFlags _onemo_fw_module_call_flags (OnemoFwModule *self);
+
+/* The D-Bus timeout of @self's calls: OnemoFwModule:timeout, or none. */
+gint _onemo_fw_module_call_timeout (OnemoFwModule *self);
+
+/* The properties carry the generated proxy's names, so that its notify is forwarded by name. */
+enum {
+  PROP_0,
+  PROP_OBJECT_PATH,
+  PROP_MANUFACTURER,
+  PROP_MODEL,
+  PROP_SUB_MODEL,
+  PROP_REVISION,
+  PROP_IMEI,
+  PROP_PORT,
+  PROP_PHYSICAL_DEVICE,
+  PROP_CAPABILITIES,
+  PROP_STATE,
+  PROP_DOWNLOAD_TOTAL,
+  PROP_DOWNLOADED_BYTES,
+  PROP_UPGRADE_PERCENT,
+  PROP_LAST_ERROR,
+  PROP_TIMEOUT,
+  PROP_ALLOW_INTERACTION,
+  _ONEMO_FW_MODULE_N_PROPS
+};
+
+/* Fills @properties (indexed by the enum above) with OnemoFwModule's property specs. */
+void _onemo_fw_module_install_properties (GParamSpec **properties);
 
 /* A module backed by @proxy (the generated org.onemo.Firmware proxy of its object in
  * @objects). */

@@ -26,31 +26,13 @@ struct _OnemoFwModule {
   /* The ObjectManager routes the proxy's signals and property changes: a module outlives its
    * client. */
   GDBusObjectManager *objects;
+  gint timeout_ms; /* -1: none of ours */
+  gboolean allow_interaction;
 };
 
-/* The properties carry the generated proxy's names, so that its notify is forwarded by name. */
-enum {
-  PROP_0,
-  PROP_OBJECT_PATH,
-  PROP_MANUFACTURER,
-  PROP_MODEL,
-  PROP_SUB_MODEL,
-  PROP_REVISION,
-  PROP_IMEI,
-  PROP_PORT,
-  PROP_PHYSICAL_DEVICE,
-  PROP_CAPABILITIES,
-  PROP_STATE,
-  PROP_DOWNLOAD_TOTAL,
-  PROP_DOWNLOADED_BYTES,
-  PROP_UPGRADE_PERCENT,
-  PROP_LAST_ERROR,
-  N_PROPS
-};
+enum { SIGNAL_PROGRESS, SIGNAL_DOWNLOAD_PROGRESS, SIGNAL_UPGRADE_PROGRESS, N_SIGNALS };
 
-enum { SIGNAL_PROGRESS, N_SIGNALS };
-
-static GParamSpec *properties[N_PROPS];
+static GParamSpec *properties[_ONEMO_FW_MODULE_N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (OnemoFwModule, onemo_fw_module, G_TYPE_OBJECT)
@@ -64,6 +46,7 @@ on_download_progress (OnemoLibDBusFirmware *proxy, guint state, guint64 total, g
 {
   double fraction = -1.0;
 
+  g_signal_emit (self, signals[SIGNAL_DOWNLOAD_PROGRESS], 0, state, total, done);
   if (state == PROGRESS_DONE)
     fraction = 1.0;
   else if (total > 0)
@@ -76,6 +59,7 @@ on_upgrade_progress (OnemoLibDBusFirmware *proxy, guint state, guint percent, On
 {
   double fraction = state == PROGRESS_DONE ? 1.0 : MIN (percent, 100u) / 100.0;
 
+  g_signal_emit (self, signals[SIGNAL_UPGRADE_PROGRESS], 0, state, percent);
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, ONEMO_FW_PHASE_UPGRADING, fraction);
 }
 
@@ -126,14 +110,38 @@ onemo_fw_module_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_UPGRADE_PERCENT:
       g_value_set_uint (value, onemo_fw_module_get_upgrade_percent (self));
       break;
+    case PROP_TIMEOUT:
+      g_value_set_int (value, self->timeout_ms);
+      break;
+    case PROP_ALLOW_INTERACTION:
+      g_value_set_boolean (value, self->allow_interaction);
+      break;
     default:
       /* Every other property is a string of the proxy's, under the same name. */
-      if (prop_id < N_PROPS && G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_STRING) {
+      if (prop_id < _ONEMO_FW_MODULE_N_PROPS && G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_STRING) {
         g_autofree char *text = NULL;
         g_object_get (self->proxy, pspec->name, &text, NULL);
         g_value_set_string (value, text != NULL ? text : "");
         break;
       }
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+onemo_fw_module_set_property (GObject *object, guint prop_id, const GValue *value,
+                              GParamSpec *pspec)
+{
+  OnemoFwModule *self = ONEMO_FW_MODULE (object);
+
+  switch (prop_id) {
+    case PROP_TIMEOUT:
+      onemo_fw_module_set_timeout (self, g_value_get_int (value));
+      break;
+    case PROP_ALLOW_INTERACTION:
+      onemo_fw_module_set_allow_interaction (self, g_value_get_boolean (value));
+      break;
+    default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
 }
@@ -148,132 +156,21 @@ onemo_fw_module_dispose (GObject *object)
   G_OBJECT_CLASS (onemo_fw_module_parent_class)->dispose (object);
 }
 
-static GParamSpec *
-string_property (const char *name, const char *blurb)
-{
-  return g_param_spec_string (name, NULL, blurb, "",
-                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-}
-
-/* What the module is: its identity, read when the service found it. */
-static void
-install_identity_properties (void)
-{
-  /**
-   * OnemoFwModule:object-path:
-   *
-   * The module's D-Bus object, e.g. `/org/onemo/Firmware/Module/0`.
-   */
-  properties[PROP_OBJECT_PATH] = string_property ("object-path", "The module's D-Bus object");
-  /**
-   * OnemoFwModule:manufacturer:
-   *
-   * The manufacturer as the module reports it ("CMCC").
-   */
-  properties[PROP_MANUFACTURER] = string_property ("manufacturer", "The manufacturer");
-  /**
-   * OnemoFwModule:model:
-   *
-   * The series, e.g. "ML307A".
-   */
-  properties[PROP_MODEL] = string_property ("model", "The series");
-  /**
-   * OnemoFwModule:sub-model:
-   *
-   * The sub-model, e.g. "ML307A-DSLN": it decides what the module can do.
-   */
-  properties[PROP_SUB_MODEL] = string_property ("sub-model", "The sub-model");
-  /**
-   * OnemoFwModule:revision:
-   *
-   * The firmware revision (AT+CGMR), e.g. "ML307A-DSLN-MBRH1S00".
-   */
-  properties[PROP_REVISION] = string_property ("revision", "The firmware revision");
-  /**
-   * OnemoFwModule:imei:
-   *
-   * The IMEI (AT+CGSN).
-   */
-  properties[PROP_IMEI] = string_property ("imei", "The IMEI");
-  /**
-   * OnemoFwModule:port:
-   *
-   * The AT port's device; it may change when the module reboots during an upgrade.
-   */
-  properties[PROP_PORT] = string_property ("port", "The AT port's device");
-  /**
-   * OnemoFwModule:physical-device:
-   *
-   * The sysfs path of the module's device when udev found it, else "".
-   */
-  properties[PROP_PHYSICAL_DEVICE] = string_property ("physical-device", "The sysfs device");
-}
-
-/* What the module does: its state and progress. */
-static void
-install_state_properties (void)
-{
-  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
-
-  /**
-   * OnemoFwModule:capabilities: (type GStrv)
-   *
-   * What the sub-model can do: "download", "write-transparent", "checksum", "erase" and the
-   * rest that introspection/org.onemo.Firmware.xml lists.
-   */
-  properties[PROP_CAPABILITIES]
-      = g_param_spec_boxed ("capabilities", NULL, "What the sub-model can do", G_TYPE_STRV, flags);
-  /**
-   * OnemoFwModule:state:
-   *
-   * "idle", "configuring", "downloading", "writing", "verifying", "upgrading", "rebooting",
-   * "finished" or "failed".
-   */
-  properties[PROP_STATE] = string_property ("state", "What the module is doing");
-  /**
-   * OnemoFwModule:download-total:
-   *
-   * Bytes of the package being loaded, 0 when unknown.
-   */
-  properties[PROP_DOWNLOAD_TOTAL]
-      = g_param_spec_uint64 ("download-total", NULL, "Bytes in all", 0, G_MAXUINT64, 0, flags);
-  /**
-   * OnemoFwModule:downloaded-bytes:
-   *
-   * Bytes of the package loaded so far.
-   */
-  properties[PROP_DOWNLOADED_BYTES]
-      = g_param_spec_uint64 ("downloaded-bytes", NULL, "Bytes so far", 0, G_MAXUINT64, 0, flags);
-  /**
-   * OnemoFwModule:upgrade-percent:
-   *
-   * The module's last upgrade percentage, 0–100.
-   */
-  properties[PROP_UPGRADE_PERCENT]
-      = g_param_spec_uint ("upgrade-percent", NULL, "Upgrade percentage", 0, 100, 0, flags);
-  /**
-   * OnemoFwModule:last-error:
-   *
-   * "" or "<D-Bus error name>: <message>" of the last failed operation.
-   */
-  properties[PROP_LAST_ERROR] = string_property ("last-error", "The last failure");
-}
-
 static void
 onemo_fw_module_class_init (OnemoFwModuleClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->get_property = onemo_fw_module_get_property;
+  object_class->set_property = onemo_fw_module_set_property;
   object_class->dispose = onemo_fw_module_dispose;
 
   /* Remote errors of the calls map to ONEMO_FIRMWARE_ERROR once the domain is registered. */
   g_type_ensure (G_TYPE_DBUS_PROXY);
   (void)onemo_firmware_error_quark ();
 
-  install_identity_properties ();
-  install_state_properties ();
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  _onemo_fw_module_install_properties (properties);
+  g_object_class_install_properties (object_class, _ONEMO_FW_MODULE_N_PROPS, properties);
 
   /**
    * OnemoFwModule::progress:
@@ -288,11 +185,38 @@ onemo_fw_module_class_init (OnemoFwModuleClass *klass)
   signals[SIGNAL_PROGRESS]
       = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                       G_TYPE_NONE, 2, ONEMO_TYPE_FW_PHASE, G_TYPE_DOUBLE);
+  /**
+   * OnemoFwModule::download-progress:
+   * @module: the module
+   * @state: 1 going on, 2 done, 3 failed
+   * @total: bytes in all, 0 when unknown
+   * @done: bytes loaded so far
+   *
+   * The service's `DownloadProgress` as it came, for a caller that shows bytes; emitted
+   * before the #OnemoFwModule::progress it also makes.
+   */
+  signals[SIGNAL_DOWNLOAD_PROGRESS]
+      = g_signal_new ("download-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT64, G_TYPE_UINT64);
+  /**
+   * OnemoFwModule::upgrade-progress:
+   * @module: the module
+   * @state: 1 going on, 2 success, 3 failed
+   * @percent: the module's percentage, 0–100
+   *
+   * The service's `UpgradeProgress` as it came; emitted before the #OnemoFwModule::progress
+   * it also makes.
+   */
+  signals[SIGNAL_UPGRADE_PROGRESS]
+      = g_signal_new ("upgrade-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
 onemo_fw_module_init (OnemoFwModule *self)
 {
+  self->timeout_ms = -1;
+  self->allow_interaction = TRUE;
 }
 
 /**
@@ -480,4 +404,70 @@ onemo_fw_module_get_upgrade_percent (OnemoFwModule *module)
 {
   g_return_val_if_fail (ONEMO_IS_FW_MODULE (module), 0);
   return onemo_lib_dbus_firmware_get_upgrade_percent (module->proxy);
+}
+
+/**
+ * onemo_fw_module_get_timeout:
+ * @module: a module
+ *
+ * Gets how long the module's calls wait for the service.
+ *
+ * Returns: #OnemoFwModule:timeout, in milliseconds, or -1
+ */
+gint
+onemo_fw_module_get_timeout (OnemoFwModule *module)
+{
+  g_return_val_if_fail (ONEMO_IS_FW_MODULE (module), -1);
+  return module->timeout_ms;
+}
+
+/**
+ * onemo_fw_module_set_timeout:
+ * @module: a module
+ * @timeout_ms: milliseconds, or -1 to wait as long as the service takes
+ *
+ * Sets #OnemoFwModule:timeout for the calls started from now on.
+ */
+void
+onemo_fw_module_set_timeout (OnemoFwModule *module, gint timeout_ms)
+{
+  g_return_if_fail (ONEMO_IS_FW_MODULE (module));
+  g_return_if_fail (timeout_ms >= -1);
+  if (module->timeout_ms == timeout_ms)
+    return;
+  module->timeout_ms = timeout_ms;
+  g_object_notify_by_pspec (G_OBJECT (module), properties[PROP_TIMEOUT]);
+}
+
+/**
+ * onemo_fw_module_get_allow_interaction:
+ * @module: a module
+ *
+ * Gets whether polkit may ask the user to authorize the module's calls.
+ *
+ * Returns: #OnemoFwModule:allow-interaction
+ */
+gboolean
+onemo_fw_module_get_allow_interaction (OnemoFwModule *module)
+{
+  g_return_val_if_fail (ONEMO_IS_FW_MODULE (module), TRUE);
+  return module->allow_interaction;
+}
+
+/**
+ * onemo_fw_module_set_allow_interaction:
+ * @module: a module
+ * @allow: whether polkit may ask
+ *
+ * Sets #OnemoFwModule:allow-interaction for the calls started from now on.
+ */
+void
+onemo_fw_module_set_allow_interaction (OnemoFwModule *module, gboolean allow)
+{
+  g_return_if_fail (ONEMO_IS_FW_MODULE (module));
+  allow = !!allow;
+  if (module->allow_interaction == allow)
+    return;
+  module->allow_interaction = allow;
+  g_object_notify_by_pspec (G_OBJECT (module), properties[PROP_ALLOW_INTERACTION]);
 }

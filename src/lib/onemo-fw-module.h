@@ -67,6 +67,11 @@ guint64 onemo_fw_module_get_downloaded_bytes (OnemoFwModule *module);
 guint onemo_fw_module_get_upgrade_percent (OnemoFwModule *module);
 const char *onemo_fw_module_get_last_error (OnemoFwModule *module);
 
+gint onemo_fw_module_get_timeout (OnemoFwModule *module);
+void onemo_fw_module_set_timeout (OnemoFwModule *module, gint timeout_ms);
+gboolean onemo_fw_module_get_allow_interaction (OnemoFwModule *module);
+void onemo_fw_module_set_allow_interaction (OnemoFwModule *module, gboolean allow);
+
 void onemo_fw_module_update_async (OnemoFwModule *module, GFile *file, const char *uri,
                                    GVariant *options, GCancellable *cancellable,
                                    OnemoFwProgressFunc progress, gpointer progress_data,

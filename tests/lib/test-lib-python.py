@@ -96,6 +96,12 @@ class ClientTest(lib_harness.LibTest):
                       'no interactive Erase: %r' % members())
         self.assertIn(('AddPort', interactive), members())
         self.assertNotIn(('Erase', 0), members())
+        # allow-interaction FALSE: polkit decides without asking (onemo-fwctl --no-ask-password).
+        self.assertTrue(module.props.allow_interaction)
+        module.set_allow_interaction(False)
+        self.run_async(lambda cb: module.erase_async(None, cb), module.erase_finish)
+        self.wait_for(lambda: ('Erase', 0) in members(), 10,
+                      'no Erase without the flag: %r' % members())
 
     def test_service_stops_and_starts(self):
         sim, path = self.add_sim('MN316-S-DLVS')
@@ -240,13 +246,20 @@ class ModuleTest(lib_harness.LibTest):
         sim, path = self.add_sim('MN316-S-DLVS')
         module = self.module_at(path)
         package = self.make_firmware('MN316-S', 'MN316-S-DLVS-' + NEW, size=8000)
-        progress = []
+        progress, loads, upgrades = [], [], []
         module.connect('progress', lambda m, phase, fraction: progress.append(fraction))
+        # The bytes and the percentage as the service sent them, for a caller that shows them.
+        module.connect('download-progress', lambda m, *report: loads.append(report))
+        module.connect('upgrade-progress', lambda m, *report: upgrades.append(report))
         self.run_async(lambda cb: module.erase_async(None, cb), module.erase_finish)
         self.run_async(lambda cb: module.write_async(Gio.File.new_for_path(package), None,
                                                      None, cb), module.write_finish)
         self.assertEqual(progress[-1], 1.0)
         self.assertEqual(module.props.downloaded_bytes, os.path.getsize(package))
+        self.assertEqual(loads[-1], (2, os.path.getsize(package), os.path.getsize(package)))
+        self.assertTrue(all(total == os.path.getsize(package) and done <= total
+                            for _, total, done in loads), loads)
+        self.assertEqual(len(loads), len(progress), (loads, progress))
         digest = self.run_async(
             lambda cb: module.checksum_async(OnemoFirmware.FwChecksum.SHA256, None, cb),
             module.checksum_finish)
@@ -258,6 +271,27 @@ class ModuleTest(lib_harness.LibTest):
         self.run_async(lambda cb: module.upgrade_async(None, cb), module.upgrade_finish,
                        timeout=120)
         self.assertEqual(module.props.revision, 'MN316-S-DLVS-' + NEW)
+        self.assertEqual(upgrades[-1][0], 2, upgrades)
+        self.assertTrue(all(0 <= percent <= 100 for _, percent in upgrades), upgrades)
+
+    def test_timeout_stops_waiting_not_the_operation(self):
+        # A write of about 2.6 s (115200 baud) outlasts a 300 ms timeout: the call ends
+        # TIMED_OUT while the service goes on, until Cancel stops it.
+        sim, path = self.add_sim('MN316-S-DLVS', '--baud', '115200')
+        module = self.module_at(path)
+        package = self.make_firmware('MN316-S', 'MN316-S-DLVS-' + NEW, size=30000)
+        self.assertEqual(module.props.timeout, -1)
+        module.props.timeout = 300
+        self.assertEqual(module.get_timeout(), 300)
+        with self.assertRaises(GLib.Error) as ctx:
+            self.run_async(lambda cb: module.write_async(Gio.File.new_for_path(package), None,
+                                                         None, cb), module.write_finish)
+        self.assertTrue(ctx.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.TIMED_OUT),
+                        ctx.exception)
+        self.assertEqual(module.props.state, 'writing')
+        module.set_timeout(-1)
+        self.run_async(lambda cb: module.cancel_async(None, cb), module.cancel_finish)
+        self.wait_for(lambda: module.props.state == 'failed', 10, 'state not failed')
 
     def test_fetch_download_and_no_cancel_in_upgrade(self):
         root, base = self.start_http_server()
