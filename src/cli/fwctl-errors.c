@@ -4,45 +4,50 @@
 
 #include "fwctl-errors.h"
 
-#include "onemo-error.h"
+#include "onemo-firmware.h"
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 
 G_DEFINE_QUARK (fwctl - error - quark, fwctl_error)
 
+#define FWCTL_SERVICE_ERROR_PREFIX "org.onemo.Firmware.Error."
+
 /* Indexed by OnemoError: the exit code and the sentence of each service error. */
 static const struct {
   FwctlExit exit_code;
   const char *sentence;
-} onemo_errors[ONEMO_ERROR_N_CODES] = {
-  [ONEMO_ERROR_FAILED] = { FWCTL_EXIT_FAILED, N_ ("The operation failed") },
-  [ONEMO_ERROR_UNKNOWN] = { FWCTL_EXIT_FAILED, N_ ("The module reported an unknown error") },
-  [ONEMO_ERROR_CONFIG] = { FWCTL_EXIT_DOWNLOAD, N_ ("The module refused its download settings") },
-  [ONEMO_ERROR_URL_TYPE]
+} onemo_errors[FWCTL_N_SERVICE_ERRORS] = {
+  [ONEMO_FIRMWARE_ERROR_FAILED] = { FWCTL_EXIT_FAILED, N_ ("The operation failed") },
+  [ONEMO_FIRMWARE_ERROR_UNKNOWN]
+  = { FWCTL_EXIT_FAILED, N_ ("The module reported an unknown error") },
+  [ONEMO_FIRMWARE_ERROR_CONFIG]
+  = { FWCTL_EXIT_DOWNLOAD, N_ ("The module refused its download settings") },
+  [ONEMO_FIRMWARE_ERROR_URL_TYPE]
   = { FWCTL_EXIT_DOWNLOAD, N_ ("The module cannot download from this kind of URL") },
-  [ONEMO_ERROR_WRITE] = { FWCTL_EXIT_WRITE, N_ ("Writing the package failed") },
-  [ONEMO_ERROR_UPGRADE] = { FWCTL_EXIT_UPGRADE, N_ ("The upgrade failed") },
-  [ONEMO_ERROR_DOWNLOAD] = { FWCTL_EXIT_DOWNLOAD, N_ ("The download failed") },
-  [ONEMO_ERROR_RETRIES_EXCEEDED]
+  [ONEMO_FIRMWARE_ERROR_WRITE] = { FWCTL_EXIT_WRITE, N_ ("Writing the package failed") },
+  [ONEMO_FIRMWARE_ERROR_UPGRADE] = { FWCTL_EXIT_UPGRADE, N_ ("The upgrade failed") },
+  [ONEMO_FIRMWARE_ERROR_DOWNLOAD] = { FWCTL_EXIT_DOWNLOAD, N_ ("The download failed") },
+  [ONEMO_FIRMWARE_ERROR_RETRIES_EXCEEDED]
   = { FWCTL_EXIT_DOWNLOAD, N_ ("The download failed too many times") },
-  [ONEMO_ERROR_NO_NETWORK] = { FWCTL_EXIT_DOWNLOAD, N_ ("The module has no network") },
-  [ONEMO_ERROR_MODULE] = { FWCTL_EXIT_FAILED, N_ ("The module reported an error") },
-  [ONEMO_ERROR_PROTOCOL]
+  [ONEMO_FIRMWARE_ERROR_NO_NETWORK] = { FWCTL_EXIT_DOWNLOAD, N_ ("The module has no network") },
+  [ONEMO_FIRMWARE_ERROR_MODULE] = { FWCTL_EXIT_FAILED, N_ ("The module reported an error") },
+  [ONEMO_FIRMWARE_ERROR_PROTOCOL]
   = { FWCTL_EXIT_FAILED, N_ ("The module gave an answer that cannot be read") },
-  [ONEMO_ERROR_NOT_SUPPORTED]
+  [ONEMO_FIRMWARE_ERROR_NOT_SUPPORTED]
   = { FWCTL_EXIT_NOT_SUPPORTED, N_ ("The module does not support this") },
-  [ONEMO_ERROR_INVALID_ARGUMENT] = { FWCTL_EXIT_INVALID_ARGUMENT, N_ ("Invalid argument") },
-  [ONEMO_ERROR_BUSY] = { FWCTL_EXIT_BUSY, N_ ("The module is busy") },
-  [ONEMO_ERROR_TIMEOUT] = { FWCTL_EXIT_TIMEOUT, N_ ("The module did not answer in time") },
-  [ONEMO_ERROR_PORT_GONE] = { FWCTL_EXIT_PORT_GONE, N_ ("The module's port is gone") },
-  [ONEMO_ERROR_NOT_VERIFIED]
+  [ONEMO_FIRMWARE_ERROR_INVALID_ARGUMENT]
+  = { FWCTL_EXIT_INVALID_ARGUMENT, N_ ("Invalid argument") },
+  [ONEMO_FIRMWARE_ERROR_BUSY] = { FWCTL_EXIT_BUSY, N_ ("The module is busy") },
+  [ONEMO_FIRMWARE_ERROR_TIMEOUT] = { FWCTL_EXIT_TIMEOUT, N_ ("The module did not answer in time") },
+  [ONEMO_FIRMWARE_ERROR_PORT_GONE] = { FWCTL_EXIT_PORT_GONE, N_ ("The module's port is gone") },
+  [ONEMO_FIRMWARE_ERROR_NOT_VERIFIED]
   = { FWCTL_EXIT_NOT_VERIFIED, N_ ("The package could not be verified") },
-  [ONEMO_ERROR_CANCELLED] = { FWCTL_EXIT_CANCELLED, N_ ("Cancelled") },
-  [ONEMO_ERROR_PERMISSION_DENIED] = { FWCTL_EXIT_PERMISSION, N_ ("Permission denied") },
-  [ONEMO_ERROR_INTERRUPTED]
+  [ONEMO_FIRMWARE_ERROR_CANCELLED] = { FWCTL_EXIT_CANCELLED, N_ ("Cancelled") },
+  [ONEMO_FIRMWARE_ERROR_PERMISSION_DENIED] = { FWCTL_EXIT_PERMISSION, N_ ("Permission denied") },
+  [ONEMO_FIRMWARE_ERROR_INTERRUPTED]
   = { FWCTL_EXIT_FAILED, N_ ("The operation was interrupted: the service stopped") },
-  [ONEMO_ERROR_NOT_RECORDED]
+  [ONEMO_FIRMWARE_ERROR_NOT_RECORDED]
   = { FWCTL_EXIT_FAILED,
       N_ ("The service cannot record the upgrade in its state directory: it was not started") },
 };
@@ -75,7 +80,8 @@ fwctl_exit_code_for_error (const GError *error)
 {
   g_return_val_if_fail (error != NULL, FWCTL_EXIT_FAILED);
 
-  if (error->domain == ONEMO_ERROR && error->code >= 0 && error->code < ONEMO_ERROR_N_CODES)
+  if (error->domain == ONEMO_FIRMWARE_ERROR && error->code >= 0
+      && error->code < FWCTL_N_SERVICE_ERRORS)
     return onemo_errors[error->code].exit_code;
   if (error->domain == FWCTL_ERROR)
     return error->code == FWCTL_ERROR_USAGE ? FWCTL_EXIT_USAGE : FWCTL_EXIT_NO_MODULE;
@@ -101,12 +107,13 @@ fwctl_exit_code_for_dbus_name (const char *name)
 {
   g_return_val_if_fail (name != NULL, FWCTL_EXIT_FAILED);
 
-  if (g_str_has_prefix (name, ONEMO_DBUS_ERROR_PREFIX)) {
-    const char *tail = name + strlen (ONEMO_DBUS_ERROR_PREFIX);
-    for (gint code = 0; code < ONEMO_ERROR_N_CODES; code++) {
-      if (g_strcmp0 (onemo_error_code_to_name (code), tail) == 0)
-        return onemo_errors[code].exit_code;
-    }
+  if (g_str_has_prefix (name, FWCTL_SERVICE_ERROR_PREFIX)) {
+    /* The library registered the names: GDBus maps a known one into its domain. */
+    GQuark domain = ONEMO_FIRMWARE_ERROR;
+    g_autoptr (GError) error = g_dbus_error_new_for_dbus_error (name, "");
+
+    if (error->domain == domain && error->code >= 0 && error->code < FWCTL_N_SERVICE_ERRORS)
+      return onemo_errors[error->code].exit_code;
     return FWCTL_EXIT_FAILED;
   }
   if (g_str_equal (name, "org.freedesktop.DBus.Error.ServiceUnknown")
@@ -126,7 +133,8 @@ fwctl_error_sentence (const GError *error)
 {
   g_return_val_if_fail (error != NULL, NULL);
 
-  if (error->domain == ONEMO_ERROR && error->code >= 0 && error->code < ONEMO_ERROR_N_CODES)
+  if (error->domain == ONEMO_FIRMWARE_ERROR && error->code >= 0
+      && error->code < FWCTL_N_SERVICE_ERRORS)
     return _ (onemo_errors[error->code].sentence);
   if (error->domain == FWCTL_ERROR || error->domain == G_DBUS_ERROR) {
     switch (fwctl_exit_code_for_error (error)) {
@@ -176,7 +184,7 @@ fwctl_error_dbus_name (const GError *error)
   if (error->domain == FWCTL_ERROR && error->code >= 0
       && (gsize)error->code < G_N_ELEMENTS (fwctl_names))
     return g_strconcat ("org.onemo.Fwctl.Error.", fwctl_names[error->code], NULL);
-  if (error->domain == ONEMO_ERROR || error->domain == G_DBUS_ERROR)
+  if (error->domain == ONEMO_FIRMWARE_ERROR || error->domain == G_DBUS_ERROR)
     return g_dbus_error_encode_gerror (error);
   if (error->domain == G_OPTION_ERROR)
     return g_strdup ("org.onemo.Fwctl.Error.Usage");

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include "onemo-firmware.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -25,6 +27,9 @@ typedef enum {
   FWCTL_EXIT_WRITE = 14,           /* Write */
 } FwctlExit;
 
+/* How many codes OnemoFirmwareError, the service's errors, has. */
+#define FWCTL_N_SERVICE_ERRORS (ONEMO_FIRMWARE_ERROR_NOT_RECORDED + 1)
+
 /* The CLI's own errors, for what never reached the service. */
 #define FWCTL_ERROR (fwctl_error_quark ())
 
@@ -36,7 +41,7 @@ typedef enum {
 
 GQuark fwctl_error_quark (void);
 
-/* The exit code for @error, which may be a remote error already mapped into ONEMO_ERROR. */
+/* The exit code for @error, which may be a remote error already mapped into ONEMO_FIRMWARE_ERROR. */
 FwctlExit fwctl_exit_code_for_error (const GError *error);
 
 /* The exit code for a D-Bus error name, e.g. "org.onemo.Firmware.Error.Busy"; 1 if unknown. */

@@ -4,7 +4,7 @@
 
 #include "fwctl-run.h"
 
-#include "onemo-error.h"
+#include "onemo-firmware.h"
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -200,7 +200,7 @@ fwctl_run_long_call (FwctlContext *ctx, OnemoDBusFirmware *module, const char *m
 
   if (call.stopped_waiting && call.reply == NULL) {
     g_clear_error (&call.error);
-    g_set_error_literal (&call.error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED,
+    g_set_error_literal (&call.error, ONEMO_FIRMWARE_ERROR, ONEMO_FIRMWARE_ERROR_CANCELLED,
                          _ ("Stopped waiting; the service is still cancelling"));
   }
   if (call.reply == NULL) {

@@ -14,7 +14,7 @@
 #include "fwctl-run.h"
 #include "fwctl-update.h"
 
-#include "onemo-error.h"
+#include "onemo-firmware.h"
 
 #include <glib/gi18n.h>
 
@@ -113,8 +113,8 @@ update_module (Fleet *fleet, OnemoDBusFirmware *module, char **out_revision, GEr
     return FALSE;
   *out_revision = fwctl_get_string_property (fleet->ctx, module, "Revision");
   if (fleet->revision != NULL && g_strcmp0 (*out_revision, fleet->revision) != 0) {
-    g_set_error (error, ONEMO_ERROR, ONEMO_ERROR_NOT_VERIFIED, _ ("The module now runs %s, not %s"),
-                 *out_revision, fleet->revision);
+    g_set_error (error, ONEMO_FIRMWARE_ERROR, ONEMO_FIRMWARE_ERROR_NOT_VERIFIED,
+                 _ ("The module now runs %s, not %s"), *out_revision, fleet->revision);
     return FALSE;
   }
   return TRUE;
@@ -171,7 +171,8 @@ run_module (Fleet *fleet, OnemoDBusFirmware *module)
     fleet->counts[OUTCOME_FAILED]++;
     if (ctx->json)
       report_module_json (module, OUTCOME_FAILED, NULL, error);
-    fleet->stop = trial || g_error_matches (error, ONEMO_ERROR, ONEMO_ERROR_CANCELLED);
+    fleet->stop
+        = trial || g_error_matches (error, ONEMO_FIRMWARE_ERROR, ONEMO_FIRMWARE_ERROR_CANCELLED);
     if (fleet->first_error == NULL)
       fleet->first_error = g_steal_pointer (&error);
     return;

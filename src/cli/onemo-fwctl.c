@@ -6,7 +6,7 @@
 #include "fwctl-args.h"
 #include "fwctl-commands.h"
 
-#include "onemo-error.h"
+#include "onemo-firmware.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -122,8 +122,8 @@ main (int argc, char **argv)
   };
 
   setup_gettext ();
-  /* Registers the service's error names, so remote errors arrive in ONEMO_ERROR. */
-  (void)onemo_error_quark ();
+  /* Registers the service's error names, so remote errors arrive in ONEMO_FIRMWARE_ERROR. */
+  (void)onemo_firmware_error_quark ();
   signal (SIGPIPE, SIG_IGN);
 
   options = g_option_context_new (_ ("COMMAND [ARGUMENTS…]"));

@@ -2,7 +2,7 @@
 /* Exit codes: every service error name, the bus's own errors, and the CLI's. */
 #include "fwctl-errors.h"
 
-#include "onemo-error.h"
+#include "onemo-firmware.h"
 
 #include <gio/gio.h>
 
@@ -52,7 +52,7 @@ test_every_name (void)
   }
 }
 
-/* The same error as it arrives: a remote error the registered domain maps into ONEMO_ERROR. */
+/* The same error as it arrives: a remote error the registered domain maps into ONEMO_FIRMWARE_ERROR. */
 static void
 test_remote_errors (void)
 {
@@ -71,12 +71,12 @@ test_remote_errors (void)
   }
 }
 
-/* Every ONEMO_ERROR code has a name in the table above, so nothing is left unmapped. */
+/* Every ONEMO_FIRMWARE_ERROR code has a name in the table above, so nothing is left unmapped. */
 static void
 test_every_code (void)
 {
-  for (gint code = 0; code < ONEMO_ERROR_N_CODES; code++) {
-    g_autoptr (GError) error = g_error_new_literal (ONEMO_ERROR, code, "x");
+  for (gint code = 0; code < FWCTL_N_SERVICE_ERRORS; code++) {
+    g_autoptr (GError) error = g_error_new_literal (ONEMO_FIRMWARE_ERROR, code, "x");
     g_autofree char *name = fwctl_error_dbus_name (error);
     g_assert_cmpint (fwctl_exit_code_for_error (error), ==, fwctl_exit_code_for_dbus_name (name));
     g_assert_nonnull (fwctl_error_sentence (error));
@@ -132,7 +132,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  (void)onemo_error_quark ();
+  (void)onemo_firmware_error_quark ();
   g_test_add_func ("/fwctl/errors/every-name", test_every_name);
   g_test_add_func ("/fwctl/errors/remote", test_remote_errors);
   g_test_add_func ("/fwctl/errors/every-code", test_every_code);
