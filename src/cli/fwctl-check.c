@@ -9,13 +9,22 @@
 
 static const char *const algorithms[] = { "md5", "sha1", "sha256" };
 
+static void
+start_checksum (OnemoFwModule *module, gpointer args, GAsyncReadyCallback callback,
+                gpointer user_data)
+{
+  onemo_fw_module_checksum_async (module, *(OnemoFwChecksum *)args, NULL, callback, user_data);
+}
+
 int
 fwctl_cmd_check (FwctlContext *ctx, int argc, char **argv)
 {
-  g_autoptr (OnemoDBusFirmware) module = NULL;
-  g_autoptr (GVariant) reply = NULL;
-  const char *checksum;
+  g_autoptr (OnemoFwModule) module = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *checksum = NULL;
   guint algorithm = 2;
+  OnemoFwChecksum which;
   int exit_code = 0;
 
   if (!fwctl_parse_command (
@@ -40,11 +49,12 @@ fwctl_cmd_check (FwctlContext *ctx, int argc, char **argv)
   if (!ctx->json)
     ctx->output = FWCTL_OUTPUT_QUIET;
   /* The module reads the whole package: give it the long timeout. */
-  exit_code
-      = fwctl_run_long (ctx, module, "Checksum", g_variant_new ("(u)", algorithm), NULL, &reply);
-  if (exit_code != FWCTL_EXIT_OK)
-    return exit_code;
-  g_variant_get (reply, "(&s)", &checksum);
+  which = (OnemoFwChecksum)algorithm;
+  result = fwctl_run_long (ctx, module, "verifying", start_checksum, &which, &error);
+  if (result != NULL)
+    checksum = onemo_fw_module_checksum_finish (module, result, &error);
+  if (checksum == NULL)
+    return fwctl_report_error (ctx, g_steal_pointer (&error));
   if (ctx->json)
     return fwctl_report_success (ctx, "checksum", checksum);
   g_print ("%s\n", checksum);

@@ -62,10 +62,8 @@ fwctl_connect (FwctlContext *ctx, GError **error)
                  local_error->message);
     return FALSE;
   }
-  ctx->manager = onemo_dbus_object_manager_client_new_sync (
-      ctx->bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, FWCTL_BUS_NAME,
-      FWCTL_ROOT_PATH, NULL, error);
-  return ctx->manager != NULL;
+  ctx->client = onemo_client_new_sync (ctx->bus, NULL, error);
+  return ctx->client != NULL;
 }
 
 const char *
@@ -79,8 +77,8 @@ fwctl_module_short_id (const char *object_path)
 static gint
 compare_modules (gconstpointer a, gconstpointer b)
 {
-  const char *path_a = g_dbus_proxy_get_object_path (G_DBUS_PROXY (a));
-  const char *path_b = g_dbus_proxy_get_object_path (G_DBUS_PROXY (b));
+  const char *path_a = onemo_fw_module_get_object_path ((OnemoFwModule *)a);
+  const char *path_b = onemo_fw_module_get_object_path ((OnemoFwModule *)b);
   guint64 n_a = g_ascii_strtoull (fwctl_module_short_id (path_a), NULL, 10);
   guint64 n_b = g_ascii_strtoull (fwctl_module_short_id (path_b), NULL, 10);
 
@@ -92,15 +90,11 @@ compare_modules (gconstpointer a, gconstpointer b)
 GList *
 fwctl_list_modules (FwctlContext *ctx)
 {
-  GList *objects = g_dbus_object_manager_get_objects (ctx->manager);
+  g_autoptr (GPtrArray) found = onemo_client_get_modules (ctx->client);
   GList *modules = NULL;
 
-  for (GList *l = objects; l != NULL; l = l->next) {
-    OnemoDBusFirmware *module = onemo_dbus_object_get_firmware (ONEMO_DBUS_OBJECT (l->data));
-    if (module != NULL)
-      modules = g_list_prepend (modules, module);
-  }
-  g_list_free_full (objects, g_object_unref);
+  for (guint i = 0; i < found->len; i++)
+    modules = g_list_prepend (modules, g_object_ref (found->pdata[i]));
   return g_list_sort (modules, compare_modules);
 }
 
@@ -110,25 +104,25 @@ join_module_ids (GList *modules)
   g_autoptr (GString) ids = g_string_new (NULL);
 
   for (GList *l = modules; l != NULL; l = l->next) {
-    const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (l->data));
+    const char *path = onemo_fw_module_get_object_path (l->data);
     g_string_append_printf (ids, "%s%s", ids->len > 0 ? ", " : "", fwctl_module_short_id (path));
   }
   return g_string_free (g_steal_pointer (&ids), FALSE);
 }
 
-OnemoDBusFirmware *
+OnemoFwModule *
 fwctl_find_module (FwctlContext *ctx, GError **error)
 {
   GList *modules = fwctl_list_modules (ctx);
-  OnemoDBusFirmware *found = NULL;
+  OnemoFwModule *found = NULL;
   g_autofree char *ids = join_module_ids (modules);
 
   if (ctx->module_id != NULL) {
     for (GList *l = modules; l != NULL && found == NULL; l = l->next) {
-      OnemoDBusFirmware *module = l->data;
-      if (fwctl_module_id_matches (
-              ctx->module_id, g_dbus_proxy_get_object_path (G_DBUS_PROXY (module)),
-              onemo_dbus_firmware_get_imei (module), onemo_dbus_firmware_get_port (module)))
+      OnemoFwModule *module = l->data;
+      if (fwctl_module_id_matches (ctx->module_id, onemo_fw_module_get_object_path (module),
+                                   onemo_fw_module_get_imei (module),
+                                   onemo_fw_module_get_port (module)))
         found = g_object_ref (module);
     }
     if (found == NULL)
@@ -271,11 +265,11 @@ fwctl_read_stdin_line (GError **error)
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
 
-OnemoDBusFirmware *
+OnemoFwModule *
 fwctl_open_module (FwctlContext *ctx, int *out_exit)
 {
   g_autoptr (GError) error = NULL;
-  OnemoDBusFirmware *module = NULL;
+  OnemoFwModule *module = NULL;
 
   if (fwctl_connect (ctx, &error))
     module = fwctl_find_module (ctx, &error);
@@ -285,41 +279,22 @@ fwctl_open_module (FwctlContext *ctx, int *out_exit)
 }
 
 int
-fwctl_call_short (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
-                  GVariant *parameters, GVariant **out_reply)
-{
-  g_autoptr (GError) error = NULL;
-  GVariant *reply;
-
-  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (module), method, parameters, fwctl_call_flags (ctx),
-                                  fwctl_timeout_ms (ctx, FALSE), NULL, &error);
-  if (reply == NULL)
-    return fwctl_report_error (ctx, g_steal_pointer (&error));
-  if (out_reply != NULL)
-    *out_reply = reply;
-  else
-    g_variant_unref (reply);
-  return FWCTL_EXIT_OK;
-}
-
-int
 fwctl_usage_error (FwctlContext *ctx, const char *message)
 {
   return fwctl_report_error (ctx, g_error_new_literal (FWCTL_ERROR, FWCTL_ERROR_USAGE, message));
 }
 
 char *
-fwctl_get_string_property (FwctlContext *ctx, OnemoDBusFirmware *module, const char *name)
+fwctl_get_string_property (FwctlContext *ctx, OnemoFwModule *module, const char *name)
 {
   g_autoptr (GVariant) reply = NULL;
   g_autoptr (GVariant) value = NULL;
 
   reply = g_dbus_connection_call_sync (
-      g_dbus_proxy_get_connection (G_DBUS_PROXY (module)),
-      g_dbus_proxy_get_name (G_DBUS_PROXY (module)),
-      g_dbus_proxy_get_object_path (G_DBUS_PROXY (module)), "org.freedesktop.DBus.Properties",
-      "Get", g_variant_new ("(ss)", g_dbus_proxy_get_interface_name (G_DBUS_PROXY (module)), name),
-      G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, fwctl_timeout_ms (ctx, FALSE), NULL, NULL);
+      ctx->bus, FWCTL_BUS_NAME, onemo_fw_module_get_object_path (module),
+      "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new ("(ss)", FWCTL_MODULE_INTERFACE, name), G_VARIANT_TYPE ("(v)"),
+      G_DBUS_CALL_FLAGS_NONE, fwctl_timeout_ms (ctx, FALSE), NULL, NULL);
   if (reply == NULL)
     return g_strdup ("");
   g_variant_get (reply, "(v)", &value);

@@ -5,15 +5,16 @@
 #include "fwctl-json.h"
 #include "fwctl-progress.h"
 
-#include "onemo-dbus-generated.h"
+#include "onemo-firmware.h"
 
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
 
-#define FWCTL_BUS_NAME    "org.onemo.Firmware"
-#define FWCTL_ROOT_PATH   "/org/onemo/Firmware"
-#define FWCTL_MODULE_PATH "/org/onemo/Firmware/Module/"
+#define FWCTL_BUS_NAME         "org.onemo.Firmware"
+#define FWCTL_ROOT_PATH        "/org/onemo/Firmware"
+#define FWCTL_MODULE_PATH      "/org/onemo/Firmware/Module/"
+#define FWCTL_MODULE_INTERFACE "org.onemo.Firmware"
 
 /* Method call timeouts when --timeout is not given. */
 #define FWCTL_SHORT_TIMEOUT_S 25
@@ -34,7 +35,7 @@ typedef struct {
   GPid agent_pid;       /* 0: none runs */
   FwctlOutput output;
   GDBusConnection *bus;
-  GDBusObjectManager *manager;
+  OnemoClient *client; /* the library's view of the service, once connected */
 } FwctlContext;
 
 typedef int (*FwctlCommandFunc) (FwctlContext *ctx, int argc, char **argv);
@@ -55,22 +56,18 @@ gboolean fwctl_parse_command (FwctlContext *ctx, const char *parameters, const c
 /* Finds the service (starting it if it is D-Bus activatable). NO_SERVICE when absent. */
 gboolean fwctl_connect (FwctlContext *ctx, GError **error);
 
-/* The modules, sorted by their number. */
+/* The modules (OnemoFwModule, referenced), sorted by their number. */
 GList *fwctl_list_modules (FwctlContext *ctx);
 
 /* The module --module names, or the only one; NO_MODULE or USAGE when that is unclear. */
-OnemoDBusFirmware *fwctl_find_module (FwctlContext *ctx, GError **error);
+OnemoFwModule *fwctl_find_module (FwctlContext *ctx, GError **error);
 
 /* Connects and finds the module; on failure reports it and sets *out_exit. */
-OnemoDBusFirmware *fwctl_open_module (FwctlContext *ctx, int *out_exit);
-
-/* A short method call on @module, reported on failure; returns the exit code. */
-int fwctl_call_short (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
-                      GVariant *parameters, GVariant **out_reply);
+OnemoFwModule *fwctl_open_module (FwctlContext *ctx, int *out_exit);
 
 /* A string property read from the service now, not from the proxy's cache (which a
  * PropertiesChanged signal may update only after a method's reply). */
-char *fwctl_get_string_property (FwctlContext *ctx, OnemoDBusFirmware *module, const char *name);
+char *fwctl_get_string_property (FwctlContext *ctx, OnemoFwModule *module, const char *name);
 
 /* A usage error: reported, returns 2. */
 int fwctl_usage_error (FwctlContext *ctx, const char *message);

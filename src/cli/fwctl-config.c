@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "fwctl-commands.h"
+#include "fwctl-run.h"
 #include "fwctl-settings.h"
 
 #include <glib/gi18n.h>
@@ -13,18 +14,25 @@ compare_keys (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char *const *)a, *(const char *const *)b);
 }
 
-static int
-show_configuration (FwctlContext *ctx, OnemoDBusFirmware *module)
-{
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GVariant) settings = NULL;
-  g_autoptr (FwctlJson) json = fwctl_json_new ();
-  int exit_code;
+FWCTL_DEFINE_START (get_configuration)
 
-  exit_code = fwctl_call_short (ctx, module, "GetConfiguration", NULL, &reply);
-  if (exit_code != FWCTL_EXIT_OK)
-    return exit_code;
-  settings = g_variant_get_child_value (reply, 0);
+static void
+start_configure (OnemoFwModule *module, gpointer settings, GAsyncReadyCallback callback,
+                 gpointer user_data)
+{
+  onemo_fw_module_configure_async (module, settings, NULL, callback, user_data);
+}
+
+static int
+show_configuration (FwctlContext *ctx, OnemoFwModule *module)
+{
+  g_autoptr (GAsyncResult) result = fwctl_call_short (ctx, module, start_get_configuration, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) settings = onemo_fw_module_get_configuration_finish (module, result, &error);
+  g_autoptr (FwctlJson) json = fwctl_json_new ();
+
+  if (settings == NULL)
+    return fwctl_report_error (ctx, g_steal_pointer (&error));
   if (ctx->json) {
     fwctl_json_variant (json, settings);
     fwctl_print_json (json);
@@ -56,7 +64,8 @@ show_configuration (FwctlContext *ctx, OnemoDBusFirmware *module)
 int
 fwctl_cmd_config (FwctlContext *ctx, int argc, char **argv)
 {
-  g_autoptr (OnemoDBusFirmware) module = NULL;
+  g_autoptr (OnemoFwModule) module = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GVariant) settings = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *password = NULL;
@@ -92,9 +101,8 @@ fwctl_cmd_config (FwctlContext *ctx, int argc, char **argv)
   if (settings == NULL)
     return show_configuration (ctx, module);
 
-  exit_code
-      = fwctl_call_short (ctx, module, "Configure", g_variant_new ("(@a{sv})", settings), NULL);
-  if (exit_code != FWCTL_EXIT_OK)
-    return exit_code;
+  result = fwctl_call_short (ctx, module, start_configure, settings);
+  if (!onemo_fw_module_configure_finish (module, result, &error))
+    return fwctl_report_error (ctx, g_steal_pointer (&error));
   return fwctl_report_success (ctx, NULL, NULL);
 }

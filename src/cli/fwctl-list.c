@@ -12,17 +12,17 @@ list_json (GList *modules)
 {
   for (GList *l = modules; l != NULL; l = l->next) {
     g_autoptr (FwctlJson) json = fwctl_json_new ();
-    OnemoDBusFirmware *module = l->data;
-    const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (module));
+    OnemoFwModule *module = l->data;
+    const char *path = onemo_fw_module_get_object_path (module);
 
     fwctl_json_begin_object (json);
     fwctl_json_member_string (json, "module", path);
     fwctl_json_member_string (json, "id", fwctl_module_short_id (path));
-    fwctl_json_member_string (json, "sub-model", onemo_dbus_firmware_get_sub_model (module));
-    fwctl_json_member_string (json, "revision", onemo_dbus_firmware_get_revision (module));
-    fwctl_json_member_string (json, "port", onemo_dbus_firmware_get_port (module));
-    fwctl_json_member_string (json, "imei", onemo_dbus_firmware_get_imei (module));
-    fwctl_json_member_string (json, "state", onemo_dbus_firmware_get_state (module));
+    fwctl_json_member_string (json, "sub-model", onemo_fw_module_get_sub_model (module));
+    fwctl_json_member_string (json, "revision", onemo_fw_module_get_revision (module));
+    fwctl_json_member_string (json, "port", onemo_fw_module_get_port (module));
+    fwctl_json_member_string (json, "imei", onemo_fw_module_get_imei (module));
+    fwctl_json_member_string (json, "state", onemo_fw_module_get_state (module));
     fwctl_json_end_object (json);
     fwctl_print_json (json);
   }
@@ -58,13 +58,13 @@ fwctl_cmd_list (FwctlContext *ctx, int argc, char **argv)
       g_print ("%s\n", _ ("No modules."));
   } else {
     for (GList *l = modules; l != NULL; l = l->next) {
-      OnemoDBusFirmware *module = l->data;
+      OnemoFwModule *module = l->data;
       g_print ("%-3s %-14s %-26s %-16s %s\n",
-               fwctl_module_short_id (g_dbus_proxy_get_object_path (G_DBUS_PROXY (module))),
-               or_dash (onemo_dbus_firmware_get_sub_model (module)),
-               or_dash (onemo_dbus_firmware_get_revision (module)),
-               or_dash (onemo_dbus_firmware_get_port (module)),
-               or_dash (onemo_dbus_firmware_get_state (module)));
+               fwctl_module_short_id (onemo_fw_module_get_object_path (module)),
+               or_dash (onemo_fw_module_get_sub_model (module)),
+               or_dash (onemo_fw_module_get_revision (module)),
+               or_dash (onemo_fw_module_get_port (module)),
+               or_dash (onemo_fw_module_get_state (module)));
     }
   }
   g_list_free_full (modules, g_object_unref);

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* "monitor": every signal of every module, and modules coming and going, until Ctrl-C. */
+/* "monitor": every signal of every module, and modules coming and going, until Ctrl-C. It
+ * prints the service's signals and property changes as they come, and whether the service
+ * runs, which the library does not carry: it watches the bus with the generated code. */
 #include "config.h"
 
 #include "fwctl-commands.h"
+
+#include "onemo-dbus-generated.h"
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -166,7 +170,8 @@ fwctl_cmd_monitor (FwctlContext *ctx, int argc, char **argv)
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = NULL;
-  GList *modules;
+  g_autoptr (GDBusObjectManager) manager = NULL;
+  GList *objects;
   int exit_code = 0;
 
   if (!fwctl_parse_command (ctx, "",
@@ -180,13 +185,21 @@ fwctl_cmd_monitor (FwctlContext *ctx, int argc, char **argv)
   if (!fwctl_connect (ctx, &error))
     return fwctl_report_error (ctx, g_steal_pointer (&error));
 
-  modules = fwctl_list_modules (ctx);
-  for (GList *l = modules; l != NULL; l = l->next)
-    watch_module (ctx, l->data);
-  g_list_free_full (modules, g_object_unref);
-  g_signal_connect (ctx->manager, "object-added", G_CALLBACK (on_object_added), ctx);
-  g_signal_connect (ctx->manager, "object-removed", G_CALLBACK (on_object_removed), ctx);
-  g_signal_connect (ctx->manager, "notify::name-owner", G_CALLBACK (on_name_owner), ctx);
+  manager = onemo_dbus_object_manager_client_new_sync (
+      ctx->bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, FWCTL_BUS_NAME,
+      FWCTL_ROOT_PATH, NULL, &error);
+  if (manager == NULL)
+    return fwctl_report_error (ctx, g_steal_pointer (&error));
+  objects = g_dbus_object_manager_get_objects (manager);
+  for (GList *l = objects; l != NULL; l = l->next) {
+    g_autoptr (OnemoDBusFirmware) module = onemo_dbus_object_get_firmware (l->data);
+    if (module != NULL)
+      watch_module (ctx, module);
+  }
+  g_list_free_full (objects, g_object_unref);
+  g_signal_connect (manager, "object-added", G_CALLBACK (on_object_added), ctx);
+  g_signal_connect (manager, "object-removed", G_CALLBACK (on_object_removed), ctx);
+  g_signal_connect (manager, "notify::name-owner", G_CALLBACK (on_name_owner), ctx);
   /* Each event reaches a pipe as soon as it happens. */
   setvbuf (stdout, NULL, _IOLBF, 0);
   g_unix_signal_add (SIGINT, on_interrupt, loop);

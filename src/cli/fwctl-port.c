@@ -4,6 +4,8 @@
 
 #include "fwctl-commands.h"
 
+#include "onemo-dbus-generated.h"
+
 #include <glib/gi18n.h>
 
 static OnemoDBusFirmwareManager *
@@ -81,7 +83,7 @@ int
 fwctl_cmd_remove_port (FwctlContext *ctx, int argc, char **argv)
 {
   g_autoptr (OnemoDBusFirmwareManager) manager = NULL;
-  g_autoptr (OnemoDBusFirmware) module = NULL;
+  g_autoptr (OnemoFwModule) module = NULL;
   g_autoptr (GVariant) reply = NULL;
   g_autoptr (GError) error = NULL;
   int exit_code = 0;
@@ -103,10 +105,10 @@ fwctl_cmd_remove_port (FwctlContext *ctx, int argc, char **argv)
   module = fwctl_find_module (ctx, &error);
   if (module == NULL)
     return fwctl_report_error (ctx, g_steal_pointer (&error));
-  reply = g_dbus_proxy_call_sync (
-      G_DBUS_PROXY (manager), "RemovePort",
-      g_variant_new ("(o)", g_dbus_proxy_get_object_path (G_DBUS_PROXY (module))),
-      fwctl_call_flags (ctx), fwctl_timeout_ms (ctx, FALSE), NULL, &error);
+  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (manager), "RemovePort",
+                                  g_variant_new ("(o)", onemo_fw_module_get_object_path (module)),
+                                  fwctl_call_flags (ctx), fwctl_timeout_ms (ctx, FALSE), NULL,
+                                  &error);
   if (reply == NULL)
     return fwctl_report_error (ctx, g_steal_pointer (&error));
   return fwctl_report_success (ctx, NULL, NULL);

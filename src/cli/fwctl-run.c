@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A long method call on the main loop, with its progress and Ctrl-C handling. */
+/* The library's calls waited for on the main loop; a long one with its progress and Ctrl-C. */
 #include "config.h"
 
 #include "fwctl-run.h"
-
-#include "onemo-firmware.h"
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -13,15 +11,77 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+/* A call's result, shared with its callback: after a second Ctrl-C the CLI stops waiting,
+ * and the callback may still come. */
+typedef struct {
+  GMainLoop *loop;
+  GAsyncResult *result;
+} Pending;
+
+static void
+pending_clear (Pending *pending)
+{
+  g_clear_pointer (&pending->loop, g_main_loop_unref);
+  g_clear_object (&pending->result);
+}
+
+static void
+on_call_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Pending *pending = user_data;
+
+  pending->result = g_object_ref (result);
+  g_main_loop_quit (pending->loop);
+  g_rc_box_release_full (pending, (GDestroyNotify)pending_clear);
+}
+
+static Pending *
+pending_start (OnemoFwModule *module, FwctlStartFunc start, gpointer args)
+{
+  Pending *pending = g_rc_box_new0 (Pending);
+
+  pending->loop = g_main_loop_new (NULL, FALSE);
+  start (module, args, on_call_done, g_rc_box_acquire (pending));
+  return pending;
+}
+
+/* The result, or NULL if the waiting stopped before it came. */
+static GAsyncResult *
+pending_end (Pending *pending)
+{
+  GAsyncResult *result = g_steal_pointer (&pending->result);
+
+  g_rc_box_release_full (pending, (GDestroyNotify)pending_clear);
+  return result;
+}
+
+/* The module's calls from now on: --timeout or the default, and the polkit flags. */
+static void
+prepare_module (FwctlContext *ctx, OnemoFwModule *module, gboolean long_call)
+{
+  onemo_fw_module_set_allow_interaction (module, fwctl_call_flags (ctx) != G_DBUS_CALL_FLAGS_NONE);
+  onemo_fw_module_set_timeout (module, fwctl_timeout_ms (ctx, long_call));
+}
+
+GAsyncResult *
+fwctl_call_short (FwctlContext *ctx, OnemoFwModule *module, FwctlStartFunc start, gpointer args)
+{
+  Pending *pending;
+
+  prepare_module (ctx, module, FALSE);
+  pending = pending_start (module, start, args);
+  g_main_loop_run (pending->loop);
+  return pending_end (pending);
+}
+
+/* ---- a long call ---- */
+
 typedef struct {
   FwctlContext *ctx;
-  OnemoDBusFirmware *module;
-  const char *method;
-  GMainLoop *loop;
+  OnemoFwModule *module;
+  const char *first_state;
+  Pending *pending;
   FwctlProgress *progress;
-  GVariant *reply;
-  GError *error;
-  GCancellable *cancellable;
   gboolean cancel_requested;
   gboolean stopped_waiting;
 } LongCall;
@@ -48,7 +108,7 @@ show_event (LongCall *call, const FwctlEvent *event)
 }
 
 static void
-on_download_progress (OnemoDBusFirmware *module, guint status, guint64 total, guint64 done,
+on_download_progress (OnemoFwModule *module, guint status, guint64 total, guint64 done,
                       gpointer user_data)
 {
   FwctlEvent event
@@ -58,7 +118,7 @@ on_download_progress (OnemoDBusFirmware *module, guint status, guint64 total, gu
 }
 
 static void
-on_upgrade_progress (OnemoDBusFirmware *module, guint status, guint percent, gpointer user_data)
+on_upgrade_progress (OnemoFwModule *module, guint status, guint percent, gpointer user_data)
 {
   FwctlEvent event = { .kind = FWCTL_EVENT_UPGRADE, .status = status, .percent = percent };
 
@@ -66,20 +126,20 @@ on_upgrade_progress (OnemoDBusFirmware *module, guint status, guint percent, gpo
 }
 
 static void
-on_state_changed (OnemoDBusFirmware *module, GParamSpec *pspec, gpointer user_data)
+on_state_changed (OnemoFwModule *module, GParamSpec *pspec, gpointer user_data)
 {
-  FwctlEvent event = { .kind = FWCTL_EVENT_STATE, .state = onemo_dbus_firmware_get_state (module) };
+  FwctlEvent event = { .kind = FWCTL_EVENT_STATE, .state = onemo_fw_module_get_state (module) };
 
-  if (event.state != NULL)
+  if (event.state != NULL && *event.state != '\0')
     show_event (user_data, &event);
 }
 
 static gboolean
 is_upgrading (LongCall *call)
 {
-  const char *state = onemo_dbus_firmware_get_state (call->module);
+  const char *state = onemo_fw_module_get_state (call->module);
 
-  return g_str_equal (call->method, "Upgrade") || g_strcmp0 (state, "upgrading") == 0
+  return g_strcmp0 (call->first_state, "upgrading") == 0 || g_strcmp0 (state, "upgrading") == 0
          || g_strcmp0 (state, "rebooting") == 0;
 }
 
@@ -89,12 +149,8 @@ on_cancel_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   /* The long call itself ends with Cancelled; a refusal here only needs telling. */
-  g_autoptr (GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
-
-  if (reply == NULL) {
-    g_dbus_error_strip_remote_error (error);
+  if (!onemo_fw_module_cancel_finish (ONEMO_FW_MODULE (source), result, &error))
     g_printerr (_ ("onemo-fwctl: Cannot cancel: %s\n"), error->message);
-  }
 }
 
 static gboolean
@@ -109,68 +165,37 @@ on_interrupt (gpointer user_data)
   if (call->cancel_requested) {
     /* A second Ctrl-C stops waiting; the service finishes cancelling on its own. */
     call->stopped_waiting = TRUE;
-    g_cancellable_cancel (call->cancellable);
+    g_main_loop_quit (call->pending->loop);
     return G_SOURCE_CONTINUE;
   }
   call->cancel_requested = TRUE;
   if (!call->ctx->quiet)
     g_printerr (_ ("\nCancelling… (Ctrl-C again to stop waiting)\n"));
-  /* Cancel is authorized like the call it stops: the same agent may ask. */
-  g_dbus_proxy_call (G_DBUS_PROXY (call->module), "Cancel", NULL, fwctl_call_flags (call->ctx),
-                     fwctl_timeout_ms (call->ctx, FALSE), NULL, on_cancel_done, NULL);
+  /* Cancel is authorized like the call it stops (the same agent may ask), with the short
+   * timeout; the long call keeps the timeout it started with. */
+  prepare_module (call->ctx, call->module, FALSE);
+  onemo_fw_module_cancel_async (call->module, NULL, on_cancel_done, NULL);
   return G_SOURCE_CONTINUE;
 }
 
-static void
-on_call_done (GObject *source, GAsyncResult *result, gpointer user_data)
+GAsyncResult *
+fwctl_run_long (FwctlContext *ctx, OnemoFwModule *module, const char *first_state,
+                FwctlStartFunc start, gpointer args, GError **error)
 {
-  LongCall *call = user_data;
-
-  call->reply = g_dbus_proxy_call_with_unix_fd_list_finish (G_DBUS_PROXY (source), NULL, result,
-                                                            &call->error);
-  g_main_loop_quit (call->loop);
-}
-
-/* The step a method starts in. The service's State may change only after the first progress
- * signal (PropertiesChanged comes from an idle), so the CLI does not wait for it. */
-static const char *
-first_step (const char *method)
-{
-  static const struct {
-    const char *method;
-    const char *state;
-  } steps[] = {
-    { "Download", "downloading" }, { "Write", "writing" },     { "Fetch", "downloading" },
-    { "Checksum", "verifying" },   { "Upgrade", "upgrading" },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (steps); i++) {
-    if (g_str_equal (method, steps[i].method))
-      return steps[i].state;
-  }
-  return NULL;
-}
-
-gboolean
-fwctl_run_long_call (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
-                     GVariant *parameters, GUnixFDList *fd_list, GVariant **out_reply,
-                     GError **error)
-{
-  LongCall call = { .ctx = ctx, .module = module, .method = method };
-  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  LongCall call = { .ctx = ctx, .module = module, .first_state = first_state };
   g_autoptr (FwctlProgress) progress = fwctl_progress_new (ctx->output, fwctl_terminal_width ());
   g_autofree char *finish = NULL;
+  GAsyncResult *result;
   guint sigint_id, sigterm_id;
   gulong handlers[3];
 
-  call.loop = loop;
   call.progress = progress;
-  call.cancellable = cancellable;
-  fwctl_progress_set_module (progress, g_dbus_proxy_get_object_path (G_DBUS_PROXY (module)));
-  if (first_step (method) != NULL) {
-    FwctlEvent start = { .kind = FWCTL_EVENT_STATE, .state = first_step (method) };
-    show_event (&call, &start);
+  fwctl_progress_set_module (progress, onemo_fw_module_get_object_path (module));
+  /* The service's State may change only after the first progress signal (PropertiesChanged
+   * comes from an idle), so the CLI does not wait for it. */
+  if (first_state != NULL) {
+    FwctlEvent start_event = { .kind = FWCTL_EVENT_STATE, .state = first_state };
+    show_event (&call, &start_event);
   }
   handlers[0]
       = g_signal_connect (module, "download-progress", G_CALLBACK (on_download_progress), &call);
@@ -180,14 +205,13 @@ fwctl_run_long_call (FwctlContext *ctx, OnemoDBusFirmware *module, const char *m
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &call);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &call);
 
-  g_dbus_proxy_call_with_unix_fd_list (G_DBUS_PROXY (module), method, parameters,
-                                       fwctl_call_flags (ctx), fwctl_timeout_ms (ctx, TRUE),
-                                       fd_list, cancellable, on_call_done, &call);
-  g_main_loop_run (loop);
+  prepare_module (ctx, module, TRUE);
+  call.pending = pending_start (module, start, args);
+  g_main_loop_run (call.pending->loop);
   /* The Cancel() of a first Ctrl-C must leave before the process does, also when a second
    * Ctrl-C stopped the waiting at once: its message may still be queued. */
   if (call.cancel_requested)
-    g_dbus_connection_flush_sync (g_dbus_proxy_get_connection (G_DBUS_PROXY (module)), NULL, NULL);
+    g_dbus_connection_flush_sync (ctx->bus, NULL, NULL);
 
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
@@ -198,29 +222,9 @@ fwctl_run_long_call (FwctlContext *ctx, OnemoDBusFirmware *module, const char *m
     fputs (finish, stdout);
   fflush (stdout);
 
-  if (call.stopped_waiting && call.reply == NULL) {
-    g_clear_error (&call.error);
-    g_set_error_literal (&call.error, ONEMO_FIRMWARE_ERROR, ONEMO_FIRMWARE_ERROR_CANCELLED,
+  result = pending_end (call.pending);
+  if (result == NULL)
+    g_set_error_literal (error, ONEMO_FIRMWARE_ERROR, ONEMO_FIRMWARE_ERROR_CANCELLED,
                          _ ("Stopped waiting; the service is still cancelling"));
-  }
-  if (call.reply == NULL) {
-    g_propagate_error (error, call.error);
-    return FALSE;
-  }
-  if (out_reply != NULL)
-    *out_reply = call.reply;
-  else
-    g_variant_unref (call.reply);
-  return TRUE;
-}
-
-int
-fwctl_run_long (FwctlContext *ctx, OnemoDBusFirmware *module, const char *method,
-                GVariant *parameters, GUnixFDList *fd_list, GVariant **out_reply)
-{
-  GError *error = NULL;
-
-  if (!fwctl_run_long_call (ctx, module, method, parameters, fd_list, out_reply, &error))
-    return fwctl_report_error (ctx, error);
-  return FWCTL_EXIT_OK;
+  return result;
 }

@@ -6,24 +6,39 @@
 
 #include <glib/gi18n.h>
 
-/* The properties in the order shown; JSON uses the D-Bus names as keys. */
+/* The properties in the order shown: JSON uses the D-Bus names as keys, and their D-Bus
+ * types; the values come from the library's properties. */
 static const struct {
   const char *property;
+  const char *name; /* OnemoFwModule's */
+  const char *type;
   const char *label;
 } properties[] = {
-  { "Manufacturer", N_ ("Manufacturer") },
-  { "Model", N_ ("Model") },
-  { "SubModel", N_ ("Sub-model") },
-  { "Revision", N_ ("Revision") },
-  { "Imei", N_ ("IMEI") },
-  { "Port", N_ ("Port") },
-  { "Capabilities", N_ ("Capabilities") },
-  { "State", N_ ("State") },
-  { "DownloadTotal", N_ ("Download total") },
-  { "DownloadedBytes", N_ ("Downloaded") },
-  { "UpgradePercent", N_ ("Upgrade percent") },
-  { "LastError", N_ ("Last error") },
+  { "Manufacturer", "manufacturer", "s", N_ ("Manufacturer") },
+  { "Model", "model", "s", N_ ("Model") },
+  { "SubModel", "sub-model", "s", N_ ("Sub-model") },
+  { "Revision", "revision", "s", N_ ("Revision") },
+  { "Imei", "imei", "s", N_ ("IMEI") },
+  { "Port", "port", "s", N_ ("Port") },
+  { "Capabilities", "capabilities", "as", N_ ("Capabilities") },
+  { "State", "state", "s", N_ ("State") },
+  { "DownloadTotal", "download-total", "t", N_ ("Download total") },
+  { "DownloadedBytes", "downloaded-bytes", "t", N_ ("Downloaded") },
+  { "UpgradePercent", "upgrade-percent", "u", N_ ("Upgrade percent") },
+  { "LastError", "last-error", "s", N_ ("Last error") },
 };
+
+/* A property of @module as the service's D-Bus value. */
+static GVariant *
+property_value (OnemoFwModule *module, gsize i)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+
+  g_object_get_property (G_OBJECT (module), properties[i].name, &value);
+  if (G_VALUE_HOLDS (&value, G_TYPE_STRV) && g_value_get_boxed (&value) == NULL)
+    return g_variant_ref_sink (g_variant_new_strv (NULL, 0));
+  return g_dbus_gvalue_to_gvariant (&value, G_VARIANT_TYPE (properties[i].type));
+}
 
 static char *
 value_text (GVariant *value)
@@ -40,7 +55,7 @@ value_text (GVariant *value)
 int
 fwctl_cmd_show (FwctlContext *ctx, int argc, char **argv)
 {
-  g_autoptr (OnemoDBusFirmware) module = NULL;
+  g_autoptr (OnemoFwModule) module = NULL;
   g_autoptr (FwctlJson) json = fwctl_json_new ();
   int exit_code = 0;
   guint label_width = 0;
@@ -56,16 +71,15 @@ fwctl_cmd_show (FwctlContext *ctx, int argc, char **argv)
     return exit_code;
 
   fwctl_json_begin_object (json);
-  fwctl_json_member_string (json, "module", g_dbus_proxy_get_object_path (G_DBUS_PROXY (module)));
+  fwctl_json_member_string (json, "module", onemo_fw_module_get_object_path (module));
   label_width = fwctl_display_width (_ ("Module"));
   for (gsize i = 0; i < G_N_ELEMENTS (properties); i++)
     label_width = MAX (label_width, fwctl_display_width (_ (properties[i].label)));
   if (!ctx->json)
     g_print ("%s:%*s %s\n", _ ("Module"), (int)(label_width - fwctl_display_width (_ ("Module"))),
-             "", g_dbus_proxy_get_object_path (G_DBUS_PROXY (module)));
+             "", onemo_fw_module_get_object_path (module));
   for (gsize i = 0; i < G_N_ELEMENTS (properties); i++) {
-    g_autoptr (GVariant) value
-        = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (module), properties[i].property);
+    g_autoptr (GVariant) value = property_value (module, i);
     const char *label = _ (properties[i].label);
     g_autofree char *text = NULL;
 

@@ -37,9 +37,9 @@ typedef struct {
 } Fleet;
 
 static gboolean
-is_chosen (OnemoDBusFirmware *module, const char *const *sub_models)
+is_chosen (OnemoFwModule *module, const char *const *sub_models)
 {
-  const char *sub_model = onemo_dbus_firmware_get_sub_model (module);
+  const char *sub_model = onemo_fw_module_get_sub_model (module);
 
   return sub_models == NULL || (sub_model != NULL && g_strv_contains (sub_models, sub_model));
 }
@@ -75,18 +75,18 @@ outcome_name (Outcome outcome)
 
 /* With --json, one line per module once its outcome is known. */
 static void
-report_module_json (OnemoDBusFirmware *module, Outcome outcome, const char *revision,
+report_module_json (OnemoFwModule *module, Outcome outcome, const char *revision,
                     const GError *error)
 {
   g_autoptr (FwctlJson) json = fwctl_json_new ();
-  const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (module));
+  const char *path = onemo_fw_module_get_object_path (module);
 
   fwctl_json_begin_object (json);
   fwctl_json_member_string (json, "event", "module");
   fwctl_json_member_string (json, "module", path);
   fwctl_json_member_string (json, "id", fwctl_module_short_id (path));
-  fwctl_json_member_string (json, "sub-model", onemo_dbus_firmware_get_sub_model (module));
-  fwctl_json_member_string (json, "port", onemo_dbus_firmware_get_port (module));
+  fwctl_json_member_string (json, "sub-model", onemo_fw_module_get_sub_model (module));
+  fwctl_json_member_string (json, "port", onemo_fw_module_get_port (module));
   fwctl_json_member_bool (json, "ok", outcome == OUTCOME_UPDATED || outcome == OUTCOME_CURRENT);
   fwctl_json_member_string (json, "status", outcome_name (outcome));
   if (revision != NULL)
@@ -103,13 +103,9 @@ report_module_json (OnemoDBusFirmware *module, Outcome outcome, const char *revi
 
 /* Updates @module; its new revision in *out_revision, which must be --expect-revision's. */
 static gboolean
-update_module (Fleet *fleet, OnemoDBusFirmware *module, char **out_revision, GError **error)
+update_module (Fleet *fleet, OnemoFwModule *module, char **out_revision, GError **error)
 {
-  g_autoptr (GUnixFDList) fd_list = NULL;
-  GVariant *parameters = fwctl_update_parameters (fleet->base, fleet->source, &fd_list, error);
-
-  if (parameters == NULL
-      || !fwctl_run_long_call (fleet->ctx, module, "Update", parameters, fd_list, NULL, error))
+  if (!fwctl_update_module (fleet->ctx, module, fleet->base, fleet->source, error))
     return FALSE;
   *out_revision = fwctl_get_string_property (fleet->ctx, module, "Revision");
   if (fleet->revision != NULL && g_strcmp0 (*out_revision, fleet->revision) != 0) {
@@ -123,7 +119,7 @@ update_module (Fleet *fleet, OnemoDBusFirmware *module, char **out_revision, GEr
 /* A module that already runs --expect-revision is left alone (a fleet run again after a
  * partial failure). */
 static gboolean
-is_current (Fleet *fleet, OnemoDBusFirmware *module, const char *id)
+is_current (Fleet *fleet, OnemoFwModule *module, const char *id)
 {
   g_autofree char *revision = NULL;
 
@@ -141,10 +137,10 @@ is_current (Fleet *fleet, OnemoDBusFirmware *module, const char *id)
 }
 
 static void
-run_module (Fleet *fleet, OnemoDBusFirmware *module)
+run_module (Fleet *fleet, OnemoFwModule *module)
 {
   FwctlContext *ctx = fleet->ctx;
-  const char *id = fwctl_module_short_id (g_dbus_proxy_get_object_path (G_DBUS_PROXY (module)));
+  const char *id = fwctl_module_short_id (onemo_fw_module_get_object_path (module));
   g_autoptr (GError) error = NULL;
   g_autofree char *revision = NULL;
   /* The first module this run updates is the trial. */
@@ -161,7 +157,7 @@ run_module (Fleet *fleet, OnemoDBusFirmware *module)
   if (!ctx->json && !ctx->quiet)
     g_print (trial ? _ ("Module %s (%s on %s), the trial before the others:\n")
                    : _ ("Module %s (%s on %s):\n"),
-             id, onemo_dbus_firmware_get_sub_model (module), onemo_dbus_firmware_get_port (module));
+             id, onemo_fw_module_get_sub_model (module), onemo_fw_module_get_port (module));
   if (!update_module (fleet, module, &revision, &error)) {
     g_autofree char *text = NULL;
 
@@ -224,17 +220,13 @@ fwctl_update_all (FwctlContext *ctx, GVariant *base, const char *source,
                   const char *const *sub_models, const char *revision)
 {
   Fleet fleet = { .ctx = ctx, .base = base, .source = source, .revision = revision };
-  g_autoptr (GUnixFDList) fd_list = NULL;
-  g_autoptr (GVariant) check = NULL;
   g_autoptr (GError) error = NULL;
   GList *modules;
   int exit_code;
 
   /* A package that cannot be opened is refused before the service is asked anything. */
-  check = fwctl_update_parameters (base, source, &fd_list, &error);
-  if (check == NULL)
+  if (!fwctl_update_check_source (source, &error))
     return fwctl_report_error (ctx, g_steal_pointer (&error));
-  g_variant_ref_sink (check);
   if (!fwctl_connect (ctx, &error))
     return fwctl_report_error (ctx, g_steal_pointer (&error));
   modules = chosen_modules (ctx, sub_models, &error);

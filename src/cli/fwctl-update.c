@@ -38,54 +38,66 @@ expected_build (const Expected *expected, GVariantBuilder *builder, GError **err
   return TRUE;
 }
 
-GVariant *
-fwctl_update_parameters (GVariant *base, const char *source, GUnixFDList **out_fd_list,
-                         GError **error)
+gboolean
+fwctl_update_check_source (const char *source, GError **error)
 {
-  g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-  g_autoptr (GUnixFDList) fd_list = NULL;
-  GVariantIter iter;
-  const char *key;
-  GVariant *value;
+  g_autoptr (GUnixFDList) fd_list = g_unix_fd_list_new ();
+  gint fd_index = -1;
 
-  g_variant_iter_init (&iter, base);
-  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
-    g_variant_builder_add (&builder, "{sv}", key, value);
-    g_variant_unref (value);
-  }
-  if (fwctl_package_is_url (source)) {
-    g_variant_builder_add (&builder, "{sv}", "url", g_variant_new_string (source));
-  } else {
-    gint fd_index = -1;
-    fd_list = g_unix_fd_list_new ();
-    if (!fwctl_package_open (source, fd_list, &fd_index, error))
-      return NULL;
-    g_variant_builder_add (&builder, "{sv}", "fd", g_variant_new_handle (fd_index));
-  }
-  *out_fd_list = g_steal_pointer (&fd_list);
-  return g_variant_new ("(@a{sv})", g_variant_builder_end (&builder));
+  return fwctl_package_is_url (source) || fwctl_package_open (source, fd_list, &fd_index, error);
+}
+
+/* The package and options of an update. */
+typedef struct {
+  GFile *file;
+  const char *uri;
+  GVariant *options;
+} Update;
+
+static void
+start_update (OnemoFwModule *module, gpointer args, GAsyncReadyCallback callback,
+              gpointer user_data)
+{
+  Update *update = args;
+
+  onemo_fw_module_update_async (module, update->file, update->uri, update->options, NULL, NULL,
+                                NULL, NULL, callback, user_data);
+}
+
+gboolean
+fwctl_update_module (FwctlContext *ctx, OnemoFwModule *module, GVariant *base, const char *source,
+                     GError **error)
+{
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  Update update = { .options = base };
+
+  /* A file is opened anew for each module: checked first with the CLI's own messages. */
+  if (!fwctl_update_check_source (source, error))
+    return FALSE;
+  if (fwctl_package_is_url (source))
+    update.uri = source;
+  else
+    update.file = file = g_file_new_for_path (source);
+  result = fwctl_run_long (ctx, module, NULL, start_update, &update, error);
+  return result != NULL && onemo_fw_module_update_finish (module, result, error);
 }
 
 static int
 update_one (FwctlContext *ctx, GVariant *base, const char *source)
 {
-  g_autoptr (GUnixFDList) fd_list = NULL;
-  g_autoptr (OnemoDBusFirmware) module = NULL;
+  g_autoptr (OnemoFwModule) module = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *revision = NULL;
-  GVariant *parameters;
   int exit_code = 0;
 
-  parameters = fwctl_update_parameters (base, source, &fd_list, &error);
-  if (parameters == NULL)
+  if (!fwctl_update_check_source (source, &error))
     return fwctl_report_error (ctx, g_steal_pointer (&error));
-  g_variant_ref_sink (parameters);
   module = fwctl_open_module (ctx, &exit_code);
-  if (module != NULL)
-    exit_code = fwctl_run_long (ctx, module, "Update", parameters, fd_list, NULL);
-  g_variant_unref (parameters);
-  if (module == NULL || exit_code != FWCTL_EXIT_OK)
+  if (module == NULL)
     return exit_code;
+  if (!fwctl_update_module (ctx, module, base, source, &error))
+    return fwctl_report_error (ctx, g_steal_pointer (&error));
   revision = fwctl_get_string_property (ctx, module, "Revision");
   if (!ctx->json && !ctx->quiet)
     g_print (_ ("Updated: the module now runs %s\n"), revision);

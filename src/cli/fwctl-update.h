@@ -3,14 +3,16 @@
 
 #include "fwctl-common.h"
 
-#include <gio/gunixfdlist.h>
-
 G_BEGIN_DECLS
 
-/* Update's parameters for one module: the options of @base (an a{sv}) plus @source, a URL or
- * a file opened anew (its fd in a new *out_fd_list, NULL for a URL). A floating "(a{sv})". */
-GVariant *fwctl_update_parameters (GVariant *base, const char *source, GUnixFDList **out_fd_list,
-                                   GError **error);
+/* Whether @source is a URL or a package file that can be opened: refused with the CLI's own
+ * message before the service is asked anything. */
+gboolean fwctl_update_check_source (const char *source, GError **error);
+
+/* Updates @module from @source (a URL or a file) with the options of @base (an a{sv}), its
+ * progress shown; FALSE with @error on failure. */
+gboolean fwctl_update_module (FwctlContext *ctx, OnemoFwModule *module, GVariant *base,
+                              const char *source, GError **error);
 
 /* "update --all": every module (or those of @sub_models, NULL-terminated, when not NULL), the
  * first alone as a trial, the rest only once it succeeded; a summary. With @revision (may be

@@ -7,10 +7,14 @@
 
 #include <glib/gi18n.h>
 
+FWCTL_DEFINE_START (upgrade)
+
 int
 fwctl_cmd_upgrade (FwctlContext *ctx, int argc, char **argv)
 {
-  g_autoptr (OnemoDBusFirmware) module = NULL;
+  g_autoptr (OnemoFwModule) module = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *revision = NULL;
   int exit_code = 0;
 
@@ -24,9 +28,9 @@ fwctl_cmd_upgrade (FwctlContext *ctx, int argc, char **argv)
   module = fwctl_open_module (ctx, &exit_code);
   if (module == NULL)
     return exit_code;
-  exit_code = fwctl_run_long (ctx, module, "Upgrade", NULL, NULL, NULL);
-  if (exit_code != FWCTL_EXIT_OK)
-    return exit_code;
+  result = fwctl_run_long (ctx, module, "upgrading", start_upgrade, NULL, &error);
+  if (result == NULL || !onemo_fw_module_upgrade_finish (module, result, &error))
+    return fwctl_report_error (ctx, g_steal_pointer (&error));
   revision = fwctl_get_string_property (ctx, module, "Revision");
   if (!ctx->json && !ctx->quiet)
     g_print (_ ("Upgraded: the module now runs %s\n"), revision);

@@ -164,7 +164,7 @@ main (int argc, char **argv)
   }
   exit_code = command->run (&ctx, argc - 1, args + 1);
   fwctl_stop_agent (&ctx);
-  g_clear_object (&ctx.manager);
+  g_clear_object (&ctx.client);
   g_clear_object (&ctx.bus);
   g_free (ctx.module_id);
   return exit_code;
