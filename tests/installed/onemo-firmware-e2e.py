@@ -23,6 +23,7 @@ import time
 HERE_FROM_PREFIX = '@installed_tests_execdir@'
 BINDIR = '@bindir@'
 LIBEXECDIR = '@libexecdir@'
+LIBDIR = '@libdir@'
 
 
 def prefix():
@@ -48,6 +49,9 @@ class Service:
         self.procs = []
         self.env = dict(os.environ, LC_ALL='C.UTF-8')
         self.env.pop('LANGUAGE', None)
+        # onemo-fwctl links libonemo-firmware: found under any prefix, not only the system's.
+        self.env['LD_LIBRARY_PATH'] = os.pathsep.join(
+            [os.path.join(PREFIX, LIBDIR)] + [p for p in [os.environ.get('LD_LIBRARY_PATH')] if p])
 
     def start(self):
         bus = self.spawn(['dbus-daemon', '--session', '--nofork', '--print-address'],
