@@ -4,37 +4,42 @@
 
 #include "fwctl-commands.h"
 
-#include "onemo-dbus-generated.h"
+#include "fwctl-run.h"
 
 #include <glib/gi18n.h>
 
-static OnemoDBusFirmwareManager *
-manager_proxy (FwctlContext *ctx, int *out_exit)
-{
-  g_autoptr (GError) error = NULL;
-  OnemoDBusFirmwareManager *manager = NULL;
+/* The device and options of an AddPort. */
+typedef struct {
+  const char *device;
+  GVariant *options;
+} AddPort;
 
-  if (fwctl_connect (ctx, &error))
-    manager = onemo_dbus_firmware_manager_proxy_new_sync (
-        ctx->bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, FWCTL_BUS_NAME, FWCTL_ROOT_PATH, NULL,
-        &error);
-  if (manager == NULL) {
-    *out_exit = fwctl_report_error (ctx, g_steal_pointer (&error));
-    return NULL;
-  }
-  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (manager), fwctl_timeout_ms (ctx, FALSE));
-  return manager;
+static void
+start_add_port (OnemoClient *client, gpointer args, GAsyncReadyCallback callback,
+                gpointer user_data)
+{
+  AddPort *add = args;
+
+  onemo_client_add_port_async (client, add->device, add->options, NULL, callback, user_data);
+}
+
+static void
+start_remove_port (OnemoClient *client, gpointer module, GAsyncReadyCallback callback,
+                   gpointer user_data)
+{
+  onemo_client_remove_port_async (client, module, NULL, callback, user_data);
 }
 
 int
 fwctl_cmd_add_port (FwctlContext *ctx, int argc, char **argv)
 {
   g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-  g_autoptr (OnemoDBusFirmwareManager) manager = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *model = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) options = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (OnemoFwModule) module = NULL;
+  const char *path;
   gint64 baud = 0;
   gboolean flow_control = FALSE;
   int exit_code = 0;
@@ -62,16 +67,15 @@ fwctl_cmd_add_port (FwctlContext *ctx, int argc, char **argv)
   if (flow_control)
     g_variant_builder_add (&builder, "{sv}", "flow-control", g_variant_new_boolean (TRUE));
 
-  manager = manager_proxy (ctx, &exit_code);
-  if (manager == NULL)
-    return exit_code;
-  reply = g_dbus_proxy_call_sync (
-      G_DBUS_PROXY (manager), "AddPort",
-      g_variant_new ("(s@a{sv})", argv[1], g_variant_builder_end (&builder)),
-      fwctl_call_flags (ctx), fwctl_timeout_ms (ctx, FALSE), NULL, &error);
-  if (reply == NULL)
+  if (!fwctl_connect (ctx, &error))
     return fwctl_report_error (ctx, g_steal_pointer (&error));
-  g_variant_get (reply, "(o)", &path);
+  options = g_variant_ref_sink (g_variant_builder_end (&builder));
+  result = fwctl_call_client (ctx, start_add_port,
+                              &(AddPort){ .device = argv[1], .options = options });
+  module = onemo_client_add_port_finish (ctx->client, result, &error);
+  if (module == NULL)
+    return fwctl_report_error (ctx, g_steal_pointer (&error));
+  path = onemo_fw_module_get_object_path (module);
   if (ctx->json)
     return fwctl_report_success (ctx, "module", path);
   if (!ctx->quiet)
@@ -82,9 +86,8 @@ fwctl_cmd_add_port (FwctlContext *ctx, int argc, char **argv)
 int
 fwctl_cmd_remove_port (FwctlContext *ctx, int argc, char **argv)
 {
-  g_autoptr (OnemoDBusFirmwareManager) manager = NULL;
   g_autoptr (OnemoFwModule) module = NULL;
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   int exit_code = 0;
 
@@ -99,17 +102,13 @@ fwctl_cmd_remove_port (FwctlContext *ctx, int argc, char **argv)
     g_free (ctx->module_id);
     ctx->module_id = g_strdup (argv[1]);
   }
-  manager = manager_proxy (ctx, &exit_code);
-  if (manager == NULL)
-    return exit_code;
+  if (!fwctl_connect (ctx, &error))
+    return fwctl_report_error (ctx, g_steal_pointer (&error));
   module = fwctl_find_module (ctx, &error);
   if (module == NULL)
     return fwctl_report_error (ctx, g_steal_pointer (&error));
-  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (manager), "RemovePort",
-                                  g_variant_new ("(o)", onemo_fw_module_get_object_path (module)),
-                                  fwctl_call_flags (ctx), fwctl_timeout_ms (ctx, FALSE), NULL,
-                                  &error);
-  if (reply == NULL)
+  result = fwctl_call_client (ctx, start_remove_port, module);
+  if (!onemo_client_remove_port_finish (ctx->client, result, &error))
     return fwctl_report_error (ctx, g_steal_pointer (&error));
   return fwctl_report_success (ctx, NULL, NULL);
 }

@@ -36,12 +36,11 @@ on_call_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static Pending *
-pending_start (OnemoFwModule *module, FwctlStartFunc start, gpointer args)
+pending_new (void)
 {
   Pending *pending = g_rc_box_new0 (Pending);
 
   pending->loop = g_main_loop_new (NULL, FALSE);
-  start (module, args, on_call_done, g_rc_box_acquire (pending));
   return pending;
 }
 
@@ -69,7 +68,22 @@ fwctl_call_short (FwctlContext *ctx, OnemoFwModule *module, FwctlStartFunc start
   Pending *pending;
 
   prepare_module (ctx, module, FALSE);
-  pending = pending_start (module, start, args);
+  pending = pending_new ();
+  start (module, args, on_call_done, g_rc_box_acquire (pending));
+  g_main_loop_run (pending->loop);
+  return pending_end (pending);
+}
+
+GAsyncResult *
+fwctl_call_client (FwctlContext *ctx, FwctlClientStartFunc start, gpointer args)
+{
+  Pending *pending;
+
+  onemo_client_set_allow_interaction (ctx->client,
+                                      fwctl_call_flags (ctx) != G_DBUS_CALL_FLAGS_NONE);
+  onemo_client_set_timeout (ctx->client, fwctl_timeout_ms (ctx, FALSE));
+  pending = pending_new ();
+  start (ctx->client, args, on_call_done, g_rc_box_acquire (pending));
   g_main_loop_run (pending->loop);
   return pending_end (pending);
 }
@@ -206,7 +220,8 @@ fwctl_run_long (FwctlContext *ctx, OnemoFwModule *module, const char *first_stat
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &call);
 
   prepare_module (ctx, module, TRUE);
-  call.pending = pending_start (module, start, args);
+  call.pending = pending_new ();
+  start (module, args, on_call_done, g_rc_box_acquire (call.pending));
   g_main_loop_run (call.pending->loop);
   /* The Cancel() of a first Ctrl-C must leave before the process does, also when a second
    * Ctrl-C stopped the waiting at once: its message may still be queued. */

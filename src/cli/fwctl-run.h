@@ -18,10 +18,17 @@ typedef void (*FwctlStartFunc) (OnemoFwModule *module, gpointer args, GAsyncRead
     onemo_fw_module_##method##_async (module, NULL, callback, user_data);                          \
   }
 
+/* The same for one of the client's calls (AddPort, RemovePort). */
+typedef void (*FwctlClientStartFunc) (OnemoClient *client, gpointer args,
+                                      GAsyncReadyCallback callback, gpointer user_data);
+
 /* A short call: started with --timeout (or the short default) and the polkit flags of @ctx,
  * waited for on the main loop. Returns the result for the call's _finish. */
 GAsyncResult *fwctl_call_short (FwctlContext *ctx, OnemoFwModule *module, FwctlStartFunc start,
                                 gpointer args);
+
+/* A short call of the client's, like fwctl_call_short(); @ctx is connected. */
+GAsyncResult *fwctl_call_client (FwctlContext *ctx, FwctlClientStartFunc start, gpointer args);
 
 /*
  * A long call (download, write, fetch, checksum, upgrade, update), its progress shown until it

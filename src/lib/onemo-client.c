@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* OnemoClient: the service's module list, kept current through its ObjectManager, and the
- * Manager's AddPort and RemovePort. */
+ * call settings of the Manager's AddPort and RemovePort (onemo-client-ports.c). */
 #include "onemo-fw-module-private.h"
 
 #include <string.h>
 
 #define SERVICE_NAME "org.onemo.Firmware"
 #define MANAGER_PATH "/org/onemo/Firmware"
-/* AddPort tries a silent module for up to 10 s before it answers. */
-#define ADD_PORT_TIMEOUT_MS 60000
 
 /**
  * OnemoClient:
@@ -26,10 +24,15 @@ struct _OnemoClient {
   GDBusObjectManager *objects;
   OnemoLibDBusFirmwareManager *manager;
   GHashTable *modules; /* object path → OnemoFwModule */
+  gint timeout_ms;     /* -1: the defaults of each call */
+  gboolean allow_interaction;
 };
 
 enum { SIGNAL_MODULE_ADDED, SIGNAL_MODULE_REMOVED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+enum { CLIENT_PROP_0, CLIENT_PROP_TIMEOUT, CLIENT_PROP_ALLOW_INTERACTION, CLIENT_N_PROPS };
+static GParamSpec *properties[CLIENT_N_PROPS];
 
 G_DEFINE_FINAL_TYPE (OnemoClient, onemo_client, G_TYPE_OBJECT)
 
@@ -130,9 +133,58 @@ onemo_client_dispose (GObject *object)
 }
 
 static void
+onemo_client_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  OnemoClient *self = ONEMO_CLIENT (object);
+
+  if (prop_id == CLIENT_PROP_TIMEOUT)
+    g_value_set_int (value, self->timeout_ms);
+  else if (prop_id == CLIENT_PROP_ALLOW_INTERACTION)
+    g_value_set_boolean (value, self->allow_interaction);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+onemo_client_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  OnemoClient *self = ONEMO_CLIENT (object);
+
+  if (prop_id == CLIENT_PROP_TIMEOUT)
+    onemo_client_set_timeout (self, g_value_get_int (value));
+  else if (prop_id == CLIENT_PROP_ALLOW_INTERACTION)
+    onemo_client_set_allow_interaction (self, g_value_get_boolean (value));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
 onemo_client_class_init (OnemoClientClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = onemo_client_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = onemo_client_dispose;
+  object_class->get_property = onemo_client_get_property;
+  object_class->set_property = onemo_client_set_property;
+  /**
+   * OnemoClient:timeout:
+   *
+   * How long onemo_client_add_port_async() and onemo_client_remove_port_async() wait for the
+   * service, in milliseconds; -1 (the default): a minute for AddPort (which tries a silent
+   * module for a while), as long as the service takes for RemovePort.
+   */
+  properties[CLIENT_PROP_TIMEOUT]
+      = g_param_spec_int ("timeout", NULL, "Milliseconds a call waits", -1, G_MAXINT, -1, flags);
+  /**
+   * OnemoClient:allow-interaction:
+   *
+   * Whether polkit may ask the user (through their agent) to authorize the client's calls;
+   * %TRUE by default.
+   */
+  properties[CLIENT_PROP_ALLOW_INTERACTION] = g_param_spec_boolean (
+      "allow-interaction", NULL, "Whether polkit may ask the user", TRUE, flags);
+  g_object_class_install_properties (object_class, CLIENT_N_PROPS, properties);
   (void)onemo_firmware_error_quark ();
 
   /**
@@ -163,6 +215,8 @@ static void
 onemo_client_init (OnemoClient *self)
 {
   self->modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->timeout_ms = -1;
+  self->allow_interaction = TRUE;
 }
 
 /* ---- construction ---- */
@@ -411,167 +465,74 @@ onemo_client_get_module (OnemoClient *client, const char *object_path)
   return g_hash_table_lookup (client->modules, object_path);
 }
 
-/* ---- AddPort, RemovePort ---- */
-
-typedef struct {
-  char *path;
-  gulong added_id;
-} AddPort;
-
-static void
-add_port_free (AddPort *add)
+OnemoLibDBusFirmwareManager *
+_onemo_client_get_manager (OnemoClient *client)
 {
-  g_free (add->path);
-  g_free (add);
-}
-
-static void
-add_port_on_module_added (OnemoClient *self, OnemoFwModule *module, GTask *task)
-{
-  AddPort *add = g_task_get_task_data (task);
-
-  if (g_strcmp0 (onemo_fw_module_get_object_path (module), add->path) != 0)
-    return;
-  g_clear_signal_handler (&add->added_id, self);
-  g_task_return_pointer (task, g_object_ref (module), g_object_unref);
-  g_object_unref (task);
-}
-
-static void
-add_port_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  OnemoClient *self = g_task_get_source_object (task);
-  AddPort *add = g_task_get_task_data (task);
-  GError *error = NULL;
-  OnemoFwModule *module;
-
-  if (!onemo_lib_dbus_firmware_manager_call_add_port_finish (
-          ONEMO_LIB_DBUS_FIRMWARE_MANAGER (source), &add->path, result, &error)) {
-    _onemo_firmware_error_strip (error);
-    g_task_return_error (task, error);
-    g_object_unref (task);
-    return;
-  }
-  module = g_hash_table_lookup (self->modules, add->path);
-  if (module != NULL) {
-    g_task_return_pointer (task, g_object_ref (module), g_object_unref);
-    g_object_unref (task);
-    return;
-  }
-  /* The service exports the module before it answers; its ObjectManager's news may still be
-   * on its way. */
-  add->added_id
-      = g_signal_connect (self, "module-added", G_CALLBACK (add_port_on_module_added), task);
+  return client->manager;
 }
 
 /**
- * onemo_client_add_port_async:
+ * onemo_client_get_timeout:
  * @client: a client
- * @device: a serial port's character device, e.g. "/dev/ttyS1"
- * @options: (nullable): "model" (s), "baud" (u), "flow-control" (b), an `a{sv}`
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
  *
- * Asks the service to identify the module on @device (a UART, which cannot be discovered) and
- * to export it.
+ * Gets how long the client's calls wait for the service.
+ *
+ * Returns: #OnemoClient:timeout, in milliseconds, or -1
+ */
+gint
+onemo_client_get_timeout (OnemoClient *client)
+{
+  g_return_val_if_fail (ONEMO_IS_CLIENT (client), -1);
+  return client->timeout_ms;
+}
+
+/**
+ * onemo_client_set_timeout:
+ * @client: a client
+ * @timeout_ms: milliseconds, or -1 for each call's default
+ *
+ * Sets #OnemoClient:timeout for the calls started from now on.
  */
 void
-onemo_client_add_port_async (OnemoClient *client, const char *device, GVariant *options,
-                             GCancellable *cancellable, GAsyncReadyCallback callback,
-                             gpointer user_data)
+onemo_client_set_timeout (OnemoClient *client, gint timeout_ms)
 {
-  GTask *task;
-  GVariant *dict;
-
   g_return_if_fail (ONEMO_IS_CLIENT (client));
-  g_return_if_fail (device != NULL);
-  task = g_task_new (client, cancellable, callback, user_data);
-  g_task_set_source_tag (task, onemo_client_add_port_async);
-  g_task_set_task_data (task, g_new0 (AddPort, 1), (GDestroyNotify)add_port_free);
-  if (!_onemo_fw_vardict_or_empty (options, &dict)) {
-    _onemo_fw_return_invalid (task, "the options are an a{sv}");
+  g_return_if_fail (timeout_ms >= -1);
+  if (client->timeout_ms == timeout_ms)
     return;
-  }
-  g_dbus_proxy_call (G_DBUS_PROXY (client->manager), "AddPort",
-                     g_variant_new ("(s@a{sv})", device, dict), ONEMO_FW_CALL_FLAGS,
-                     ADD_PORT_TIMEOUT_MS, cancellable, add_port_done, task);
+  client->timeout_ms = timeout_ms;
+  g_object_notify_by_pspec (G_OBJECT (client), properties[CLIENT_PROP_TIMEOUT]);
 }
 
 /**
- * onemo_client_add_port_finish:
+ * onemo_client_get_allow_interaction:
  * @client: a client
- * @result: the result given to the callback
- * @error: a #OnemoFirmwareError
  *
- * Finishes onemo_client_add_port_async().
+ * Gets whether polkit may ask the user to authorize the client's calls.
  *
- * Returns: (transfer full) (nullable): the new module
- */
-OnemoFwModule *
-onemo_client_add_port_finish (OnemoClient *client, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-remove_port_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!onemo_lib_dbus_firmware_manager_call_remove_port_finish (
-          ONEMO_LIB_DBUS_FIRMWARE_MANAGER (source), result, &error)) {
-    _onemo_firmware_error_strip (error);
-    g_task_return_error (task, error);
-    return;
-  }
-  g_task_return_boolean (task, TRUE);
-}
-
-/**
- * onemo_client_remove_port_async:
- * @client: a client
- * @module: a module added with onemo_client_add_port_async() (or named in the service's
- *   configuration)
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Asks the service to forget @module and release its port; refused with Busy while an
- * operation runs.
- */
-void
-onemo_client_remove_port_async (OnemoClient *client, OnemoFwModule *module,
-                                GCancellable *cancellable, GAsyncReadyCallback callback,
-                                gpointer user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (ONEMO_IS_CLIENT (client));
-  g_return_if_fail (ONEMO_IS_FW_MODULE (module));
-  task = g_task_new (client, cancellable, callback, user_data);
-  g_task_set_source_tag (task, onemo_client_remove_port_async);
-  g_dbus_proxy_call (G_DBUS_PROXY (client->manager), "RemovePort",
-                     g_variant_new ("(o)", onemo_fw_module_get_object_path (module)),
-                     ONEMO_FW_CALL_FLAGS, -1, cancellable, remove_port_done, task);
-}
-
-/**
- * onemo_client_remove_port_finish:
- * @client: a client
- * @result: the result given to the callback
- * @error: a #OnemoFirmwareError
- *
- * Finishes onemo_client_remove_port_async().
- *
- * Returns: whether the service forgot the module
+ * Returns: #OnemoClient:allow-interaction
  */
 gboolean
-onemo_client_remove_port_finish (OnemoClient *client, GAsyncResult *result, GError **error)
+onemo_client_get_allow_interaction (OnemoClient *client)
 {
-  g_return_val_if_fail (g_task_is_valid (result, client), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  g_return_val_if_fail (ONEMO_IS_CLIENT (client), TRUE);
+  return client->allow_interaction;
+}
+
+/**
+ * onemo_client_set_allow_interaction:
+ * @client: a client
+ * @allow: whether polkit may ask
+ *
+ * Sets #OnemoClient:allow-interaction for the calls started from now on.
+ */
+void
+onemo_client_set_allow_interaction (OnemoClient *client, gboolean allow)
+{
+  g_return_if_fail (ONEMO_IS_CLIENT (client));
+  allow = !!allow;
+  if (client->allow_interaction == allow)
+    return;
+  client->allow_interaction = allow;
+  g_object_notify_by_pspec (G_OBJECT (client), properties[CLIENT_PROP_ALLOW_INTERACTION]);
 }

@@ -25,6 +25,11 @@ const char *onemo_client_get_version (OnemoClient *client);
 GPtrArray *onemo_client_get_modules (OnemoClient *client);
 OnemoFwModule *onemo_client_get_module (OnemoClient *client, const char *object_path);
 
+gint onemo_client_get_timeout (OnemoClient *client);
+void onemo_client_set_timeout (OnemoClient *client, gint timeout_ms);
+gboolean onemo_client_get_allow_interaction (OnemoClient *client);
+void onemo_client_set_allow_interaction (OnemoClient *client, gboolean allow);
+
 void onemo_client_add_port_async (OnemoClient *client, const char *device, GVariant *options,
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data);

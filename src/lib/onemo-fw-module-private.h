@@ -45,6 +45,9 @@ enum {
 /* Fills @properties (indexed by the enum above) with OnemoFwModule's property specs. */
 void _onemo_fw_module_install_properties (GParamSpec **properties);
 
+/* The client's proxy of the Manager (onemo-client-ports.c calls it). */
+OnemoLibDBusFirmwareManager *_onemo_client_get_manager (OnemoClient *client);
+
 /* A module backed by @proxy (the generated org.onemo.Firmware proxy of its object in
  * @objects). */
 OnemoFwModule *_onemo_fw_module_new (OnemoLibDBusFirmware *proxy, GDBusObjectManager *objects);

@@ -102,6 +102,16 @@ class ClientTest(lib_harness.LibTest):
         self.run_async(lambda cb: module.erase_async(None, cb), module.erase_finish)
         self.wait_for(lambda: ('Erase', 0) in members(), 10,
                       'no Erase without the flag: %r' % members())
+        # The client's own setting, for AddPort and RemovePort; and its timeout.
+        self.assertTrue(self.client.props.allow_interaction)
+        self.client.props.allow_interaction = False
+        self.assertEqual(self.client.get_timeout(), -1)
+        self.client.set_timeout(20000)
+        self.assertEqual(self.client.props.timeout, 20000)
+        self.run_async(lambda cb: self.client.remove_port_async(module, None, cb),
+                       lambda res: self.client.remove_port_finish(res))
+        self.wait_for(lambda: ('RemovePort', 0) in members(), 10,
+                      'no RemovePort without the flag: %r' % members())
 
     def test_service_stops_and_starts(self):
         sim, path = self.add_sim('MN316-S-DLVS')
