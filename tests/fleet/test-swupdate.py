@@ -93,7 +93,8 @@ class SwupdateTest(fleet_harness.FleetTest):
 
     @staticmethod
     def handler_children():
-        """The onemo-fwctl processes the handler started (their package in /tmp/lua_*)."""
+        """The onemo-fwctl processes the handler started (their package is a Lua os.tmpname()
+        file, named lua_*)."""
         found = []
         for pid in filter(str.isdigit, os.listdir('/proc')):
             try:
@@ -102,7 +103,7 @@ class SwupdateTest(fleet_harness.FleetTest):
             except OSError:
                 continue
             if argv[0] == os.fsencode(fleet_harness.cli_harness.FWCTL) and any(
-                    a.startswith(b'/tmp/lua_') for a in argv):
+                    os.path.basename(a).startswith(b'lua_') for a in argv):
                 found.append(pid)
         return found
 
