@@ -1,34 +1,25 @@
-/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* "monitor": every signal of every module, and modules coming and going, until Ctrl-C. It
- * prints the service's signals and property changes as they come, and whether the service
- * runs, which the library does not carry: it watches the bus with the generated code. */
+ * prints the service's progress signals and property changes as they come, under their D-Bus
+ * names, and whether the service runs. */
 #include "config.h"
 
 #include "fwctl-commands.h"
-
-#include "onemo-dbus-generated.h"
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <signal.h>
 #include <stdio.h>
 
-static const char *
-module_path (gpointer proxy)
-{
-  return g_dbus_proxy_get_object_path (G_DBUS_PROXY (proxy));
-}
-
 /* Starts a JSON event line: {"event":…,"module":…; the caller closes it. */
 static FwctlJson *
-json_event (const char *event, const char *path)
+json_event (const char *event, OnemoFwModule *module)
 {
   FwctlJson *json = fwctl_json_new ();
 
   fwctl_json_begin_object (json);
   fwctl_json_member_string (json, "event", event);
-  if (path != NULL)
-    fwctl_json_member_string (json, "module", path);
+  if (module != NULL)
+    fwctl_json_member_string (json, "module", onemo_fw_module_get_object_path (module));
   return json;
 }
 
@@ -39,15 +30,21 @@ print_json_event (FwctlJson *json)
   fwctl_print_json (json);
 }
 
+static const char *
+short_id (OnemoFwModule *module)
+{
+  return fwctl_module_short_id (onemo_fw_module_get_object_path (module));
+}
+
 static void
-on_download_progress (OnemoDBusFirmware *module, guint status, guint64 total, guint64 done,
+on_download_progress (OnemoFwModule *module, guint status, guint64 total, guint64 done,
                       FwctlContext *ctx)
 {
   const char *status_name = fwctl_progress_status_name (FWCTL_EVENT_DOWNLOAD, status);
 
   if (ctx->json) {
-    g_autoptr (FwctlJson) json = json_event ("progress", module_path (module));
-    fwctl_json_member_string (json, "state", onemo_dbus_firmware_get_state (module));
+    g_autoptr (FwctlJson) json = json_event ("progress", module);
+    fwctl_json_member_string (json, "state", onemo_fw_module_get_state (module));
     fwctl_json_member_string (json, "status", status_name);
     fwctl_json_member_uint (json, "total", total);
     fwctl_json_member_uint (json, "done", done);
@@ -55,106 +52,143 @@ on_download_progress (OnemoDBusFirmware *module, guint status, guint64 total, gu
     return;
   }
   g_print ("%s: DownloadProgress %s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "\n",
-           fwctl_module_short_id (module_path (module)), status_name, done, total);
+           short_id (module), status_name, done, total);
 }
 
 static void
-on_upgrade_progress (OnemoDBusFirmware *module, guint status, guint percent, FwctlContext *ctx)
+on_upgrade_progress (OnemoFwModule *module, guint status, guint percent, FwctlContext *ctx)
 {
   const char *status_name = fwctl_progress_status_name (FWCTL_EVENT_UPGRADE, status);
 
   if (ctx->json) {
-    g_autoptr (FwctlJson) json = json_event ("upgrade", module_path (module));
-    fwctl_json_member_string (json, "state", onemo_dbus_firmware_get_state (module));
+    g_autoptr (FwctlJson) json = json_event ("upgrade", module);
+    fwctl_json_member_string (json, "state", onemo_fw_module_get_state (module));
     fwctl_json_member_string (json, "status", status_name);
     fwctl_json_member_uint (json, "percent", percent);
     print_json_event (json);
     return;
   }
-  g_print ("%s: UpgradeProgress %s %u%%\n", fwctl_module_short_id (module_path (module)),
-           status_name, percent);
+  g_print ("%s: UpgradeProgress %s %u%%\n", short_id (module), status_name, percent);
 }
 
-static void
-on_properties_changed (GDBusProxy *module, GVariant *changed, const char *const *invalidated,
-                       FwctlContext *ctx)
+/* The D-Bus name of a module property: "sub-model" is SubModel. */
+static char *
+dbus_property_name (const char *property)
 {
-  GVariantIter iter;
-  const char *name;
-  GVariant *value;
+  g_auto (GStrv) words = g_strsplit (property, "-", -1);
+  GString *name = g_string_new (NULL);
 
+  for (char **word = words; *word != NULL; word++) {
+    g_string_append_c (name, g_ascii_toupper ((*word)[0]));
+    g_string_append (name, *word + 1);
+  }
+  return g_string_free (name, FALSE);
+}
+
+/* A module property's value as the service sent it. */
+static GVariant *
+property_value (OnemoFwModule *module, GParamSpec *pspec)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+  const GVariantType *type;
+
+  switch (G_PARAM_SPEC_VALUE_TYPE (pspec)) {
+    case G_TYPE_STRING:
+      type = G_VARIANT_TYPE_STRING;
+      break;
+    case G_TYPE_UINT:
+      type = G_VARIANT_TYPE_UINT32;
+      break;
+    case G_TYPE_UINT64:
+      type = G_VARIANT_TYPE_UINT64;
+      break;
+    default:
+      if (G_PARAM_SPEC_VALUE_TYPE (pspec) != G_TYPE_STRV)
+        return NULL;
+      type = G_VARIANT_TYPE_STRING_ARRAY;
+  }
+  g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (pspec));
+  g_object_get_property (G_OBJECT (module), pspec->name, &value);
+  return g_variant_ref_sink (g_dbus_gvalue_to_gvariant (&value, type));
+}
+
+/* One line per property the service changed. The writable properties are the module object's
+ * own call settings, not the service's: they are not printed. */
+static void
+on_property_changed (OnemoFwModule *module, GParamSpec *pspec, FwctlContext *ctx)
+{
+  g_autofree char *name = NULL;
+  g_autoptr (GVariant) value = NULL;
+
+  if ((pspec->flags & G_PARAM_WRITABLE) != 0 || (value = property_value (module, pspec)) == NULL)
+    return;
+  name = dbus_property_name (pspec->name);
   if (ctx->json) {
-    g_autoptr (FwctlJson) json = json_event ("properties", module_path (module));
+    g_autoptr (FwctlJson) json = json_event ("properties", module);
     fwctl_json_key (json, "changed");
-    fwctl_json_variant (json, changed);
+    fwctl_json_begin_object (json);
+    fwctl_json_key (json, name);
+    fwctl_json_variant (json, value);
+    fwctl_json_end_object (json);
     print_json_event (json);
     return;
   }
-  g_variant_iter_init (&iter, changed);
-  while (g_variant_iter_next (&iter, "{&sv}", &name, &value)) {
-    g_autofree char *text = g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
-                                ? g_variant_dup_string (value, NULL)
-                                : g_variant_print (value, FALSE);
-    g_print ("%s: %s = %s\n", fwctl_module_short_id (module_path (module)), name, text);
-    g_variant_unref (value);
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)) {
+    g_print ("%s: %s = %s\n", short_id (module), name, g_variant_get_string (value, NULL));
+  } else {
+    g_autofree char *text = g_variant_print (value, FALSE);
+    g_print ("%s: %s = %s\n", short_id (module), name, text);
   }
 }
 
 static void
-watch_module (FwctlContext *ctx, OnemoDBusFirmware *module)
+watch_module (FwctlContext *ctx, OnemoFwModule *module)
 {
   g_signal_connect (module, "download-progress", G_CALLBACK (on_download_progress), ctx);
   g_signal_connect (module, "upgrade-progress", G_CALLBACK (on_upgrade_progress), ctx);
-  g_signal_connect (module, "g-properties-changed", G_CALLBACK (on_properties_changed), ctx);
+  g_signal_connect (module, "notify", G_CALLBACK (on_property_changed), ctx);
 }
 
 static void
-on_object_added (GDBusObjectManager *manager, GDBusObject *object, FwctlContext *ctx)
+on_module_added (OnemoClient *client, OnemoFwModule *module, FwctlContext *ctx)
 {
-  g_autoptr (OnemoDBusFirmware) module
-      = onemo_dbus_object_get_firmware (ONEMO_DBUS_OBJECT (object));
-
-  if (module == NULL)
-    return;
   watch_module (ctx, module);
   if (ctx->json) {
-    g_autoptr (FwctlJson) json = json_event ("added", module_path (module));
-    fwctl_json_member_string (json, "sub-model", onemo_dbus_firmware_get_sub_model (module));
-    fwctl_json_member_string (json, "port", onemo_dbus_firmware_get_port (module));
+    g_autoptr (FwctlJson) json = json_event ("added", module);
+    fwctl_json_member_string (json, "sub-model", onemo_fw_module_get_sub_model (module));
+    fwctl_json_member_string (json, "port", onemo_fw_module_get_port (module));
     print_json_event (json);
     return;
   }
-  g_print (_ ("%s: module added (%s on %s)\n"), fwctl_module_short_id (module_path (module)),
-           onemo_dbus_firmware_get_sub_model (module), onemo_dbus_firmware_get_port (module));
+  g_print (_ ("%s: module added (%s on %s)\n"), short_id (module),
+           onemo_fw_module_get_sub_model (module), onemo_fw_module_get_port (module));
 }
 
 static void
-on_object_removed (GDBusObjectManager *manager, GDBusObject *object, FwctlContext *ctx)
+on_module_removed (OnemoClient *client, OnemoFwModule *module, FwctlContext *ctx)
 {
-  const char *path = g_dbus_object_get_object_path (object);
-
+  g_signal_handlers_disconnect_by_data (module, ctx);
   if (ctx->json) {
-    g_autoptr (FwctlJson) json = json_event ("removed", path);
+    g_autoptr (FwctlJson) json = json_event ("removed", module);
     print_json_event (json);
     return;
   }
-  g_print (_ ("%s: module removed\n"), fwctl_module_short_id (path));
+  g_print (_ ("%s: module removed\n"), short_id (module));
 }
 
 static void
-on_name_owner (GObject *manager, GParamSpec *pspec, FwctlContext *ctx)
+on_service_running (OnemoClient *client, GParamSpec *pspec, FwctlContext *ctx)
 {
-  g_autofree char *owner
-      = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (manager));
+  gboolean running = onemo_client_get_service_running (client);
 
   if (ctx->json) {
     g_autoptr (FwctlJson) json = json_event ("service", NULL);
-    fwctl_json_member_bool (json, "running", owner != NULL);
+    fwctl_json_member_bool (json, "running", running);
     print_json_event (json);
     return;
   }
   g_print ("%s\n",
-           owner != NULL ? _ ("The firmware service started") : _ ("The firmware service stopped"));
+           running ? _ ("The firmware service started") : _ ("The firmware service stopped"));
 }
 
 static gboolean
@@ -170,8 +204,7 @@ fwctl_cmd_monitor (FwctlContext *ctx, int argc, char **argv)
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GDBusObjectManager) manager = NULL;
-  GList *objects;
+  g_autoptr (GPtrArray) modules = NULL;
   int exit_code = 0;
 
   if (!fwctl_parse_command (ctx, "",
@@ -185,21 +218,12 @@ fwctl_cmd_monitor (FwctlContext *ctx, int argc, char **argv)
   if (!fwctl_connect (ctx, &error))
     return fwctl_report_error (ctx, g_steal_pointer (&error));
 
-  manager = onemo_dbus_object_manager_client_new_sync (
-      ctx->bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, FWCTL_BUS_NAME,
-      FWCTL_ROOT_PATH, NULL, &error);
-  if (manager == NULL)
-    return fwctl_report_error (ctx, g_steal_pointer (&error));
-  objects = g_dbus_object_manager_get_objects (manager);
-  for (GList *l = objects; l != NULL; l = l->next) {
-    g_autoptr (OnemoDBusFirmware) module = onemo_dbus_object_get_firmware (l->data);
-    if (module != NULL)
-      watch_module (ctx, module);
-  }
-  g_list_free_full (objects, g_object_unref);
-  g_signal_connect (manager, "object-added", G_CALLBACK (on_object_added), ctx);
-  g_signal_connect (manager, "object-removed", G_CALLBACK (on_object_removed), ctx);
-  g_signal_connect (manager, "notify::name-owner", G_CALLBACK (on_name_owner), ctx);
+  modules = onemo_client_get_modules (ctx->client);
+  for (guint i = 0; i < modules->len; i++)
+    watch_module (ctx, modules->pdata[i]);
+  g_signal_connect (ctx->client, "module-added", G_CALLBACK (on_module_added), ctx);
+  g_signal_connect (ctx->client, "module-removed", G_CALLBACK (on_module_removed), ctx);
+  g_signal_connect (ctx->client, "notify::service-running", G_CALLBACK (on_service_running), ctx);
   /* Each event reaches a pipe as soon as it happens. */
   setvbuf (stdout, NULL, _IOLBF, 0);
   g_unix_signal_add (SIGINT, on_interrupt, loop);

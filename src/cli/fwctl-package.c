@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The service's cap (ONEMO_FETCH_MAX_CA_SIZE): the CLI reads only the generated interface. */
+/* The service's cap (ONEMO_FETCH_MAX_CA_SIZE): the CLI sees only the library's headers. */
 #define FWCTL_CA_MAX_SIZE (1024 * 1024)
 
 void

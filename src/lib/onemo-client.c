@@ -26,12 +26,19 @@ struct _OnemoClient {
   GHashTable *modules; /* object path → OnemoFwModule */
   gint timeout_ms;     /* -1: the defaults of each call */
   gboolean allow_interaction;
+  gboolean service_running;
 };
 
 enum { SIGNAL_MODULE_ADDED, SIGNAL_MODULE_REMOVED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-enum { CLIENT_PROP_0, CLIENT_PROP_TIMEOUT, CLIENT_PROP_ALLOW_INTERACTION, CLIENT_N_PROPS };
+enum {
+  CLIENT_PROP_0,
+  CLIENT_PROP_TIMEOUT,
+  CLIENT_PROP_ALLOW_INTERACTION,
+  CLIENT_PROP_SERVICE_RUNNING,
+  CLIENT_N_PROPS
+};
 static GParamSpec *properties[CLIENT_N_PROPS];
 
 G_DEFINE_FINAL_TYPE (OnemoClient, onemo_client, G_TYPE_OBJECT)
@@ -97,6 +104,43 @@ on_interface_removed (GDBusObjectManager *objects, GDBusObject *object, GDBusInt
   object_gone (self, object, FALSE);
 }
 
+static gboolean
+has_name_owner (GDBusObjectManager *objects)
+{
+  g_autofree char *owner
+      = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (objects));
+
+  return owner != NULL;
+}
+
+static void
+remove_every_module (OnemoClient *self)
+{
+  g_autoptr (GHashTable) modules = g_steal_pointer (&self->modules);
+  GHashTableIter iter;
+  gpointer module;
+
+  self->modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_hash_table_iter_init (&iter, modules);
+  while (g_hash_table_iter_next (&iter, NULL, &module))
+    g_signal_emit (self, signals[SIGNAL_MODULE_REMOVED], 0, module);
+}
+
+/* The ObjectManager removes the modules of a service that stopped only after it tells of the
+ * new name owner: they go first here, so that no module of a stopped service is seen. */
+static void
+on_name_owner (GDBusObjectManager *objects, GParamSpec *pspec, OnemoClient *self)
+{
+  gboolean running = has_name_owner (objects);
+
+  if (self->service_running == running)
+    return;
+  if (!running)
+    remove_every_module (self);
+  self->service_running = running;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[CLIENT_PROP_SERVICE_RUNNING]);
+}
+
 static OnemoClient *
 client_new (GDBusConnection *connection, GDBusObjectManager *objects,
             OnemoLibDBusFirmwareManager *manager)
@@ -115,6 +159,8 @@ client_new (GDBusConnection *connection, GDBusObjectManager *objects,
   g_signal_connect_object (objects, "interface-added", G_CALLBACK (on_interface_added), self, 0);
   g_signal_connect_object (objects, "interface-removed", G_CALLBACK (on_interface_removed), self,
                            0);
+  g_signal_connect_object (objects, "notify::name-owner", G_CALLBACK (on_name_owner), self, 0);
+  self->service_running = has_name_owner (objects);
   return self;
 }
 
@@ -141,6 +187,8 @@ onemo_client_get_property (GObject *object, guint prop_id, GValue *value, GParam
     g_value_set_int (value, self->timeout_ms);
   else if (prop_id == CLIENT_PROP_ALLOW_INTERACTION)
     g_value_set_boolean (value, self->allow_interaction);
+  else if (prop_id == CLIENT_PROP_SERVICE_RUNNING)
+    g_value_set_boolean (value, self->service_running);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -184,6 +232,16 @@ onemo_client_class_init (OnemoClientClass *klass)
    */
   properties[CLIENT_PROP_ALLOW_INTERACTION] = g_param_spec_boolean (
       "allow-interaction", NULL, "Whether polkit may ask the user", TRUE, flags);
+  /**
+   * OnemoClient:service-running:
+   *
+   * Whether the service runs (owns `org.onemo.Firmware` on the client's bus). When it stops,
+   * #OnemoClient::module-removed comes for each module before this notification; when it
+   * starts again, #OnemoClient::module-added comes for each of its modules after it.
+   */
+  properties[CLIENT_PROP_SERVICE_RUNNING]
+      = g_param_spec_boolean ("service-running", NULL, "Whether the service runs", FALSE,
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, CLIENT_N_PROPS, properties);
   (void)onemo_firmware_error_quark ();
 
@@ -409,6 +467,21 @@ onemo_client_get_version (OnemoClient *client)
 {
   g_return_val_if_fail (ONEMO_IS_CLIENT (client), NULL);
   return onemo_lib_dbus_firmware_manager_get_version (client->manager);
+}
+
+/**
+ * onemo_client_get_service_running:
+ * @client: a client
+ *
+ * Gets whether the service runs now.
+ *
+ * Returns: #OnemoClient:service-running
+ */
+gboolean
+onemo_client_get_service_running (OnemoClient *client)
+{
+  g_return_val_if_fail (ONEMO_IS_CLIENT (client), FALSE);
+  return client->service_running;
 }
 
 /* Module/2 before Module/10. */

@@ -22,6 +22,7 @@ OnemoClient *onemo_client_new_sync (GDBusConnection *connection, GCancellable *c
 
 GDBusConnection *onemo_client_get_connection (OnemoClient *client);
 const char *onemo_client_get_version (OnemoClient *client);
+gboolean onemo_client_get_service_running (OnemoClient *client);
 GPtrArray *onemo_client_get_modules (OnemoClient *client);
 OnemoFwModule *onemo_client_get_module (OnemoClient *client, const char *object_path);
 

@@ -314,6 +314,24 @@ class CommandsTest(cli_harness.CliTest):
         monitor.send_signal(signal.SIGINT)
         self.assertEqual(monitor.wait(10), 0)
 
+    def test_monitor_follows_the_service(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        monitor = self.fwctl_popen('--json', 'monitor')
+        reader = LineReader(monitor.stdout)
+        self.assertEqual(json.loads(reader.next()), {'event': 'ready'})
+        self.daemon.terminate()
+        self.daemon.wait(10)
+        self.assertEqual(json.loads(reader.next()), {'event': 'removed', 'module': path})
+        self.assertEqual(json.loads(reader.next()), {'event': 'service', 'running': False})
+        self.restart_daemon()
+        self.assertEqual(json.loads(reader.next()), {'event': 'service', 'running': True})
+        sim2, path2 = self.add_sim('ML307A-DSLN')
+        self.assertEqual(json.loads(reader.next()), {'event': 'added', 'module': path2,
+                                                     'sub-model': 'ML307A-DSLN',
+                                                     'port': sim2.link})
+        monitor.send_signal(signal.SIGINT)
+        self.assertEqual(monitor.wait(10), 0)
+
     def test_monitor_lines(self):
         sim, path = self.add_sim('MN316-S-DLVS')
         monitor = self.fwctl_popen('monitor')
@@ -327,6 +345,7 @@ class CommandsTest(cli_harness.CliTest):
         while wanted not in seen:
             seen.append(reader.next().rstrip('\n'))
         self.assertIn('%s: State = writing' % n, seen)
+        self.assertIn('%s: DownloadedBytes = %d' % (n, len(data)), seen)
         monitor.send_signal(signal.SIGTERM)
         self.assertEqual(monitor.wait(10), 0)
 

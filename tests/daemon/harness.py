@@ -191,6 +191,13 @@ class DaemonTest(unittest.TestCase):
         self.addCleanup(self._stop, self.daemon)
         self.wait_for(lambda: self._has_owner(), 10, 'the daemon did not take its name')
 
+    def restart_daemon(self):
+        """Starts the daemon again (after it stopped), on the same bus and state directory; the
+        log of the one before is kept beside, as daemon.log.PID."""
+        self.daemon_log.close()
+        os.rename(self.daemon_log.name, self.daemon_log.name + '.%d' % self.daemon.pid)
+        self._start_daemon()
+
     @staticmethod
     def fetch_helper_args():
         """The fetch helper just built (meson's ONEMO_FETCH_HELPER), not the installed one."""

@@ -38,11 +38,6 @@ class RestartTest(harness.DaemonTest):
         self.daemon.wait(10)
         self.wait_for(lambda: not self._has_owner(), 10, 'the dead daemon kept its name')
 
-    def restart_daemon(self):
-        self.daemon_log.close()
-        os.rename(self.daemon_log.name, self.daemon_log.name + '.%d' % self.daemon.pid)
-        self._start_daemon()
-
     def daemon_output(self):
         """Everything every daemon of this test logged so far."""
         self.daemon_log.flush()

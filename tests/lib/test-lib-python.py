@@ -66,6 +66,28 @@ class ClientTest(lib_harness.LibTest):
         self.assertEqual(self.client.get_modules(), [])
         self.assertEqual(self.modules(), {})
 
+    def test_service_running_follows_the_service(self):
+        sim, path = self.add_sim('MN316-S-DLVS')
+        self.module_at(path)
+        self.assertTrue(self.client.props.service_running)
+        self.assertTrue(self.client.get_service_running())
+        events = []
+        self.client.connect('notify::service-running', lambda c, p: events.append(
+            ('running', c.props.service_running, len(c.get_modules()))))
+        self.client.connect('module-removed', lambda c, m: events.append(
+            ('removed', m.props.object_path)))
+        self.daemon.terminate()
+        self.daemon.wait(10)
+        self.wait_for(lambda: len(events) == 2, 10, 'the client did not see the service stop')
+        # Its modules went first, so that a client sees no module of a stopped service.
+        self.assertEqual(events, [('removed', path), ('running', False, 0)])
+        self.assertFalse(self.client.get_service_running())
+        self.assertIsNone(self.client.get_version())
+        self.restart_daemon()
+        self.wait_for(lambda: len(events) == 3, 10, 'no service-running true')
+        self.assertEqual(events[2][:2], ('running', True))
+        self.wait_for(lambda: self.client.get_version() is not None, 10, 'no version')
+
     def test_calls_allow_interactive_authorization(self):
         # busctl monitor on the private bus shows each call the library makes, with its flags.
         monitor = subprocess.Popen(['busctl', '--address=' + self.address, 'monitor',
