@@ -13,6 +13,8 @@ typedef struct {
   const char *state;        /* the first State; NULL for a query */
   OnemoFlowPrepare prepare; /* NULL: no argument to check */
   OnemoOperationStart start;
+  /* Instead of an operation: a method that acts on the module's running one. */
+  void (*direct) (OnemoModule *module, GDBusMethodInvocation *invocation);
 } MethodRow;
 
 /* Reading opens the port and may take the module from ModemManager for a moment, so it is
@@ -36,7 +38,7 @@ static const MethodRow method_table[] = {
     onemo_flow_upgrade_start },
   { "Erase", ONEMO_ACTION_UPDATE, ONEMO_OPERATION_NONE, "configuring", onemo_flow_erase_prepare,
     onemo_flow_erase_start },
-  { "Cancel", ONEMO_ACTION_UPDATE, ONEMO_OPERATION_NONE, NULL, NULL, NULL },
+  { "Cancel", ONEMO_ACTION_UPDATE, .direct = onemo_module_cancel },
   { "Update", ONEMO_ACTION_UPDATE, ONEMO_OPERATION_CANCELLABLE, "configuring",
     onemo_flow_update_prepare, onemo_flow_update_start },
 };
@@ -57,8 +59,8 @@ begin_row (const MethodRow *row, OnemoModule *module, GDBusMethodInvocation *inv
   OnemoFlowCall call = { .state = row->state };
   GError *error = NULL;
 
-  if (row->start == NULL) {
-    onemo_module_cancel (module, invocation);
+  if (row->direct != NULL) {
+    row->direct (module, invocation);
     return;
   }
   if (row->prepare != NULL

@@ -423,16 +423,23 @@ uninhibit (OnemoOperation *self)
   g_clear_object (&self->inhibition);
 }
 
-/* Lets go of the module, the port and the journal's record; the hold stays with the caller. */
-static void
+/* Lets go of the module, the port and the journal's record; the hold stays with the caller.
+ * An operation ends once: a second end is a flow's bug, and is dropped rather than allowed to
+ * overwrite the State or answer for an operation that may already be another's. */
+static gboolean
 let_go (OnemoOperation *self)
 {
-  g_return_if_fail (!self->ended);
+  if (self->ended) {
+    g_critical ("%s: %s ended twice; the second end is dropped", onemo_operation_get_device (self),
+                self->method);
+    return FALSE;
+  }
   self->ended = TRUE;
   onemo_module_journal_end (self->module);
   if (self->port != NULL)
     onemo_module_release_port (self->module, g_steal_pointer (&self->port));
   onemo_module_set_operation (self->module, NULL);
+  return TRUE;
 }
 
 static void
@@ -454,7 +461,10 @@ onemo_operation_return_error (OnemoOperation *self, GError *error)
   g_autofree char *name = NULL;
   g_autofree char *last = NULL;
 
-  let_go (self);
+  if (!let_go (self)) {
+    g_error_free (error);
+    return;
+  }
   uninhibit (self);
   onemo_module_emit_operation_ended (self->module);
 
@@ -477,7 +487,11 @@ onemo_operation_return_value (OnemoOperation *self, GVariant *value)
 {
   g_autoptr (OnemoOperation) hold = g_object_ref (self);
 
-  let_go (self);
+  if (!let_go (self)) {
+    if (value != NULL)
+      g_variant_unref (g_variant_ref_sink (value));
+    return;
+  }
   uninhibit (self);
   onemo_module_emit_operation_ended (self->module);
 
@@ -508,7 +522,8 @@ onemo_operation_handover (OnemoOperation *self, OnemoOperationNext next)
   OnemoModule *module = self->module;
   OnemoMmInhibition *left;
 
-  let_go (self);
+  if (!let_go (self))
+    return;
   onemo_module_keep_inhibition (module, g_steal_pointer (&self->inhibition));
   onemo_module_set_handing_over (module, TRUE);
   next (module, g_steal_pointer (&self->invocation));
