@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One module on the page: its identity and state, live from its D-Bus proxy; its update forms
- * (what the sub-model cannot do greyed, with the reason), progress, and outcome. */
+ * (what the sub-model cannot do greyed, with the reason), progress, and outcome, also of an
+ * update another program runs (onemo-fwctl, an OTA engine, another page). */
 (function () {
   "use strict";
 
@@ -19,6 +20,11 @@
     failed: N_("failed"),
   };
 
+  /* A package reaching the module, or installed: another program's update shows from here on. */
+  const LOADING = ["downloading", "writing", "verifying", "upgrading", "rebooting"];
+  /* Still the same operation: Update configures between its fetch and its write. */
+  const BUSY = ["configuring", ...LOADING];
+
   function stateWords(state) {
     return STATES[state] ? _(STATES[state]) : state || "";
   }
@@ -34,6 +40,9 @@
       this.proxy = proxy;
       this.path = proxy.path;
       this.running = null; /* "url" or "file" while this page runs an update */
+      this.lastState = null;
+      this.othersRun = false; /* another program's operation runs */
+      this.watching = false; /* and its progress shows */
       this.admin = null; /* whether Cockpit gives the user administrative access; null: unknown */
       const template = document.getElementById("module-template");
       this.root = template.content.firstElementChild.cloneNode(true);
@@ -57,10 +66,54 @@
       fill(this.root, ".state", stateWords(p.State));
       this.root.querySelector(".badge").dataset.state = p.State || "";
       this.progress.capabilities = p.Capabilities || [];
+      const began = !BUSY.includes(this.lastState) && BUSY.includes(p.State);
+      this.lastState = p.State;
       if (this.running)
         this.progress.state(p.State);
+      else
+        this.followOthers(p, began);
       this.showLimits();
-      this.setBusy(this.running !== null);
+      this.setBusy(this.running !== null || this.watching);
+    }
+
+    /* Another program's operation (one that began while no update of this page ran, or before
+     * the page opened), from the module's State and signals as the page's own. Only a change
+     * into a busy State begins one: late news of this page's own update does not. */
+    followOthers(p, began) {
+      if (began)
+        this.othersRun = true;
+      if (!this.othersRun)
+        return;
+      if (!BUSY.includes(p.State)) {
+        this.othersRun = false;
+        if (this.watching)
+          this.othersEnded(p);
+        return;
+      }
+      if (!LOADING.includes(p.State))
+        return;
+      if (!this.watching) {
+        this.watching = true;
+        this.othersUpgrade = false;
+        this.showOutcome(null);
+        this.progress.start();
+        if (Number(p.DownloadTotal) > 0) /* the counts so far: the page may open midway */
+          this.progress.downloadStep("loading", Number(p.DownloadTotal), Number(p.DownloadedBytes));
+      }
+      if (p.State === "upgrading" || p.State === "rebooting")
+        this.othersUpgrade = true;
+      this.progress.state(p.State);
+    }
+
+    othersEnded(p) {
+      this.watching = false;
+      if (p.State === "failed") {
+        const [name, ...message] = (p.LastError || "").split(": ");
+        this.showError({ name, message: message.join(": ") });
+      } else if (p.State === "finished" && this.othersUpgrade) {
+        this.progress.finished();
+        this.showOutcome("success", cockpit.format(_("Updated by another program: the module now runs $0"), p.Revision));
+      }
     }
 
     /* Cockpit's administrative access changed (cockpit.permission). */
@@ -125,7 +178,7 @@
 
     /* An event as onemo-fwctl --json prints it, for this module. */
     feed(event) {
-      if (this.running)
+      if (this.running || this.watching)
         this.progress.feed(event);
     }
 

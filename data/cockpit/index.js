@@ -72,12 +72,12 @@
     status.textContent = OnemoErrors.describe(options || {}).sentence;
   });
 
-  /* Progress signals of every module; an update that runs through onemo-fwctl is followed by
-   * the CLI's own lines instead. */
+  /* Progress signals of every module, for the page's updates from a URL and for other programs'
+   * updates; an upload that runs through onemo-fwctl is followed by the CLI's own lines. */
   client.subscribe({ interface: IFACE, path_namespace: ROOT }, (path, iface, signal, args) => {
     const card = cards.get(path);
     const event = OnemoUpdate.eventOfSignal(path, signal, args);
-    if (card && event && card.running === "url")
+    if (card && event && (card.running === "url" || card.watching))
       card.feed(event);
   });
 

@@ -50,6 +50,7 @@ cockpit.locale({
   "Update from a URL": [null, "通过 URL 升级"],
   "Update from a file": [null, "通过文件升级"],
   "Update from an $0 URL": [null, "通过 $0 URL 升级"],
+  "Updated by another program: the module now runs $0": [null, "已由其他程序升级：模组现在运行 $0"],
   "Updated: the module now runs $0": [null, "升级完成：模组现在运行 $0"],
   "Upgrade": [null, "应用升级"],
   "Upgrade percentage": [null, "升级百分比"],

@@ -4,8 +4,9 @@
 // sees: the modules listed, and one that comes and goes; what a sub-model cannot do greyed
 // with its reason; an error in words (English and Chinese); an update from a URL and one from
 // an uploaded file, each with live progress to 100 % and the new revision; an upload cancelled;
-// the question before leaving mid-update; the service gone. Lines "ask: add", "ask: remove
-// PATH" and "ask: stop-service" on stdout ask test-cockpit.py to act on the bus.
+// the question before leaving mid-update; an update another program runs, followed the same
+// way; the service gone. Lines "ask: add", "ask: remove PATH", "ask: update-elsewhere PATH" and
+// "ask: stop-service" on stdout ask test-cockpit.py to act on the bus.
 //
 // Usage: node drive-page.js CONFIG.json (written by test-cockpit.py). Exit 0: every check held.
 'use strict';
@@ -124,10 +125,10 @@ async function followBars(c, during) {
   return samples;
 }
 
-async function checkUpdated(c, module, samples, moving) {
+async function checkUpdated(c, module, samples, moving, words = 'Updated: the module now runs ') {
   const outcome = c.locator('p.outcome');
   check(await outcome.getAttribute('class') === 'outcome success', 'update failed: ' + await text(outcome));
-  check(await text(outcome) === 'Updated: the module now runs ' + module.newRevision, 'outcome: ' + await text(outcome));
+  check(await text(outcome) === words + module.newRevision, 'outcome: ' + await text(outcome));
   check(await text(c.locator('dd.revision')) === module.newRevision, 'revision not shown');
   for (const bar of ['download', 'upgrade'])
     check(await c.locator('progress.' + bar).getAttribute('data-percent') === '100', bar + ' bar not at 100 %');
@@ -184,6 +185,25 @@ async function checkFileUpdate(page) {
   await checkUpdated(c, config.mn, samples, 'download');
 }
 
+// onemo-fwctl (as an OTA engine would) updates a module the page only shows: its bars move
+// and the outcome says so; the page offers Cancel meanwhile, but no update of its own.
+async function checkOthersUpdate(page) {
+  const extra = page.locator('section.module', { has: page.locator(`h2:text-is("${config.extra.subModel}")`) });
+  ask('add');
+  await extra.waitFor({ timeout: STEP_MS });
+  const path = await extra.getAttribute('data-path');
+  check(await extra.locator('p.outcome').isHidden(), 'an outcome before any update');
+  ask('update-elsewhere ' + path);
+  await page.waitForFunction(p => document.querySelector(`section.module[data-path="${p}"] dd.state`)
+    .textContent === 'writing', path, { timeout: STEP_MS, polling: 20 });
+  await extra.locator('div.progress').waitFor({ timeout: STEP_MS });
+  check(await extra.locator('button.update-url').isDisabled(), 'the page offers an update meanwhile');
+  check(!(await extra.locator('button.cancel').isDisabled()), 'no Cancel for the running update');
+  const samples = await followBars(extra, null);
+  await checkUpdated(extra, config.extra, samples, 'download', 'Updated by another program: the module now runs ');
+  check(!(await extra.locator('button.update-url').isDisabled()), 'the page stays busy after it');
+}
+
 // The service stops: the page says so in words.
 async function checkServiceGone(page) {
   ask('stop-service');
@@ -208,6 +228,7 @@ async function main() {
     await checkCancel(page);
     await checkFileUpdate(page);
     await page.screenshot({ path: config.screenshot, fullPage: true });
+    await checkOthersUpdate(page);
     const zh = await openPage(browser, 'zh-CN');
     check(await text(zh.locator('h1')) === '模组固件', 'the title is not in Chinese');
     await checkError(zh, '模组不支持此操作');

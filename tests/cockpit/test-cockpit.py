@@ -6,7 +6,7 @@ firmware itself, and an MN316-S, which takes a package over its port) on a priva
 bridge sees as the system bus, and Debian's chromium driven by playwright-core
 (tests/cockpit/drive-page.js) through the page: the modules listed, an error in words, an update
 from a URL and one from an uploaded file (through onemo-fwctl, run as root) to 100 % and the new
-revisions. The D-Bus side is checked here too: both modules run their new firmware, and the
+revisions, and one that another program (onemo-fwctl) runs, followed live. The D-Bus side is checked here too: both modules run their new firmware, and the
 upload's private directory is gone. The screenshot goes to ONEMO_COCKPIT_SCREENSHOT when set
 (docs/cockpit.png), else into the test's scratch directory.
 
@@ -67,8 +67,12 @@ class CockpitPage(harness.DaemonTest):
         # 115200 baud: the upload's serial write takes a second or two, so its bar is seen move.
         self.mn, self.mn_path = self.add_sim('MN316-S-DLVS', '--baud', '115200',
                                             '--imei', '869487060000002')
-        # Added and removed while the page watches (drive-page.js asks).
-        self.extra = self.start_sim('M5311-E-DLVS', '--imei', '869487060000003')
+        # Added and removed while the page watches (drive-page.js asks), then added again and
+        # updated by onemo-fwctl, another program: its write takes a second or two too.
+        self.extra = self.start_sim('M5311-E-DLVS', '--baud', '115200',
+                                    '--imei', '869487060000003')
+        self.extra_package = self.make_firmware('M5311-E', 'M5311-E-DLVS-' + NEW, size=20000)
+        self.others = []
         root, base = self.start_http_server()
         self.make_firmware('ML307A', 'ML307A-DSLN-' + NEW, directory=root, size=60000)
         self.good_url = base + 'fw-ML307A-DSLN-%s.pkg' % NEW
@@ -130,6 +134,8 @@ class CockpitPage(harness.DaemonTest):
                     self.add_port(self.extra.link)
                 elif line.startswith('ask: remove '):
                     self.remove_port(line.split()[2])
+                elif line.startswith('ask: update-elsewhere '):
+                    self.others.append(self._update_elsewhere(line.split()[2]))
                 elif line == 'ask: stop-service\n':
                     self.final_revisions = [self.prop(p, 'Revision')
                                             for p in (self.ml_path, self.mn_path)]
@@ -138,6 +144,15 @@ class CockpitPage(harness.DaemonTest):
         with open(log_path) as log:
             sys.stderr.write(log.read())
         self.assertEqual(node.returncode, 0, 'the page failed a check (above)')
+
+    def _update_elsewhere(self, path):
+        """onemo-fwctl updates the module at @path while the page only watches."""
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address, ONEMO_FWCTL_BUS='session')
+        proc = subprocess.Popen([os.environ['ONEMO_FWCTL'], '--quiet', '--module', path, 'update',
+                                 self.extra_package], env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(self._stop, proc)
+        return proc
 
     def test_page(self):
         screenshot = os.environ.get('ONEMO_COCKPIT_SCREENSHOT') or os.path.join(
@@ -149,7 +164,8 @@ class CockpitPage(harness.DaemonTest):
                        badUrl=self.good_url.replace('http://', 'https://')),
             'mn': dict(self._module(self.mn_path, 'MN316-S-DLVS-MBRH0S00'),
                        file=self.package),
-            'extra': {'subModel': 'M5311-E-DLVS', 'port': self.extra.link},
+            'extra': {'subModel': 'M5311-E-DLVS', 'port': self.extra.link,
+                      'newRevision': 'M5311-E-DLVS-' + NEW},
         }
         config_path = os.path.join(self.tmpdir, 'drive.json')
         with open(config_path, 'w') as f:
@@ -159,6 +175,10 @@ class CockpitPage(harness.DaemonTest):
         print('browser run: %.1f s' % (time.monotonic() - started), file=sys.stderr)
         # What the page showed is what the service said before it stopped.
         self.assertEqual(self.final_revisions, ['ML307A-DSLN-' + NEW, 'MN316-S-DLVS-' + NEW])
+        # The update the page followed was onemo-fwctl's, and it succeeded.
+        self.assertEqual(len(self.others), 1)
+        self.assertEqual(self.others[0].wait(30), 0, self.others[0].stderr.read())
+        self.others[0].stderr.close()
         # The bad URL never reached the module; the upload really went over the port.
         self.assertNotIn(b'https://', self.ml.log_bytes())
         self.assertIn(b'AT+MFWDLOAD=', self.mn.log_bytes())
