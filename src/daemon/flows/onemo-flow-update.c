@@ -223,17 +223,27 @@ host_written (GObject *source, GAsyncResult *result, gpointer user_data)
                   .has_total = TRUE, .total = op->size, .has_length = TRUE, .length = op->size });
 }
 
-static void
-host_erased (GObject *source, GAsyncResult *result, gpointer user_data)
+/* A command sequence's end: TRUE when every command succeeded; else the update failed. */
+static gboolean
+sequence_succeeded (OnemoUpdate *op, GAsyncResult *result)
 {
-  OnemoUpdate *op = user_data;
   GError *error = NULL;
   g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
 
   if (error != NULL) {
     update_fail (op, error);
-    return;
+    return FALSE;
   }
+  return TRUE;
+}
+
+static void
+host_erased (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OnemoUpdate *op = user_data;
+
+  if (!sequence_succeeded (op, result))
+    return;
   onemo_operation_set_state (op->operation, "writing");
   onemo_host_write_async (op->operation, op->fd, op->size, 0, op->mode, host_written, op);
 }
@@ -277,13 +287,9 @@ static void
 module_configured (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   OnemoUpdate *op = user_data;
-  GError *error = NULL;
-  g_autoptr (GPtrArray) responses = onemo_command_sequence_run_finish (result, &error);
 
-  if (error != NULL) {
-    update_fail (op, error);
+  if (!sequence_succeeded (op, result))
     return;
-  }
   if (op->route == ONEMO_UPDATE_SELF) {
     upgrade (op);
     return;
