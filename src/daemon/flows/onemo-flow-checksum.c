@@ -31,10 +31,7 @@ onemo_flow_checksum_start (OnemoOperation *operation, gpointer data)
 {
   g_autofree char *command = data;
 
-  onemo_at_port_command_async (onemo_operation_get_port (operation), command, 0,
-                               onemo_operation_get_options (operation)->command_timeout_ms,
-                               onemo_operation_get_cancellable (operation), checksum_done,
-                               g_object_ref (operation));
+  onemo_operation_command_async (operation, command, checksum_done, g_object_ref (operation));
 }
 
 gboolean

@@ -18,10 +18,8 @@ erase_done (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 onemo_flow_erase_start (OnemoOperation *operation, gpointer data)
 {
-  onemo_at_port_command_async (onemo_operation_get_port (operation), ONEMO_AT_CMD_ERASE, 0,
-                               onemo_operation_get_options (operation)->command_timeout_ms,
-                               onemo_operation_get_cancellable (operation), erase_done,
-                               g_object_ref (operation));
+  onemo_operation_command_async (operation, ONEMO_AT_CMD_ERASE, erase_done,
+                                 g_object_ref (operation));
 }
 
 gboolean

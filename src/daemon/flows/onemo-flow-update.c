@@ -199,10 +199,7 @@ verify (OnemoUpdate *op, const OnemoModuleDownloadResult *loaded)
     return;
   }
   check = onemo_at_build_check (ONEMO_AT_CHECK_SHA256);
-  onemo_at_port_command_async (onemo_operation_get_port (op->operation), check, 0,
-                               onemo_module_get_options (op->module)->command_timeout_ms,
-                               onemo_operation_get_cancellable (op->operation),
-                               module_checksum_read, op);
+  onemo_operation_command_async (op->operation, check, module_checksum_read, op);
 }
 
 /* ---- Host route: fetch (for a url), erase, write ---- */

@@ -80,6 +80,15 @@ onemo_operation_get_cancellable (OnemoOperation *self)
   return self->cancel;
 }
 
+void
+onemo_operation_command_async (OnemoOperation *self, const char *command,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  onemo_at_port_command_async (self->port, command, 0,
+                               onemo_operation_get_options (self)->command_timeout_ms, self->cancel,
+                               callback, user_data);
+}
+
 const char *
 onemo_operation_get_method (OnemoOperation *self)
 {

@@ -62,6 +62,11 @@ const char *onemo_operation_get_device (OnemoOperation *self);
 OnemoAtPort *onemo_operation_get_port (OnemoOperation *self);
 GCancellable *onemo_operation_get_cancellable (OnemoOperation *self);
 
+/* One AT command on the operation's port, within the daemon's command time limit, stopped by a
+ * Cancel; finish with onemo_at_port_command_finish() on the source object (the port). */
+void onemo_operation_command_async (OnemoOperation *self, const char *command,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+
 /* Opens the port afresh after the module rebooted, at its path or at @device (a discovered
  * module's port that came back under a new name); the old one is released. NULL (and the old
  * port kept) when the device cannot be opened yet. */
