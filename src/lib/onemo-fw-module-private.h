@@ -45,6 +45,11 @@ enum {
 /* Fills @properties (indexed by the enum above) with OnemoFwModule's property specs. */
 void _onemo_fw_module_install_properties (GParamSpec **properties);
 
+/* A client of the service whose ObjectManager and Manager proxy are @objects and @manager on
+ * @connection (onemo-client-new.c makes them). */
+OnemoClient *_onemo_client_new (GDBusConnection *connection, GDBusObjectManager *objects,
+                                OnemoLibDBusFirmwareManager *manager);
+
 /* The client's proxy of the Manager (onemo-client-ports.c calls it). */
 OnemoLibDBusFirmwareManager *_onemo_client_get_manager (OnemoClient *client);
 
